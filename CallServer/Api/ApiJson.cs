@@ -1,0 +1,12 @@
+using System.Text.Json.Serialization;
+using CallServer.Rooms;
+
+namespace CallServer.Api;
+
+/// <summary>Source-generated JSON for the REST surface.</summary>
+[JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(JoinRequest))]
+[JsonSerializable(typeof(JoinResponse))]
+[JsonSerializable(typeof(RoomStatus))]
+[JsonSerializable(typeof(List<RoomSummary>))]
+internal sealed partial class ApiJson : JsonSerializerContext;

@@ -1,0 +1,38 @@
+using CallServer.Backup;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Routing;
+using StackExchange.Redis;
+
+namespace CallServer.Api;
+
+internal static class ApiSetup
+{
+    /// <summary>REST endpoints: ProblemDetails for every error, JSON, idempotent replies on the backup store.</summary>
+    public static IHostApplicationBuilder AddApi(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<BadRequestHandler>();
+        // bad bodies throw, so that BadRequestHandler can answer them with ProblemDetails
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJson.Default));
+        builder.Services.AddSingleton<AdminAccess>();
+        builder.Services.AddSingleton<IdempotentReplies>();
+        builder.Services.AddStackExchangeRedisCache(_ => { });
+        builder.Services.AddOptions<Microsoft.Extensions.Caching.StackExchangeRedis.RedisCacheOptions>()
+            .Configure<IServiceProvider>((cache, services) =>
+            {
+                cache.InstanceName = services.GetRequiredService<RedisKeys>().Idempotency;
+                cache.ConnectionMultiplexerFactory = () => Task.FromResult(services.GetRequiredService<IConnectionMultiplexer>());
+            });
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapApi(this IEndpointRouteBuilder app)
+    {
+        app.MapRooms();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        return app;
+    }
+}

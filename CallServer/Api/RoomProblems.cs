@@ -1,0 +1,28 @@
+using CallServer.Rooms;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CallServer.Api;
+
+/// <summary>RFC 9457 answers for everything a room can refuse.</summary>
+internal static class RoomProblems
+{
+    public static ProblemHttpResult From(RoomException ex) => ex.Kind switch
+    {
+        RoomErrorKind.NotLive => Problem(StatusCodes.Status404NotFound, "Room not live", ex.Message),
+        RoomErrorKind.Full => Problem(StatusCodes.Status409Conflict, "Room full", ex.Message),
+        RoomErrorKind.UnknownParticipant => Problem(StatusCodes.Status404NotFound, "Unknown participant", ex.Message),
+        RoomErrorKind.Crashed => Problem(StatusCodes.Status500InternalServerError, "Room restarted", ex.Message),
+        RoomErrorKind.Busy => Problem(StatusCodes.Status503ServiceUnavailable, "Room busy", ex.Message),
+        RoomErrorKind.Stopping => Problem(StatusCodes.Status503ServiceUnavailable, "Server stopping", ex.Message),
+        _ => Problem(StatusCodes.Status503ServiceUnavailable, "Backup unavailable", ex.Message),
+    };
+
+    public static ProblemHttpResult Invalid(string detail) => Problem(StatusCodes.Status400BadRequest, "Invalid request", detail);
+
+    public static ProblemHttpResult Unauthorized(string detail) => Problem(StatusCodes.Status401Unauthorized, "Unauthorized", detail);
+
+    public static ProblemHttpResult Forbidden(string detail) => Problem(StatusCodes.Status403Forbidden, "Forbidden", detail);
+
+    private static ProblemHttpResult Problem(int status, string title, string detail) =>
+        TypedResults.Problem(detail, statusCode: status, title: title);
+}

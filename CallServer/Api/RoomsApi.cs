@@ -1,0 +1,204 @@
+using CallServer.Auth;
+using CallServer.Backup;
+using CallServer.Rooms;
+using CallServer.Rooms.Commands;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using StackExchange.Redis;
+
+namespace CallServer.Api;
+
+/// <summary>The REST surface of rooms (DESIGN §4): join, leave, status, and the admin list and end.</summary>
+internal static class RoomsApi
+{
+    public static RouteGroupBuilder MapRooms(this IEndpointRouteBuilder routes)
+    {
+        var rooms = routes.MapGroup("/rooms").WithTags("Rooms");
+        rooms.MapPost("/{roomId}/join", JoinAsync);
+        rooms.MapPost("/{roomId}/leave", LeaveAsync).RequireAuthorization();
+        rooms.MapGet("/{roomId}", GetAsync);
+
+        var admin = rooms.MapGroup("").AddEndpointFilter<AdminAccess>();
+        admin.MapGet("/", ListAsync);
+        admin.MapDelete("/{roomId}", EndAsync);
+        admin.MapPost("/{roomId}/crash", CrashAsync);
+        return rooms;
+    }
+
+    private static async Task<Results<Ok<JoinResponse>, ProblemHttpResult>> JoinAsync(
+        string roomId,
+        [FromBody] JoinRequest? request,
+        [FromHeader(Name = IdempotentReplies.Header)] string? idempotencyKey,
+        HttpContext http,
+        RoomSupervisor rooms,
+        TokenIssuer tokens,
+        JoinTokens joinTokens,
+        IdempotentReplies replies,
+        CancellationToken cancellationToken)
+    {
+        if (RoomInput.CheckRoomId(roomId) is { } badRoom)
+        {
+            return RoomProblems.Invalid(badRoom);
+        }
+
+        if (request is null)
+        {
+            return RoomProblems.Invalid("A JSON body { \"displayName\": \"...\" } is required.");
+        }
+
+        if (RoomInput.CheckDisplayName(request.DisplayName) is { } badName)
+        {
+            return RoomProblems.Invalid(badName);
+        }
+
+        if (idempotencyKey is not null && RoomInput.CheckIdempotencyKey(idempotencyKey) is { } badKey)
+        {
+            return RoomProblems.Invalid(badKey);
+        }
+
+        if (joinTokens.Required && await joinTokens.CheckAsync(BearerToken(http), roomId) is { } refused)
+        {
+            return RoomProblems.Unauthorized(refused);
+        }
+
+        return await WithIdempotency(roomId, "join", idempotencyKey, replies, ApiJson.Default.JoinResponse, async () =>
+        {
+            var reply = await rooms.AskAsync(roomId, new JoinRoom(request.DisplayName!, idempotencyKey), cancellationToken);
+            var participant = reply.Participant!;
+            return new JoinResponse(participant.ParticipantId, tokens.Issue(roomId, participant.ParticipantId), reply.Status);
+        }, cancellationToken);
+    }
+
+    private static async Task<Results<Ok<RoomStatus>, ProblemHttpResult>> LeaveAsync(
+        string roomId,
+        [FromHeader(Name = IdempotentReplies.Header)] string? idempotencyKey,
+        HttpContext http,
+        RoomSupervisor rooms,
+        IdempotentReplies replies,
+        CancellationToken cancellationToken)
+    {
+        if (http.User.RoomId() != roomId)
+        {
+            return RoomProblems.Forbidden($"The token is not for room '{roomId}'.");
+        }
+
+        if (idempotencyKey is not null && RoomInput.CheckIdempotencyKey(idempotencyKey) is { } badKey)
+        {
+            return RoomProblems.Invalid(badKey);
+        }
+
+        return await WithIdempotency(roomId, "leave", idempotencyKey, replies, ApiJson.Default.RoomStatus, async () =>
+            (await rooms.AskAsync(roomId, new LeaveRoom(http.User.ParticipantId()!), cancellationToken)).Status, cancellationToken);
+    }
+
+    private static async Task<Results<Ok<RoomStatus>, ProblemHttpResult>> GetAsync(
+        string roomId, HttpContext http, AdminAccess admin, RoomSupervisor rooms, CancellationToken cancellationToken)
+    {
+        if (RoomInput.CheckRoomId(roomId) is { } badRoom)
+        {
+            return RoomProblems.Invalid(badRoom);
+        }
+
+        if (!admin.IsAdmin(http))
+        {
+            if (http.User.Identity?.IsAuthenticated != true)
+            {
+                return RoomProblems.Unauthorized("A participant token of this room (Authorization: Bearer) or the admin key is required.");
+            }
+
+            if (http.User.RoomId() != roomId)
+            {
+                return RoomProblems.Forbidden($"The token is not for room '{roomId}'.");
+            }
+        }
+
+        return await Ask(rooms, roomId, new GetStatus(), cancellationToken);
+    }
+
+    private static async Task<Results<Ok<List<RoomSummary>>, ProblemHttpResult>> ListAsync(
+        RoomBackup backup, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var list = new List<RoomSummary>();
+            await foreach (var state in backup.LiveRoomsAsync(cancellationToken))
+            {
+                list.Add(new RoomSummary(state.RoomId, state.CallId, RoomStatus.From(state).State, state.Participants.Count, state.Version));
+            }
+
+            return TypedResults.Ok(list.OrderBy(r => r.RoomId, StringComparer.Ordinal).ToList());
+        }
+        catch (RedisException ex)
+        {
+            return RoomProblems.From(new RoomException(RoomErrorKind.Unavailable, "The backup store is unavailable.", ex));
+        }
+    }
+
+    private static async Task<Results<Ok<RoomStatus>, ProblemHttpResult>> EndAsync(
+        string roomId, RoomSupervisor rooms, CancellationToken cancellationToken) =>
+        RoomInput.CheckRoomId(roomId) is { } badRoom
+            ? RoomProblems.Invalid(badRoom)
+            : await Ask(rooms, roomId, new EndCall(LeaveReasons.Ended), cancellationToken);
+
+    private static async Task<Results<Ok<RoomStatus>, ProblemHttpResult>> CrashAsync(
+        string roomId, RoomSupervisor rooms, Microsoft.Extensions.Options.IOptions<RoomsOptions> options, CancellationToken cancellationToken)
+    {
+        if (!options.Value.EnableFaultInjection)
+        {
+            return RoomProblems.Forbidden("Fault injection is disabled (Rooms:EnableFaultInjection).");
+        }
+
+        return RoomInput.CheckRoomId(roomId) is { } badRoom
+            ? RoomProblems.Invalid(badRoom)
+            : await Ask(rooms, roomId, new CrashRoom(), cancellationToken);
+    }
+
+    private static async Task<Results<Ok<RoomStatus>, ProblemHttpResult>> Ask(
+        RoomSupervisor rooms, string roomId, RoomCommand command, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return TypedResults.Ok((await rooms.AskAsync(roomId, command, cancellationToken)).Status);
+        }
+        catch (RoomException ex)
+        {
+            return RoomProblems.From(ex);
+        }
+    }
+
+    /// <summary>Runs <paramref name="act"/> once per idempotency key: a retry gets the first answer.</summary>
+    private static async Task<Results<Ok<T>, ProblemHttpResult>> WithIdempotency<T>(
+        string roomId, string operation, string? key, IdempotentReplies replies,
+        System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, Func<Task<T>> act, CancellationToken cancellationToken)
+        where T : class
+    {
+        try
+        {
+            if (key is not null && await replies.FindAsync(roomId, operation, key, type, cancellationToken) is { } first)
+            {
+                return TypedResults.Ok(first);
+            }
+
+            var reply = await act();
+            if (key is not null)
+            {
+                await replies.KeepAsync(roomId, operation, key, reply, type, cancellationToken);
+            }
+
+            return TypedResults.Ok(reply);
+        }
+        catch (RoomException ex)
+        {
+            return RoomProblems.From(ex);
+        }
+        catch (RedisException ex)
+        {
+            return RoomProblems.From(new RoomException(RoomErrorKind.Unavailable, "The backup store is unavailable; try again.", ex));
+        }
+    }
+
+    private static string? BearerToken(HttpContext http) =>
+        http.Request.Headers.Authorization.ToString() is { } value && value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+            ? value["Bearer ".Length..].Trim()
+            : null;
+}

@@ -1,0 +1,46 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.IdentityModel.Tokens;
+
+namespace CallServer.Auth;
+
+internal static class AuthSetup
+{
+    /// <summary>Participant tokens validated by the standard JwtBearer handler; on the hub path also from <c>access_token</c>.</summary>
+    public static IHostApplicationBuilder AddAuth(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<SigningKeys>();
+        builder.Services.AddSingleton<TokenIssuer>();
+        builder.Services.AddSingleton<JoinTokens>();
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<SigningKeys>((jwt, keys) =>
+        {
+            jwt.MapInboundClaims = false;
+            jwt.TokenValidationParameters = new TokenValidationParameters
+            {
+                ValidIssuer = AuthOptions.Issuer,
+                ValidAudience = AuthOptions.Audience,
+                IssuerSigningKey = keys.Key,
+                ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+                ClockSkew = TimeSpan.FromSeconds(30),
+                NameClaimType = ParticipantClaims.Subject,
+            };
+            jwt.Events = new JwtBearerEvents
+            {
+                OnMessageReceived = context =>
+                {
+                    // browsers cannot set headers on WebSockets: the hub, and only the hub, takes the token from the query
+                    if (context.HttpContext.Request.Path.StartsWithSegments(HubPaths.Room)
+                        && context.Request.Query["access_token"] is { Count: 1 } token)
+                    {
+                        context.Token = token;
+                    }
+
+                    return Task.CompletedTask;
+                },
+            };
+        });
+        builder.Services.AddAuthorization();
+        return builder;
+    }
+}

@@ -1,0 +1,16 @@
+namespace CallServer.Backup;
+
+internal static partial class BackupLog
+{
+    [LoggerMessage(1, LogLevel.Information, "Embedded Redis-compatible store (Garnet) listening on 127.0.0.1:{Port}, data in {DataDir}")]
+    public static partial void EmbeddedStoreStarted(ILogger logger, int port, string dataDir);
+
+    [LoggerMessage(2, LogLevel.Information, "Using Redis at {Endpoint}")]
+    public static partial void UsingRedis(ILogger logger, string endpoint);
+
+    [LoggerMessage(3, LogLevel.Warning, "Instance heartbeat failed")]
+    public static partial void HeartbeatFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(4, LogLevel.Warning, "Backup write for room {RoomId} refused: expected version {Expected}, backup holds {Actual}")]
+    public static partial void WriteRefused(ILogger logger, string roomId, long expected, long actual);
+}

@@ -1,0 +1,51 @@
+using System.Net;
+using System.Net.Sockets;
+using Garnet;
+using Garnet.server;
+
+namespace CallServer.Backup;
+
+/// <summary>
+/// The Redis-compatible store started in-process when no <c>ConnectionStrings:Redis</c> is set (Microsoft Garnet),
+/// with Lua and an append-only log under the data dir, so that <c>dotnet run</c> needs no services and keeps rooms across a restart.
+/// </summary>
+internal sealed class EmbeddedRedis : IDisposable
+{
+    private readonly GarnetServer _server;
+
+    public EmbeddedRedis(StorageOptions storage, ILogger<EmbeddedRedis> logger)
+    {
+        var dir = Path.Combine(storage.FullDataDir, "garnet");
+        Directory.CreateDirectory(dir);
+        Port = storage.EmbeddedRedisPort != 0 ? storage.EmbeddedRedisPort : FreeLoopbackPort();
+        _server = new GarnetServer(new GarnetServerOptions
+        {
+            EndPoints = [new IPEndPoint(IPAddress.Loopback, Port)],
+            EnableLua = true,
+            LuaOptions = new LuaOptions(logger),
+            QuietMode = true,
+            LogDir = dir,
+            CheckpointDir = dir,
+            EnableAOF = true,
+            EnableStorageTier = true,
+            Recover = true,
+            // the default native device needs libaio, which a plain Debian lacks
+            DeviceType = Tsavorite.core.DeviceType.RandomAccess,
+        });
+        _server.Start();
+        BackupLog.EmbeddedStoreStarted(logger, Port, dir);
+    }
+
+    public int Port { get; }
+
+    public string ConnectionString => $"127.0.0.1:{Port}";
+
+    public void Dispose() => _server.Dispose();
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

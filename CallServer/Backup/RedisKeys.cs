@@ -1,0 +1,31 @@
+namespace CallServer.Backup;
+
+/// <summary>Every Redis key and channel CallServer uses, under one prefix (<c>Redis:KeyPrefix</c>) so that servers can share a Redis.</summary>
+internal sealed class RedisKeys(string prefix)
+{
+    public string Prefix { get; } = prefix;
+
+    /// <summary>Hash of a room's backup: <c>v</c> its version, <c>s</c> its state as JSON.</summary>
+    public string Room(string roomId) => $"{Prefix}room:{roomId}";
+
+    /// <summary>Set of the ids of rooms whose call is live; read at start-up to bring them back.</summary>
+    public string LiveRooms => $"{Prefix}rooms:live";
+
+    /// <summary>List of room events waiting for the history writer (pushed left, taken right).</summary>
+    public string HistoryQueue => $"{Prefix}history:queue";
+
+    /// <summary>List of events the history writer took and has not yet committed to its database.</summary>
+    public string HistoryInFlight => $"{Prefix}history:inflight";
+
+    /// <summary>Pub/sub channel of every room's status updates (a <c>RoomUpdate</c> JSON each).</summary>
+    public string StatusChannel => $"{Prefix}status";
+
+    /// <summary>Pub/sub channel of WebRTC signals between participants, relayed by whichever instance holds the receiver.</summary>
+    public string SignalChannel => $"{Prefix}signal";
+
+    /// <summary>String that exists while a server instance is alive (refreshed with a short TTL).</summary>
+    public string Instance(string instanceId) => $"{Prefix}instance:{instanceId}";
+
+    /// <summary>Prefix of the idempotency cache entries (the <c>IDistributedCache</c> instance name).</summary>
+    public string Idempotency => $"{Prefix}idem:";
+}

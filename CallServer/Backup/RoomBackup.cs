@@ -1,0 +1,100 @@
+using System.Text.Json;
+using CallServer.Rooms;
+using StackExchange.Redis;
+
+namespace CallServer.Backup;
+
+/// <summary>The BackupServer of the talk: keeps every room's state in Redis and writes each change atomically with its events and status.</summary>
+internal sealed class RoomBackup(IConnectionMultiplexer redis, RedisKeys keys, ILogger<RoomBackup> logger)
+{
+    private IDatabase Db => redis.GetDatabase();
+
+    /// <summary>The backed-up state of a room, or null when the room has none.</summary>
+    public async Task<RoomState?> LoadAsync(string roomId, CancellationToken cancellationToken)
+    {
+        var snapshot = await Db.HashGetAsync(keys.Room(roomId), "s").WaitAsync(cancellationToken);
+        return snapshot.IsNullOrEmpty ? null : JsonSerializer.Deserialize((byte[])snapshot!, BackupJson.Default.RoomState);
+    }
+
+    /// <summary>Writes <paramref name="next"/> if the backup still holds <paramref name="expectedVersion"/>, in one step with its events and status.</summary>
+    public async Task<BackupWriteResult> SaveAsync(
+        long expectedVersion, RoomState next, IReadOnlyList<RoomEvent> events, TimeSpan endedRetention, CancellationToken cancellationToken)
+    {
+        var update = new RoomUpdate(RoomStatus.From(next), next.IsLive ? null : next.EndReason);
+        var args = new RedisValue[8 + events.Count];
+        args[0] = expectedVersion;
+        args[1] = next.Version;
+        args[2] = JsonSerializer.SerializeToUtf8Bytes(next, BackupJson.Default.RoomState);
+        args[3] = next.RoomId;
+        args[4] = next.IsLive ? 1 : 0;
+        args[5] = (long)endedRetention.TotalMilliseconds;
+        args[6] = keys.StatusChannel;
+        args[7] = JsonSerializer.SerializeToUtf8Bytes(update, BackupJson.Default.RoomUpdate);
+        for (var i = 0; i < events.Count; i++)
+        {
+            args[8 + i] = JsonSerializer.SerializeToUtf8Bytes(events[i], BackupJson.Default.RoomEvent);
+        }
+
+        // not cancelled half-way: the write is one atomic step, and its outcome must be known
+        cancellationToken.ThrowIfCancellationRequested();
+        var result = (long)await Db.ScriptEvaluateAsync(
+            BackupScript.Save, [keys.Room(next.RoomId), keys.LiveRooms, keys.HistoryQueue], args);
+        if (result >= 0)
+        {
+            BackupLog.WriteRefused(logger, next.RoomId, expectedVersion, result);
+            return new BackupWriteResult(false, result);
+        }
+
+        return new BackupWriteResult(true, next.Version);
+    }
+
+    /// <summary>The ids of every room whose call is live.</summary>
+    public async IAsyncEnumerable<string> LiveRoomIdsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var id in Db.SetScanAsync(keys.LiveRooms, pageSize: 1000).WithCancellation(cancellationToken))
+        {
+            yield return id.ToString();
+        }
+    }
+
+    /// <summary>The backed-up state of every live room.</summary>
+    public async IAsyncEnumerable<RoomState> LiveRoomsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var batch = new List<string>(256);
+        await foreach (var id in LiveRoomIdsAsync(cancellationToken))
+        {
+            batch.Add(id);
+            if (batch.Count == batch.Capacity)
+            {
+                foreach (var state in await LoadManyAsync(batch, cancellationToken))
+                {
+                    yield return state;
+                }
+
+                batch.Clear();
+            }
+        }
+
+        foreach (var state in await LoadManyAsync(batch, cancellationToken))
+        {
+            yield return state;
+        }
+    }
+
+    private async Task<List<RoomState>> LoadManyAsync(List<string> roomIds, CancellationToken cancellationToken)
+    {
+        var snapshots = await Task.WhenAll(roomIds.Select(id => Db.HashGetAsync(keys.Room(id), "s"))).WaitAsync(cancellationToken);
+        return [.. snapshots
+            .Where(s => !s.IsNullOrEmpty)
+            .Select(s => JsonSerializer.Deserialize((byte[])s!, BackupJson.Default.RoomState)!)
+            .Where(s => s.IsLive)];
+    }
+
+    /// <summary>Of the given instance ids, those whose liveness key is gone.</summary>
+    public async Task<IReadOnlySet<string>> DeadInstancesAsync(IEnumerable<string> instanceIds, CancellationToken cancellationToken)
+    {
+        var ids = instanceIds.Distinct().ToList();
+        var alive = await Task.WhenAll(ids.Select(id => Db.KeyExistsAsync(keys.Instance(id)))).WaitAsync(cancellationToken);
+        return ids.Where((_, i) => !alive[i]).ToHashSet();
+    }
+}

@@ -1,0 +1,95 @@
+using System.Text.Json;
+using CallServer.Backup;
+using CallServer.Hubs;
+using Microsoft.AspNetCore.SignalR;
+using StackExchange.Redis;
+
+namespace CallServer.Fanout;
+
+/// <summary>
+/// The talk's <c>Endpoint.broadcast</c>: on every instance, forwards each room status from Redis to the room's SignalR group,
+/// sends <c>ended</c> when a call ends and closes connections whose participant is gone; delivers signals to their receiver.
+/// </summary>
+internal sealed class StatusRelay(
+    IConnectionMultiplexer redis, RedisKeys keys, IHubContext<RoomHub> hub, RoomConnections connections,
+    TimeProvider time, ILogger<StatusRelay> logger) : BackgroundService
+{
+    /// <summary>How long a connection stays open after its last event, so that the event is flushed before the close.</summary>
+    private static readonly TimeSpan CloseDelay = TimeSpan.FromMilliseconds(500);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var subscriber = redis.GetSubscriber();
+        // a queue per channel keeps the messages of each channel in order: clients see versions in increasing order
+        var statuses = await subscriber.SubscribeAsync(RedisChannel.Literal(keys.StatusChannel));
+        var signals = await subscriber.SubscribeAsync(RedisChannel.Literal(keys.SignalChannel));
+        FanoutLog.Subscribed(logger, keys.StatusChannel);
+        try
+        {
+            await Task.WhenAll(
+                PumpAsync(statuses, OnStatusAsync, stoppingToken),
+                PumpAsync(signals, OnSignalAsync, stoppingToken));
+        }
+        finally
+        {
+            await statuses.UnsubscribeAsync();
+            await signals.UnsubscribeAsync();
+        }
+    }
+
+    private async Task PumpAsync(ChannelMessageQueue queue, Func<RedisValue, CancellationToken, Task> handle, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var message in queue.WithCancellation(stoppingToken))
+            {
+                try
+                {
+                    await handle(message.Message, stoppingToken);
+                }
+                catch (Exception ex) when (ex is JsonException or InvalidOperationException or IOException)
+                {
+                    FanoutLog.RelayFailed(logger, ex);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // stopping
+        }
+    }
+
+    private async Task OnStatusAsync(RedisValue message, CancellationToken cancellationToken)
+    {
+        var update = JsonSerializer.Deserialize((byte[])message!, BackupJson.Default.RoomUpdate)!;
+        var status = update.Status;
+        await hub.Clients.Group(HubGroups.Room(status.RoomId)).SendAsync(HubMethods.Status, status, cancellationToken);
+        if (update.EndReason is { } reason)
+        {
+            await hub.Clients.Group(HubGroups.Room(status.RoomId))
+                .SendAsync(HubMethods.Ended, new EndedMessage(status.RoomId, status.CallId, reason), cancellationToken);
+            CloseLater(connections.Outdated(status.RoomId, status.Version, null));
+        }
+        else
+        {
+            CloseLater(connections.Outdated(status.RoomId, status.Version, status.Participants.Select(p => p.ParticipantId).ToHashSet()));
+        }
+    }
+
+    private async Task OnSignalAsync(RedisValue message, CancellationToken cancellationToken)
+    {
+        var signal = JsonSerializer.Deserialize((byte[])message!, FanoutJson.Default.SignalEnvelope)!;
+        await hub.Clients.Group(HubGroups.Participant(signal.To))
+            .SendAsync(HubMethods.Signal, new SignalMessage(signal.From, signal.Type, signal.Payload), cancellationToken);
+    }
+
+    private void CloseLater(List<HubCallerContext> closing)
+    {
+        if (closing.Count == 0)
+        {
+            return;
+        }
+
+        _ = Task.Delay(CloseDelay, time).ContinueWith(_ => closing.ForEach(c => c.Abort()), TaskScheduler.Default);
+    }
+}

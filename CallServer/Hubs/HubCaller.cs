@@ -1,0 +1,13 @@
+using CallServer.Auth;
+using Microsoft.AspNetCore.SignalR;
+
+namespace CallServer.Hubs;
+
+/// <summary>Who is calling the hub, from the participant token.</summary>
+internal readonly record struct HubCaller(string RoomId, string ParticipantId)
+{
+    public static HubCaller Of(HubCallerContext context) =>
+        context.User?.RoomId() is { } room && context.User.ParticipantId() is { } participant
+            ? new HubCaller(room, participant)
+            : throw new HubException("The connection has no participant token.");
+}

@@ -1,0 +1,11 @@
+using System.Text.Json.Serialization;
+using CallServer.Rooms;
+
+namespace CallServer.Hubs;
+
+/// <summary>Source-generated JSON for what the hub sends.</summary>
+[JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(RoomStatus))]
+[JsonSerializable(typeof(SignalMessage))]
+[JsonSerializable(typeof(EndedMessage))]
+internal sealed partial class HubJson : JsonSerializerContext;

@@ -1,0 +1,10 @@
+namespace CallServer.Hubs;
+
+/// <summary>The names of server-to-client events (DESIGN §5).</summary>
+internal static class HubMethods
+{
+    public const string Status = "status";
+    public const string Signal = "signal";
+    public const string Candidate = "candidate";
+    public const string Ended = "ended";
+}

@@ -1,0 +1,43 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.SignalR;
+
+namespace CallServer.Hubs;
+
+/// <summary>The hub connections this instance holds, by room, so that the relay can close those whose participant is gone.</summary>
+internal sealed class RoomConnections
+{
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, Entry>> _rooms = new(StringComparer.Ordinal);
+
+    public int Count => _rooms.Values.Sum(r => r.Count);
+
+    /// <param name="confirmedVersion">The room version that acknowledged this connection: older statuses say nothing about it.</param>
+    public void Add(string roomId, string participantId, HubCallerContext context, long confirmedVersion) =>
+        _rooms.GetOrAdd(roomId, _ => new(StringComparer.Ordinal))[context.ConnectionId] = new Entry(participantId, context, confirmedVersion);
+
+    public void Remove(string roomId, string connectionId)
+    {
+        if (_rooms.TryGetValue(roomId, out var room))
+        {
+            room.TryRemove(connectionId, out _);
+            if (room.IsEmpty)
+            {
+                _rooms.TryRemove(KeyValuePair.Create(roomId, room));
+            }
+        }
+    }
+
+    /// <summary>Connections of the room whose participant is not in <paramref name="participantIds"/> as of <paramref name="version"/>.</summary>
+    public List<HubCallerContext> Outdated(string roomId, long version, IReadOnlySet<string>? participantIds)
+    {
+        if (!_rooms.TryGetValue(roomId, out var room))
+        {
+            return [];
+        }
+
+        return [.. room.Values
+            .Where(e => e.ConfirmedVersion < version && (participantIds is null || !participantIds.Contains(e.ParticipantId)))
+            .Select(e => e.Context)];
+    }
+
+    private sealed record Entry(string ParticipantId, HubCallerContext Context, long ConfirmedVersion);
+}

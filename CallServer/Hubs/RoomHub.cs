@@ -1,0 +1,98 @@
+using System.Text.RegularExpressions;
+using CallServer.Backup;
+using CallServer.Fanout;
+using CallServer.Rooms;
+using CallServer.Rooms.Commands;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+using StackExchange.Redis;
+
+namespace CallServer.Hubs;
+
+/// <summary>
+/// The room hub (DESIGN §5): a thin layer that checks who calls and forwards to the room's worker.
+/// Pushes to clients come from the <see cref="StatusRelay"/>, never from here.
+/// </summary>
+[Authorize]
+internal sealed partial class RoomHub(
+    RoomSupervisor rooms, InstanceIdentity instance, RoomConnections connections, SignalPublisher signals) : Hub
+{
+    private const int MaxSignalPayload = 64 * 1024;
+
+    public override async Task OnConnectedAsync()
+    {
+        var caller = HubCaller.Of(Context);
+        // into the groups first, so that the status announcing this connection reaches it too
+        await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.Room(caller.RoomId), Context.ConnectionAborted);
+        await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.Participant(caller.ParticipantId), Context.ConnectionAborted);
+        var reply = await Ask(caller.RoomId, new ConnectParticipant(caller.ParticipantId, Context.ConnectionId, instance.Id));
+        connections.Add(caller.RoomId, caller.ParticipantId, Context, reply.Status.Version);
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        var caller = HubCaller.Of(Context);
+        connections.Remove(caller.RoomId, Context.ConnectionId);
+        rooms.Post(caller.RoomId, new DisconnectParticipant(caller.ParticipantId, Context.ConnectionId));
+        return Task.CompletedTask;
+    }
+
+    public async Task<RoomStatus> GetStatus() =>
+        (await Ask(HubCaller.Of(Context).RoomId, new GetStatus())).Status;
+
+    public async Task<RoomStatus> SetMedia(bool audio, bool video)
+    {
+        var caller = HubCaller.Of(Context);
+        return (await Ask(caller.RoomId, new SetMedia(caller.ParticipantId, audio, video))).Status;
+    }
+
+    public async Task Signal(string toParticipantId, string type, string payload)
+    {
+        if (string.IsNullOrEmpty(toParticipantId) || toParticipantId.Length > 64)
+        {
+            throw new HubException("toParticipantId must be a participant id of this room.");
+        }
+
+        if (string.IsNullOrEmpty(type) || !SignalType().IsMatch(type))
+        {
+            throw new HubException("type must be 1-32 letters, digits, '_' or '-' (offer, answer, candidate, or an app-defined word).");
+        }
+
+        if (payload is null || payload.Length > MaxSignalPayload)
+        {
+            throw new HubException($"payload is required and at most {MaxSignalPayload} characters.");
+        }
+
+        var caller = HubCaller.Of(Context);
+        await Ask(caller.RoomId, new CheckPeers(caller.ParticipantId, toParticipantId));
+        try
+        {
+            await signals.PublishAsync(new SignalEnvelope(caller.RoomId, toParticipantId, caller.ParticipantId, type, payload), Context.ConnectionAborted);
+        }
+        catch (RedisException)
+        {
+            throw new HubException("The signal could not be relayed: the backup store is unavailable. Try again.");
+        }
+    }
+
+    public async Task Leave()
+    {
+        var caller = HubCaller.Of(Context);
+        await Ask(caller.RoomId, new LeaveRoom(caller.ParticipantId));
+    }
+
+    private async Task<RoomReply> Ask(string roomId, RoomCommand command)
+    {
+        try
+        {
+            return await rooms.AskAsync(roomId, command, Context.ConnectionAborted);
+        }
+        catch (RoomException ex)
+        {
+            throw new HubException(ex.Message);
+        }
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,32}$")]
+    private static partial Regex SignalType();
+}

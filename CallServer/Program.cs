@@ -1,0 +1,31 @@
+using CallServer.Api;
+using CallServer.Auth;
+using CallServer.Backup;
+using CallServer.Fanout;
+using CallServer.Hubs;
+using CallServer;
+using CallServer.Rooms;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.Configuration.AddShippedSettings();
+
+builder.AddBackup();   // BackupServer: Redis, or the embedded store, holds every room's state
+builder.AddRooms();    // RoomSupervisor and one RoomWorker per live room
+builder.AddAuth();     // participant tokens, admin key
+builder.AddFanout();   // PubSub: Redis status channel -> SignalR groups on every instance
+builder.AddApi();      // REST: join, leave, status, admin
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapApi();
+app.MapHub<RoomHub>(HubPaths.Room);
+
+app.Run();
+
+/// <summary>The server's entry point (public for the test host).</summary>
+public partial class Program;

@@ -1,0 +1,4 @@
+namespace CallServer.Rooms.Commands;
+
+/// <summary>A participant turned its microphone or camera on or off.</summary>
+internal sealed record SetMedia(string ParticipantId, bool Audio, bool Video) : RoomCommand;

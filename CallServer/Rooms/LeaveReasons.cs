@@ -1,0 +1,20 @@
+namespace CallServer.Rooms;
+
+/// <summary>Why a participant left, and why a call ended.</summary>
+internal static class LeaveReasons
+{
+    /// <summary>The participant left by itself.</summary>
+    public const string Left = "left";
+
+    /// <summary>The participant never connected, or did not come back within its grace period.</summary>
+    public const string Timeout = "timeout";
+
+    /// <summary>An admin ended the call.</summary>
+    public const string Ended = "ended";
+
+    /// <summary>The room's worker crashed more often than its restart intensity allows.</summary>
+    public const string Failed = "failed";
+
+    /// <summary>The call ended because its last participant was gone.</summary>
+    public const string Empty = "empty";
+}

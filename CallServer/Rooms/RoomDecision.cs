@@ -1,0 +1,12 @@
+using CallServer.Rooms.Commands;
+
+namespace CallServer.Rooms;
+
+/// <summary>What a command does to a room: the next state (null when nothing changes), its history events, and who it concerns.</summary>
+internal sealed record RoomDecision(RoomState? Next, IReadOnlyList<RoomEvent> Events, Participant? Participant = null)
+{
+    public static RoomDecision Unchanged(Participant? participant = null) => new(null, [], participant);
+
+    /// <summary>The answer to give once <paramref name="state"/> (the stored one) is what the room holds.</summary>
+    public RoomReply ReplyFor(RoomState state) => new(RoomStatus.From(state), Participant);
+}

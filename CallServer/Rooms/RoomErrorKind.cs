@@ -1,0 +1,26 @@
+namespace CallServer.Rooms;
+
+/// <summary>Why a room refused or could not carry out a command; the web side maps each to a status code.</summary>
+internal enum RoomErrorKind
+{
+    /// <summary>The room has no live call.</summary>
+    NotLive,
+
+    /// <summary>The room has <c>Rooms:MaxParticipants</c> participants.</summary>
+    Full,
+
+    /// <summary>The participant is not in this room.</summary>
+    UnknownParticipant,
+
+    /// <summary>The room's mailbox is full.</summary>
+    Busy,
+
+    /// <summary>The backup store cannot be reached; nothing was acknowledged.</summary>
+    Unavailable,
+
+    /// <summary>The worker crashed on this command and was restarted from its backup.</summary>
+    Crashed,
+
+    /// <summary>The server is shutting down.</summary>
+    Stopping,
+}

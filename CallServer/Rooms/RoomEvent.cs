@@ -1,0 +1,13 @@
+namespace CallServer.Rooms;
+
+/// <summary>One entry of a call's history, numbered <paramref name="Seq"/> from 1 without gaps inside its call.</summary>
+/// <param name="Type">See <see cref="RoomEventTypes"/>.</param>
+/// <param name="Data">Small details of the event (display name, leave reason, media flags).</param>
+internal sealed record RoomEvent(
+    string CallId,
+    string RoomId,
+    long Seq,
+    string Type,
+    string? ParticipantId,
+    DateTimeOffset At,
+    IReadOnlyDictionary<string, string>? Data);

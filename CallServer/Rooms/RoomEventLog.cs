@@ -1,0 +1,17 @@
+namespace CallServer.Rooms;
+
+/// <summary>Collects the history events of one command, numbering them after the call's last event.</summary>
+internal sealed class RoomEventLog(string roomId, DateTimeOffset now)
+{
+    private readonly List<RoomEvent> _events = [];
+
+    public IReadOnlyList<RoomEvent> Events => _events;
+
+    /// <summary>Appends an event to the call of <paramref name="state"/> and returns the state with its new sequence number.</summary>
+    public RoomState Add(RoomState state, string type, string? participantId, IReadOnlyDictionary<string, string>? data = null)
+    {
+        var seq = state.EventSeq + 1;
+        _events.Add(new RoomEvent(state.CallId!, roomId, seq, type, participantId, now, data));
+        return state with { EventSeq = seq };
+    }
+}

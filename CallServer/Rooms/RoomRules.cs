@@ -1,0 +1,199 @@
+using System.Collections.Immutable;
+using System.Security.Cryptography;
+using CallServer.Rooms.Commands;
+
+namespace CallServer.Rooms;
+
+/// <summary>What each command does to a room's state: pure functions, no I/O; the worker applies and backs up the result.</summary>
+internal static class RoomRules
+{
+    public static RoomDecision Decide(RoomState state, RoomCommand command, DateTimeOffset now, RoomsOptions options)
+    {
+        var log = new RoomEventLog(state.RoomId, now);
+        return command switch
+        {
+            JoinRoom join => Join(state, join, now, options, log),
+            LeaveRoom leave => Remove(state, [leave.ParticipantId], LeaveReasons.Left, log),
+            ConnectParticipant connect => Connect(state, connect, log),
+            DisconnectParticipant disconnect => Disconnect(state, disconnect, now, options, log),
+            SetMedia media => Media(state, media, log),
+            GetStatus get => get.RequireLive ? RequireLive(state, RoomDecision.Unchanged()) : RoomDecision.Unchanged(),
+            EndCall end => RequireLive(state, Remove(state, [.. state.Participants.Select(p => p.ParticipantId)], end.Reason, log)),
+            CheckPeers peers => CheckPeers(state, peers),
+            ExpireDeadlines => Remove(state, Expired(state, now), LeaveReasons.Timeout, log),
+            ReleaseDeadConnections release => Release(state, release, now, options, log),
+            FailRoom => Remove(state, [.. state.Participants.Select(p => p.ParticipantId)], LeaveReasons.Failed, log),
+            _ => throw new InvalidOperationException($"No rule for {command.GetType().Name}."),
+        };
+    }
+
+    private static RoomDecision Join(RoomState state, JoinRoom join, DateTimeOffset now, RoomsOptions options, RoomEventLog log)
+    {
+        if (state.IsLive && join.JoinKey is not null
+            && state.Participants.Find(p => p.JoinKey == join.JoinKey) is { } again)
+        {
+            // a retried join whose first answer was lost: the same participant, never a second one
+            return RoomDecision.Unchanged(again);
+        }
+
+        var next = state;
+        if (!state.IsLive)
+        {
+            next = state with
+            {
+                CallId = Guid.CreateVersion7(now).ToString(),
+                Phase = RoomPhase.Waiting,
+                Participants = [],
+                CreatedAt = now,
+                EventSeq = 0,
+                EndReason = null,
+            };
+            next = log.Add(next, RoomEventTypes.CallStarted, null);
+        }
+        else if (state.Participants.Count >= options.MaxParticipants)
+        {
+            throw new RoomException(RoomErrorKind.Full, $"Room '{state.RoomId}' is full ({options.MaxParticipants} participants).");
+        }
+
+        var participant = new Participant(
+            NewParticipantId(), join.DisplayName, Presence.Joining, Audio: true, Video: true, now,
+            Deadline: now + options.JoinTimeout, JoinKey: join.JoinKey);
+        next = WithParticipants(next, next.Participants.Add(participant));
+        next = log.Add(next, RoomEventTypes.ParticipantJoined, participant.ParticipantId,
+            new Dictionary<string, string> { ["displayName"] = participant.DisplayName });
+        return new RoomDecision(next, log.Events, participant);
+    }
+
+    private static RoomDecision Connect(RoomState state, ConnectParticipant connect, RoomEventLog log)
+    {
+        var p = Require(state, connect.ParticipantId);
+        var wasConnected = p.Presence == Presence.Connected;
+        var next = Replace(state, p with
+        {
+            Presence = Presence.Connected,
+            Deadline = null,
+            ConnectionId = connect.ConnectionId,
+            InstanceId = connect.InstanceId,
+        });
+        if (!wasConnected)
+        {
+            next = log.Add(next, RoomEventTypes.ParticipantConnected, p.ParticipantId);
+        }
+
+        return new RoomDecision(next, log.Events, p);
+    }
+
+    private static RoomDecision Disconnect(RoomState state, DisconnectParticipant disconnect, DateTimeOffset now, RoomsOptions options, RoomEventLog log)
+    {
+        // a newer connection may already hold the participant: only its own connection's close counts
+        if (state.Find(disconnect.ParticipantId) is not { } p || p.ConnectionId != disconnect.ConnectionId)
+        {
+            return RoomDecision.Unchanged();
+        }
+
+        return StartGrace(state, [p], now, options, log);
+    }
+
+    private static RoomDecision Release(RoomState state, ReleaseDeadConnections release, DateTimeOffset now, RoomsOptions options, RoomEventLog log)
+    {
+        var dead = state.Participants
+            .Where(p => p.Presence == Presence.Connected && p.InstanceId is { } i && release.DeadInstances.Contains(i))
+            .ToList();
+        return dead.Count == 0 ? RoomDecision.Unchanged() : StartGrace(state, dead, now, options, log);
+    }
+
+    private static RoomDecision StartGrace(RoomState state, List<Participant> participants, DateTimeOffset now, RoomsOptions options, RoomEventLog log)
+    {
+        var next = state;
+        foreach (var p in participants)
+        {
+            next = Replace(next, p with
+            {
+                Presence = Presence.Reconnecting,
+                Deadline = now + options.ReconnectGrace,
+                ConnectionId = null,
+                InstanceId = null,
+            });
+            next = log.Add(next, RoomEventTypes.ParticipantReconnecting, p.ParticipantId);
+        }
+
+        return new RoomDecision(next, log.Events);
+    }
+
+    private static RoomDecision Media(RoomState state, SetMedia media, RoomEventLog log)
+    {
+        var p = Require(state, media.ParticipantId);
+        if (p.Audio == media.Audio && p.Video == media.Video)
+        {
+            return RoomDecision.Unchanged(p);
+        }
+
+        var next = Replace(state, p with { Audio = media.Audio, Video = media.Video });
+        next = log.Add(next, RoomEventTypes.MediaChanged, p.ParticipantId, new Dictionary<string, string>
+        {
+            ["audio"] = media.Audio ? "true" : "false",
+            ["video"] = media.Video ? "true" : "false",
+        });
+        return new RoomDecision(next, log.Events, p);
+    }
+
+    private static RoomDecision CheckPeers(RoomState state, CheckPeers peers)
+    {
+        Require(state, peers.From);
+        if (peers.From == peers.To)
+        {
+            throw new RoomException(RoomErrorKind.UnknownParticipant, "A participant cannot signal itself.");
+        }
+
+        return RoomDecision.Unchanged(Require(state, peers.To));
+    }
+
+    /// <summary>Removes participants for one reason; the call ends with the last of them.</summary>
+    private static RoomDecision Remove(RoomState state, IReadOnlyCollection<string> participantIds, string reason, RoomEventLog log)
+    {
+        var leaving = state.Participants.Where(p => participantIds.Contains(p.ParticipantId)).ToList();
+        if (!state.IsLive || (leaving.Count == 0 && reason != LeaveReasons.Failed))
+        {
+            return RoomDecision.Unchanged();
+        }
+
+        var next = state;
+        foreach (var p in leaving)
+        {
+            next = WithParticipants(next, next.Participants.Remove(p));
+            next = log.Add(next, RoomEventTypes.ParticipantLeft, p.ParticipantId,
+                new Dictionary<string, string> { ["reason"] = reason });
+        }
+
+        if (next.Participants.Count == 0)
+        {
+            var endReason = reason is LeaveReasons.Ended or LeaveReasons.Failed ? reason : LeaveReasons.Empty;
+            next = next with { Phase = reason == LeaveReasons.Failed ? RoomPhase.Failed : RoomPhase.Ended, EndReason = endReason };
+            next = log.Add(next, RoomEventTypes.CallEnded, null, new Dictionary<string, string> { ["reason"] = endReason });
+        }
+
+        return new RoomDecision(next, log.Events);
+    }
+
+    private static List<string> Expired(RoomState state, DateTimeOffset now) =>
+        [.. state.Participants.Where(p => p.Deadline is { } d && d <= now).Select(p => p.ParticipantId)];
+
+    private static RoomDecision RequireLive(RoomState state, RoomDecision decision) =>
+        state.IsLive ? decision : throw new RoomException(RoomErrorKind.NotLive, $"Room '{state.RoomId}' has no live call.");
+
+    private static Participant Require(RoomState state, string participantId) =>
+        (state.IsLive ? state.Find(participantId) : null)
+        ?? throw new RoomException(RoomErrorKind.UnknownParticipant, $"Participant '{participantId}' is not in room '{state.RoomId}'.");
+
+    private static RoomState Replace(RoomState state, Participant participant) =>
+        state with { Participants = state.Participants.Replace(state.Find(participant.ParticipantId)!, participant) };
+
+    private static RoomState WithParticipants(RoomState state, ImmutableList<Participant> participants) =>
+        state with
+        {
+            Participants = participants,
+            Phase = participants.Count >= 2 ? RoomPhase.Active : participants.Count == 1 ? RoomPhase.Waiting : state.Phase,
+        };
+
+    private static string NewParticipantId() => "p-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(9));
+}

@@ -1,0 +1,43 @@
+using System.Collections.Immutable;
+
+namespace CallServer.Rooms;
+
+/// <summary>The whole state of one room: what the worker owns and what the backup keeps.</summary>
+/// <param name="Version">+1 on every change; backup writes compare it.</param>
+/// <param name="EventSeq">The last history event sequence number of the current call.</param>
+/// <param name="EndReason">Why the last call ended (<c>empty</c>, <c>ended</c>, <c>failed</c>).</param>
+internal sealed record RoomState(
+    string RoomId,
+    string? CallId,
+    long Version,
+    RoomPhase Phase,
+    ImmutableList<Participant> Participants,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    long EventSeq,
+    string? EndReason)
+{
+    /// <summary>A room that has never been used.</summary>
+    public static RoomState Empty(string roomId) =>
+        new(roomId, null, 0, RoomPhase.Ended, [], DateTimeOffset.MinValue, DateTimeOffset.MinValue, 0, null);
+
+    public bool IsLive => Phase is RoomPhase.Waiting or RoomPhase.Active;
+
+    public Participant? Find(string participantId) =>
+        Participants.Find(p => p.ParticipantId == participantId);
+
+    /// <summary>The earliest presence deadline, when the worker must look at the room again.</summary>
+    public DateTimeOffset? NextDeadline()
+    {
+        DateTimeOffset? next = null;
+        foreach (var p in Participants)
+        {
+            if (p.Deadline is { } d && (next is null || d < next))
+            {
+                next = d;
+            }
+        }
+
+        return next;
+    }
+}

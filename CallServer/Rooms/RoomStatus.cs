@@ -1,0 +1,27 @@
+namespace CallServer.Rooms;
+
+/// <summary>The status every client sees (DESIGN §3): sent after every change of the room.</summary>
+internal sealed record RoomStatus(
+    string RoomId,
+    string? CallId,
+    long Version,
+    string State,
+    IReadOnlyList<ParticipantStatus> Participants,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt)
+{
+    public static RoomStatus From(RoomState state) => new(
+        state.RoomId,
+        state.CallId,
+        state.Version,
+        state.Phase switch
+        {
+            RoomPhase.Waiting => "waiting",
+            RoomPhase.Active => "active",
+            RoomPhase.Ended => "ended",
+            _ => "failed",
+        },
+        [.. state.Participants.Select(ParticipantStatus.From)],
+        state.CreatedAt,
+        state.UpdatedAt);
+}

@@ -1,0 +1,161 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using CallServer.Backup;
+using CallServer.Rooms.Commands;
+using Microsoft.Extensions.Options;
+
+namespace CallServer.Rooms;
+
+/// <summary>
+/// The RoomSupervisor of the talk: starts a worker on the first command for a room, restarts it from the backup when its loop
+/// throws (OTP "transient"), and ends the room as failed when it crashes more than its restart intensity allows.
+/// At start-up it brings back every room the backup lists as live (eagerly, so their timers run again).
+/// </summary>
+internal sealed class RoomSupervisor(
+    RoomBackup backup,
+    IOptions<RoomsOptions> options,
+    IOptions<RedisOptions> redisOptions,
+    RoomFaultInjector faults,
+    InstanceIdentity instance,
+    TimeProvider time,
+    ILoggerFactory loggers) : IHostedService
+{
+    private readonly ConcurrentDictionary<string, RoomWorker> _workers = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ILogger _logger = loggers.CreateLogger<RoomSupervisor>();
+    private readonly RoomWorkerServices _services = new(
+        backup, options.Value, faults, instance, TimeSpan.FromSeconds(redisOptions.Value.InstanceTtlSeconds), time,
+        loggers.CreateLogger<RoomWorker>());
+
+    private Task _restore = Task.CompletedTask;
+
+    /// <summary>How many rooms have a running worker.</summary>
+    public int WorkerCount => _workers.Count;
+
+    /// <summary>Sends a command to a room's worker and waits for its acknowledged answer.</summary>
+    public async Task<RoomReply> AskAsync(string roomId, RoomCommand command, CancellationToken cancellationToken)
+    {
+        Post(roomId, command);
+        return await command.Reply!.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Sends a command to a room's worker, starting one if the room has none.</summary>
+    public void Post(string roomId, RoomCommand command)
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            if (!_workers.TryGetValue(roomId, out var worker))
+            {
+                var started = new RoomWorker(roomId, _services);
+                worker = _workers.GetOrAdd(roomId, started);
+                if (worker == started)
+                {
+                    _ = Task.Run(() => SuperviseAsync(started));
+                }
+            }
+
+            if (worker.TryPost(command))
+            {
+                return;
+            }
+
+            // that worker stopped after its call ended: the next loop starts a new one
+            _workers.TryRemove(KeyValuePair.Create(roomId, worker));
+        }
+
+        command.Reply?.TrySetException(new RoomException(RoomErrorKind.Stopping, "The server is stopping; try again."));
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _restore = Task.Run(() => RestoreLiveRoomsAsync(_stopping.Token), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        foreach (var worker in _workers.Values)
+        {
+            worker.DrainOnStop();
+        }
+
+        try
+        {
+            await _restore.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // the host gave up waiting; the restore loop ends with the stopping token anyway
+        }
+    }
+
+    private async Task SuperviseAsync(RoomWorker worker)
+    {
+        var restarts = new Queue<DateTimeOffset>();
+        var failFirst = false;
+        RoomsLog.WorkerStarted(_logger);
+        while (!_stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await worker.RunAsync(failFirst, _stopping.Token);
+                break;
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (BackupUnavailableException ex)
+            {
+                // Redis is down, not the room broken: restart from the backup when it answers, without counting it
+                RoomsLog.BackupUnavailable(_logger, ex);
+            }
+            catch (Exception ex)
+            {
+                var now = time.GetUtcNow();
+                restarts.Enqueue(now);
+                while (restarts.Peek() <= now - _services.Options.RestartWindow)
+                {
+                    restarts.Dequeue();
+                }
+
+                var max = _services.Options.MaxRestarts;
+                using (_logger.BeginScope(new Dictionary<string, object> { ["RoomId"] = worker.RoomId }))
+                {
+                    RoomsLog.WorkerCrashed(_logger, ex, worker.CurrentCommand ?? "start", restarts.Count, max);
+                    failFirst = restarts.Count > max;
+                    if (failFirst)
+                    {
+                        RoomsLog.RestartIntensityExceeded(_logger, max, _services.Options.RestartWindowSeconds);
+                        restarts.Clear();
+                    }
+                }
+            }
+        }
+
+        _workers.TryRemove(KeyValuePair.Create(worker.RoomId, worker));
+        worker.DrainOnStop();
+        worker.Dispose();
+    }
+
+    private async Task RestoreLiveRoomsAsync(CancellationToken stopping)
+    {
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            var count = 0;
+            await foreach (var roomId in backup.LiveRoomIdsAsync(stopping))
+            {
+                Post(roomId, new GetStatus(RequireLive: false));
+                count++;
+            }
+
+            RoomsLog.RoomsRestored(_logger, count, watch.ElapsedMilliseconds);
+        }
+        catch (Exception ex) when (!stopping.IsCancellationRequested)
+        {
+            RoomsLog.RestoreFailed(_logger, ex);
+        }
+    }
+}

@@ -1,0 +1,303 @@
+using System.Threading.Channels;
+using CallServer.Backup;
+using CallServer.Rooms.Commands;
+using StackExchange.Redis;
+
+namespace CallServer.Rooms;
+
+/// <summary>
+/// The RoomServer of the talk: one per live room. Callers only post commands to its mailbox; one loop owns the state
+/// and handles them one at a time, acknowledging each only after its outcome is in the backup.
+/// </summary>
+internal sealed class RoomWorker : IDisposable
+{
+    private const int MaxConflictRetries = 3;
+
+    private readonly Channel<RoomCommand> _mailbox;
+    private readonly Lock _gate = new();
+    private readonly RoomBackup _backup;
+    private readonly RoomsOptions _options;
+    private readonly RoomFaultInjector _faults;
+    private readonly InstanceIdentity _instance;
+    private readonly TimeSpan _instanceTtl;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private bool _closed;
+    private RoomState? _state;
+    private ITimer? _timer;
+    private DateTimeOffset? _timerDue;
+    private DateTimeOffset? _instanceRecheckAt;
+
+    public RoomWorker(string roomId, RoomWorkerServices services)
+    {
+        RoomId = roomId;
+        _backup = services.Backup;
+        _options = services.Options;
+        _faults = services.Faults;
+        _instance = services.Instance;
+        _instanceTtl = services.InstanceTtl;
+        _time = services.Time;
+        _logger = services.Logger;
+        _mailbox = Channel.CreateBounded<RoomCommand>(new BoundedChannelOptions(_options.MailboxCapacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+    }
+
+    public string RoomId { get; }
+
+    /// <summary>The name of the command being handled, for crash logs.</summary>
+    public string? CurrentCommand { get; private set; }
+
+    /// <summary>Posts a command; false when this worker has stopped and a new one must be started.</summary>
+    public bool TryPost(RoomCommand command)
+    {
+        lock (_gate)
+        {
+            if (_closed)
+            {
+                return false;
+            }
+
+            if (!_mailbox.Writer.TryWrite(command))
+            {
+                command.Reply?.TrySetException(new RoomException(RoomErrorKind.Busy, $"Room '{RoomId}' is busy; try again."));
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// The loop. Returns when the call is over and the mailbox is empty (a normal stop), or when <paramref name="stopping"/> fires;
+    /// throws when a command crashed it. Every (re)start reads the state from the backup.
+    /// </summary>
+    public async Task RunAsync(bool failFirst, CancellationToken stopping)
+    {
+        using var scope = _logger.BeginScope(new Dictionary<string, object> { ["RoomId"] = RoomId });
+        _state = null;
+        _instanceRecheckAt = null;
+        if (failFirst)
+        {
+            await HandleAsync(new FailRoom(), stopping);
+        }
+
+        var reader = _mailbox.Reader;
+        while (await reader.WaitToReadAsync(stopping))
+        {
+            while (reader.TryRead(out var command))
+            {
+                await HandleAsync(command, stopping);
+            }
+
+            if (_state is { IsLive: false } && TryClose())
+            {
+                RoomsLog.WorkerStopped(_logger);
+                return;
+            }
+        }
+    }
+
+    /// <summary>Answers what is left in the mailbox when the server stops.</summary>
+    public void DrainOnStop()
+    {
+        lock (_gate)
+        {
+            _closed = true;
+        }
+
+        while (_mailbox.Reader.TryRead(out var command))
+        {
+            command.Reply?.TrySetException(new RoomException(RoomErrorKind.Stopping, "The server is stopping; try again."));
+        }
+    }
+
+    public void Dispose() => _timer?.Dispose();
+
+    private bool TryClose()
+    {
+        lock (_gate)
+        {
+            if (_mailbox.Reader.Count > 0)
+            {
+                return false;
+            }
+
+            _closed = true;
+            return true;
+        }
+    }
+
+    private async Task HandleAsync(RoomCommand command, CancellationToken stopping)
+    {
+        CurrentCommand = command.GetType().Name;
+        if (_state is null && !await TryInitAsync(command, stopping))
+        {
+            return;
+        }
+
+        if (command is ExpireDeadlines && _instanceRecheckAt <= _time.GetUtcNow())
+        {
+            await ReleaseDeadConnectionsAsync(stopping);
+        }
+
+        for (var attempt = 0; attempt <= MaxConflictRetries; attempt++)
+        {
+            var now = _time.GetUtcNow();
+            RoomDecision decision;
+            try
+            {
+                decision = RoomRules.Decide(_state!, command, now, _options);
+                if (_faults.ShouldCrash(RoomId, command))
+                {
+                    throw new InjectedFaultException(RoomId);
+                }
+            }
+            catch (RoomException ex)
+            {
+                command.Reply?.TrySetException(ex);
+                return;
+            }
+            catch (Exception ex)
+            {
+                command.Reply?.TrySetException(new RoomException(
+                    RoomErrorKind.Crashed, $"Room '{RoomId}' crashed on this request and was restarted from its last acknowledged state.", ex));
+                throw;
+            }
+
+            if (decision.Next is null)
+            {
+                command.Reply?.TrySetResult(decision.ReplyFor(_state!));
+                return;
+            }
+
+            var next = decision.Next with { Version = _state!.Version + 1, UpdatedAt = now };
+            BackupWriteResult written;
+            try
+            {
+                written = await _backup.SaveAsync(_state.Version, next, decision.Events, TimeSpan.FromHours(_options.EndedRoomRetentionHours), stopping);
+            }
+            catch (Exception ex) when (IsBackupFailure(ex))
+            {
+                command.Reply?.TrySetException(Unavailable(ex));
+                throw new BackupUnavailableException(RoomId, ex);
+            }
+
+            if (written.Written)
+            {
+                _state = next;
+                command.Reply?.TrySetResult(decision.ReplyFor(next));
+                ArmTimer();
+                return;
+            }
+
+            // another writer (a worker of an older process, another instance) got there first: take its state and decide again
+            RoomsLog.VersionConflict(_logger, command.GetType().Name);
+            if (!await TryInitAsync(command, stopping))
+            {
+                return;
+            }
+        }
+
+        command.Reply?.TrySetException(new RoomException(RoomErrorKind.Busy, $"Room '{RoomId}' is changing too fast; try again."));
+    }
+
+    /// <summary>The init callback: the state from the backup, connections of dead instances released, timers armed.</summary>
+    private async Task<bool> TryInitAsync(RoomCommand command, CancellationToken stopping)
+    {
+        try
+        {
+            _state = await _backup.LoadAsync(RoomId, stopping) ?? RoomState.Empty(RoomId);
+            await ReleaseDeadConnectionsAsync(stopping);
+            ArmTimer();
+            return true;
+        }
+        catch (Exception ex) when (IsBackupFailure(ex))
+        {
+            _state = null;
+            RoomsLog.BackupUnavailable(_logger, ex);
+            command.Reply?.TrySetException(Unavailable(ex));
+            return false;
+        }
+    }
+
+    private async Task ReleaseDeadConnectionsAsync(CancellationToken stopping)
+    {
+        _instanceRecheckAt = null;
+        var others = _state!.Participants
+            .Where(p => p.Presence == Presence.Connected && p.InstanceId is { } i && i != _instance.Id)
+            .Select(p => p.InstanceId!)
+            .ToList();
+        if (others.Count == 0)
+        {
+            return;
+        }
+
+        var dead = await _backup.DeadInstancesAsync(others, stopping);
+        if (dead.Count < others.Distinct().Count())
+        {
+            // an instance that still looks alive may be one that was just killed: look again once its liveness key expired
+            _instanceRecheckAt = _time.GetUtcNow() + _instanceTtl;
+        }
+
+        if (dead.Count == 0)
+        {
+            return;
+        }
+
+        var decision = RoomRules.Decide(_state, new ReleaseDeadConnections(dead), _time.GetUtcNow(), _options);
+        if (decision.Next is { } next)
+        {
+            next = next with { Version = _state.Version + 1, UpdatedAt = _time.GetUtcNow() };
+            if ((await _backup.SaveAsync(_state.Version, next, decision.Events, TimeSpan.FromHours(_options.EndedRoomRetentionHours), stopping)).Written)
+            {
+                RoomsLog.ConnectionsReleased(_logger, decision.Events.Count);
+                _state = next;
+            }
+        }
+    }
+
+    /// <summary>Schedules an <see cref="ExpireDeadlines"/> message at the room's earliest deadline (timers live in the state).</summary>
+    private void ArmTimer()
+    {
+        var due = _state?.NextDeadline();
+        if (_instanceRecheckAt is { } recheck && (due is null || recheck < due))
+        {
+            due = recheck;
+        }
+
+        if (due == _timerDue)
+        {
+            return;
+        }
+
+        _timerDue = due;
+        if (due is null)
+        {
+            _timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            return;
+        }
+
+        var delay = due.Value - _time.GetUtcNow();
+        if (delay < TimeSpan.Zero)
+        {
+            delay = TimeSpan.Zero;
+        }
+
+        _timer ??= _time.CreateTimer(static w => ((RoomWorker)w!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _timer.Change(delay, Timeout.InfiniteTimeSpan);
+    }
+
+    private void OnTimer()
+    {
+        _timerDue = null;
+        TryPost(new ExpireDeadlines());
+    }
+
+    private static bool IsBackupFailure(Exception ex) =>
+        ex is RedisException or TimeoutException or ObjectDisposedException;
+
+    private RoomException Unavailable(Exception ex) =>
+        new(RoomErrorKind.Unavailable, $"The backup store is unavailable; room '{RoomId}' keeps its last acknowledged state. Try again.", ex);
+}

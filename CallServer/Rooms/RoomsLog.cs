@@ -1,0 +1,31 @@
+namespace CallServer.Rooms;
+
+internal static partial class RoomsLog
+{
+    [LoggerMessage(1, LogLevel.Debug, "Room worker started")]
+    public static partial void WorkerStarted(ILogger logger);
+
+    [LoggerMessage(2, LogLevel.Debug, "Room worker stopped: the call is over")]
+    public static partial void WorkerStopped(ILogger logger);
+
+    [LoggerMessage(3, LogLevel.Error, "Room worker crashed on {Command}; restart {Restarts} of {MaxRestarts} in its window")]
+    public static partial void WorkerCrashed(ILogger logger, Exception exception, string command, int restarts, int maxRestarts);
+
+    [LoggerMessage(4, LogLevel.Error, "Room worker exceeded its restart intensity ({MaxRestarts} in {WindowSeconds} s); the call ends as failed")]
+    public static partial void RestartIntensityExceeded(ILogger logger, int maxRestarts, int windowSeconds);
+
+    [LoggerMessage(5, LogLevel.Warning, "Room backup unavailable; the worker restarts from its backup when it answers again")]
+    public static partial void BackupUnavailable(ILogger logger, Exception exception);
+
+    [LoggerMessage(6, LogLevel.Information, "Restored {Count} live rooms from the backup in {ElapsedMs} ms")]
+    public static partial void RoomsRestored(ILogger logger, int count, long elapsedMs);
+
+    [LoggerMessage(7, LogLevel.Error, "Could not restore live rooms from the backup; they come back on their next command")]
+    public static partial void RestoreFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(8, LogLevel.Information, "{Count} participants held by connections of stopped instances now reconnecting")]
+    public static partial void ConnectionsReleased(ILogger logger, int count);
+
+    [LoggerMessage(9, LogLevel.Debug, "Backup held a newer version; reloaded and deciding {Command} again")]
+    public static partial void VersionConflict(ILogger logger, string command);
+}

@@ -1,0 +1,44 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace CallServer.Rooms;
+
+/// <summary>Settings of rooms and their supervision (<c>Rooms:*</c>).</summary>
+internal sealed class RoomsOptions
+{
+    public const string Section = "Rooms";
+
+    [Range(2, 256)]
+    public int MaxParticipants { get; set; } = 16;
+
+    /// <summary>How long a participant whose connection dropped stays in the room, as <c>reconnecting</c>.</summary>
+    [Range(1, 3600)]
+    public int ReconnectGraceSeconds { get; set; } = 20;
+
+    /// <summary>How long a participant that joined over REST has to open its hub connection.</summary>
+    [Range(1, 3600)]
+    public int JoinTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>OTP restart intensity: more than this many restarts inside <see cref="RestartWindowSeconds"/> fails the room.</summary>
+    [Range(0, 1000)]
+    public int MaxRestarts { get; set; } = 5;
+
+    [Range(1, 3600)]
+    public int RestartWindowSeconds { get; set; } = 10;
+
+    /// <summary>Messages a room's mailbox holds before new commands are refused as busy.</summary>
+    [Range(16, 1_000_000)]
+    public int MailboxCapacity { get; set; } = 1024;
+
+    /// <summary>How long an ended room's last state is kept, so that versions keep growing across calls.</summary>
+    [Range(1, 30 * 24)]
+    public int EndedRoomRetentionHours { get; set; } = 24;
+
+    /// <summary>Lets admins crash a room worker on purpose (<c>POST /rooms/{id}/crash</c>): for chaos tests and benchmarks only.</summary>
+    public bool EnableFaultInjection { get; set; }
+
+    public TimeSpan ReconnectGrace => TimeSpan.FromSeconds(ReconnectGraceSeconds);
+
+    public TimeSpan JoinTimeout => TimeSpan.FromSeconds(JoinTimeoutSeconds);
+
+    public TimeSpan RestartWindow => TimeSpan.FromSeconds(RestartWindowSeconds);
+}

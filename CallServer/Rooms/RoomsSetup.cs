@@ -1,0 +1,15 @@
+namespace CallServer.Rooms;
+
+internal static class RoomsSetup
+{
+    /// <summary>Room workers under their supervisor.</summary>
+    public static IHostApplicationBuilder AddRooms(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<RoomsOptions>().BindConfiguration(RoomsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<RoomFaultInjector>();
+        builder.Services.AddSingleton<RoomSupervisor>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RoomSupervisor>());
+        return builder;
+    }
+}
