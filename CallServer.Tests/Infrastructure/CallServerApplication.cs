@@ -1,0 +1,134 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using CallServer.Api;
+using CallServer.Rooms;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace CallServer.Tests.Infrastructure;
+
+/// <summary>
+/// The server on a real Kestrel port, against a real Redis (or the embedded store when <paramref name="redis"/> is null),
+/// with helpers to join, connect hub clients and call admin endpoints.
+/// </summary>
+public sealed class CallServerApplication(
+    string? redis,
+    string? keyPrefix = null,
+    string? dataDir = null,
+    FakeTimeProvider? time = null,
+    IReadOnlyDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
+{
+    public const string AdminKey = "test-admin-key-0123456789";
+    public const string SigningKey = "test-signing-key-0123456789-abcdefghijklmnop";
+
+    public string KeyPrefix { get; } = keyPrefix ?? $"t{Guid.NewGuid():N}:";
+
+    public string DataDir { get; } = dataDir ?? Directory.CreateTempSubdirectory("callserver-data-").FullName;
+
+    /// <summary>The real address Kestrel listens on.</summary>
+    public Uri BaseAddress => new(Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+        .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First());
+
+    /// <summary>Starts the host now (a real port, so that hub clients use WebSockets).</summary>
+    public CallServerApplication Start()
+    {
+        UseKestrel(0);
+        StartServer();
+        ClientOptions.BaseAddress = BaseAddress;
+        return this;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Production");
+        builder.UseSetting("ConnectionStrings:Redis", redis ?? "");
+        builder.UseSetting("Redis:KeyPrefix", KeyPrefix);
+        builder.UseSetting("Storage:DataDir", DataDir);
+        builder.UseSetting("Auth:SigningKey", SigningKey);
+        builder.UseSetting("Auth:AdminKey", AdminKey);
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            builder.UseSetting(key, value);
+        }
+
+        if (time is not null)
+        {
+            builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(time)));
+        }
+    }
+
+    public T Service<T>()
+        where T : notnull => Services.GetRequiredService<T>();
+
+    public HttpClient Admin()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", AdminKey);
+        return client;
+    }
+
+    public HttpClient WithToken(string token)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    internal async Task<JoinResponse> JoinAsync(string roomId, string displayName, string? idempotencyKey = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/rooms/{roomId}/join")
+        {
+            Content = JsonContent.Create(new { displayName }),
+        };
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
+        using var response = await CreateClient().SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JoinResponse>())!;
+    }
+
+    internal async Task<RoomStatus> StatusAsync(string roomId)
+    {
+        using var response = await Admin().GetAsync($"/rooms/{roomId}");
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<RoomStatus>())!;
+    }
+
+    /// <summary>A participant's hub connection, recording every event it receives.</summary>
+    internal async Task<HubClient> ConnectAsync(JoinResponse joined)
+    {
+        var client = new HubClient(new HubConnectionBuilder()
+            .WithUrl(new Uri(BaseAddress, "/hubs/room"), o =>
+            {
+                o.AccessTokenProvider = () => Task.FromResult<string?>(joined.Token);
+                o.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
+                o.SkipNegotiation = true;
+            })
+            .Build(), joined.ParticipantId);
+        await client.StartAsync();
+        return client;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing && dataDir is null)
+        {
+            try
+            {
+                Directory.Delete(DataDir, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+using System.Collections.Concurrent;
+using CallServer.Hubs;
+using CallServer.Rooms;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace CallServer.Tests.Infrastructure;
+
+/// <summary>A participant's SignalR connection that records the statuses, signals and ended events it receives.</summary>
+public sealed class HubClient : IAsyncDisposable
+{
+    private readonly ConcurrentQueue<RoomStatus> _statuses = new();
+    private readonly ConcurrentQueue<SignalMessage> _signals = new();
+    private readonly ConcurrentQueue<EndedMessage> _ended = new();
+    private readonly TaskCompletionSource<Exception?> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    internal HubClient(HubConnection connection, string participantId)
+    {
+        Connection = connection;
+        ParticipantId = participantId;
+        connection.On<RoomStatus>("status", _statuses.Enqueue);
+        connection.On<SignalMessage>("signal", _signals.Enqueue);
+        connection.On<EndedMessage>("ended", _ended.Enqueue);
+        connection.Closed += error =>
+        {
+            _closed.TrySetResult(error);
+            return Task.CompletedTask;
+        };
+    }
+
+    public HubConnection Connection { get; }
+
+    public string ParticipantId { get; }
+
+    internal IReadOnlyList<RoomStatus> Statuses => [.. _statuses];
+
+    internal IReadOnlyList<SignalMessage> Signals => [.. _signals];
+
+    internal IReadOnlyList<EndedMessage> Ended => [.. _ended];
+
+    public Task StartAsync() => Connection.StartAsync();
+
+    /// <summary>Waits until a received status satisfies <paramref name="predicate"/>.</summary>
+    internal Task<RoomStatus> WaitForStatusAsync(Func<RoomStatus, bool> predicate, string what) =>
+        Eventually.ValueAsync(() => Task.FromResult(_statuses.LastOrDefault(predicate)), s => s is not null, what)!;
+
+    internal Task<SignalMessage> WaitForSignalAsync(Func<SignalMessage, bool> predicate, string what) =>
+        Eventually.ValueAsync(() => Task.FromResult(_signals.FirstOrDefault(predicate)), s => s is not null, what)!;
+
+    internal Task<EndedMessage> WaitForEndedAsync() =>
+        Eventually.ValueAsync(() => Task.FromResult(_ended.FirstOrDefault()), s => s is not null, $"ended at {ParticipantId}")!;
+
+    /// <summary>Completes when the server closed the connection.</summary>
+    public Task<Exception?> Closed => _closed.Task;
+
+    public async ValueTask DisposeAsync() => await Connection.DisposeAsync();
+}
