@@ -8,15 +8,15 @@ internal sealed class AuthOptions
     public const string Section = "Auth";
 
     /// <summary>HMAC key of participant tokens, at least 32 characters; generated once into the data dir when not set.</summary>
-    [MinLength(32, ErrorMessage = "Auth:SigningKey must be at least 32 characters.")]
+    [RegularExpression("^$|^.{32,}$", ErrorMessage = "Auth:SigningKey must be at least 32 characters.")]
     public string? SigningKey { get; set; }
 
     /// <summary>The <c>X-Api-Key</c> of admin endpoints; with none, they answer 403.</summary>
-    [MinLength(16, ErrorMessage = "Auth:AdminKey must be at least 16 characters.")]
+    [RegularExpression("^$|^.{16,}$", ErrorMessage = "Auth:AdminKey must be at least 16 characters.")]
     public string? AdminKey { get; set; }
 
     /// <summary>When set, joining needs a join token signed with this HMAC key by the app's backend.</summary>
-    [MinLength(32, ErrorMessage = "Auth:JoinSecret must be at least 32 characters.")]
+    [RegularExpression("^$|^.{32,}$", ErrorMessage = "Auth:JoinSecret must be at least 32 characters.")]
     public string? JoinSecret { get; set; }
 
     [Range(1, 7 * 24 * 60)]
