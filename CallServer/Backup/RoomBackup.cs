@@ -16,6 +16,13 @@ internal sealed class RoomBackup(IConnectionMultiplexer redis, RedisKeys keys, I
         return snapshot.IsNullOrEmpty ? null : JsonSerializer.Deserialize((byte[])snapshot!, BackupJson.Default.RoomState);
     }
 
+    /// <summary>The version the backup holds for a room (0 when none).</summary>
+    public async Task<long> StoredVersionAsync(string roomId, CancellationToken cancellationToken)
+    {
+        var version = await Db.HashGetAsync(keys.Room(roomId), "v").WaitAsync(cancellationToken);
+        return version.IsNullOrEmpty ? 0 : (long)version;
+    }
+
     /// <summary>Writes <paramref name="next"/> if the backup still holds <paramref name="expectedVersion"/>, in one step with its events and status.</summary>
     public async Task<BackupWriteResult> SaveAsync(
         long expectedVersion, RoomState next, IReadOnlyList<RoomEvent> events, TimeSpan endedRetention, CancellationToken cancellationToken)

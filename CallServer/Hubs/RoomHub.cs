@@ -25,7 +25,9 @@ internal sealed partial class RoomHub(
         // into the groups first, so that the status announcing this connection reaches it too
         await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.Room(caller.RoomId), Context.ConnectionAborted);
         await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.Participant(caller.ParticipantId), Context.ConnectionAborted);
-        var reply = await Ask(caller.RoomId, new ConnectParticipant(caller.ParticipantId, Context.ConnectionId, instance.Id));
+        // not cancelled when the client drops meanwhile: SignalR only calls OnDisconnectedAsync after an OnConnectedAsync that
+        // completed, and a connect the worker carried out must be followed by its disconnect
+        var reply = await Ask(caller.RoomId, new ConnectParticipant(caller.ParticipantId, Context.ConnectionId, instance.Id), CancellationToken.None);
         connections.Add(caller.RoomId, caller.ParticipantId, Context, reply.Status.Version);
     }
 
@@ -81,11 +83,11 @@ internal sealed partial class RoomHub(
         await Ask(caller.RoomId, new LeaveRoom(caller.ParticipantId));
     }
 
-    private async Task<RoomReply> Ask(string roomId, RoomCommand command)
+    private async Task<RoomReply> Ask(string roomId, RoomCommand command, CancellationToken? cancellationToken = null)
     {
         try
         {
-            return await rooms.AskAsync(roomId, command, Context.ConnectionAborted);
+            return await rooms.AskAsync(roomId, command, cancellationToken ?? Context.ConnectionAborted);
         }
         catch (RoomException ex)
         {

@@ -142,6 +142,11 @@ internal sealed class RoomWorker : IDisposable
             await ReleaseDeadConnectionsAsync(stopping);
         }
 
+        if (command is GetStatus && !await TryRefreshAsync(command, stopping))
+        {
+            return;
+        }
+
         for (var attempt = 0; attempt <= MaxConflictRetries; attempt++)
         {
             var now = _time.GetUtcNow();
@@ -201,6 +206,28 @@ internal sealed class RoomWorker : IDisposable
         }
 
         command.Reply?.TrySetException(new RoomException(RoomErrorKind.Busy, $"Room '{RoomId}' is changing too fast; try again."));
+    }
+
+    /// <summary>
+    /// Reads are answered from the backup's version: another instance may have changed the room since this worker last did
+    /// (writes need no such check, the compare-and-set catches them).
+    /// </summary>
+    private async Task<bool> TryRefreshAsync(RoomCommand command, CancellationToken stopping)
+    {
+        try
+        {
+            if (await _backup.StoredVersionAsync(RoomId, stopping) == _state!.Version)
+            {
+                return true;
+            }
+        }
+        catch (Exception ex) when (IsBackupFailure(ex))
+        {
+            command.Reply?.TrySetException(Unavailable(ex));
+            return false;
+        }
+
+        return await TryInitAsync(command, stopping);
     }
 
     /// <summary>The init callback: the state from the backup, connections of dead instances released, timers armed.</summary>
