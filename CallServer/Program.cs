@@ -1,9 +1,9 @@
+using CallServer;
 using CallServer.Api;
 using CallServer.Auth;
 using CallServer.Backup;
 using CallServer.Fanout;
 using CallServer.Hubs;
-using CallServer;
 using CallServer.Rooms;
 
 var builder = WebApplication.CreateBuilder(args);

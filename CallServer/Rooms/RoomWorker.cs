@@ -89,6 +89,8 @@ internal sealed class RoomWorker : IDisposable
             while (reader.TryRead(out var command))
             {
                 await HandleAsync(command, stopping);
+                // after every message, also those that changed nothing: a timer may have fired a little early
+                ArmTimer();
             }
 
             if (_state is { IsLive: false } && TryClose())
@@ -193,7 +195,6 @@ internal sealed class RoomWorker : IDisposable
             {
                 _state = next;
                 command.Reply?.TrySetResult(decision.ReplyFor(next));
-                ArmTimer();
                 return;
             }
 
@@ -237,7 +238,6 @@ internal sealed class RoomWorker : IDisposable
         {
             _state = await _backup.LoadAsync(RoomId, stopping) ?? RoomState.Empty(RoomId);
             await ReleaseDeadConnectionsAsync(stopping);
-            ArmTimer();
             return true;
         }
         catch (Exception ex) when (IsBackupFailure(ex))
