@@ -3,6 +3,7 @@ using CallServer.Api;
 using CallServer.Auth;
 using CallServer.Backup;
 using CallServer.Fanout;
+using CallServer.History;
 using CallServer.Hubs;
 using CallServer.Rooms;
 
@@ -12,6 +13,7 @@ builder.Configuration.AddShippedSettings();
 builder.AddBackup();   // BackupServer: Redis, or the embedded store, holds every room's state
 builder.AddRooms();    // RoomSupervisor and one RoomWorker per live room
 builder.AddAuth();     // participant tokens, admin key
+builder.AddHistory();  // Call History: the durable event queue -> PostgreSQL (or SQLite)
 builder.AddFanout();   // PubSub: Redis status channel -> SignalR groups on every instance
 builder.AddApi();      // REST: join, leave, status, admin
 

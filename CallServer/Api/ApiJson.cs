@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using CallServer.History;
 using CallServer.Rooms;
 
 namespace CallServer.Api;
@@ -9,4 +10,6 @@ namespace CallServer.Api;
 [JsonSerializable(typeof(JoinResponse))]
 [JsonSerializable(typeof(RoomStatus))]
 [JsonSerializable(typeof(List<RoomSummary>))]
+[JsonSerializable(typeof(IReadOnlyList<CallRecord>))]
+[JsonSerializable(typeof(CallDetails))]
 internal sealed partial class ApiJson : JsonSerializerContext;

@@ -6,6 +6,9 @@ namespace CallServer.Api;
 /// <summary>RFC 9457 answers for everything a room can refuse.</summary>
 internal static class RoomProblems
 {
+    public static ProblemHttpResult From(RoomException ex, string title) =>
+        TypedResults.Problem(ex.Message, statusCode: From(ex).StatusCode, title: title);
+
     public static ProblemHttpResult From(RoomException ex) => ex.Kind switch
     {
         RoomErrorKind.NotLive => Problem(StatusCodes.Status404NotFound, "Room not live", ex.Message),

@@ -17,6 +17,9 @@ internal sealed class RedisKeys(string prefix)
     /// <summary>List of events the history writer took and has not yet committed to its database.</summary>
     public string HistoryInFlight => $"{Prefix}history:inflight";
 
+    /// <summary>String naming the instance whose history writer may take from the queue (a lease with a TTL).</summary>
+    public string HistoryLease => $"{Prefix}history:lease";
+
     /// <summary>Pub/sub channel of every room's status updates (a <c>RoomUpdate</c> JSON each).</summary>
     public string StatusChannel => $"{Prefix}status";
 

@@ -1,0 +1,76 @@
+using CallServer.History;
+using CallServer.Rooms;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CallServer.Api;
+
+/// <summary>The call history (DESIGN §4), for admins: a room's calls, newest first and paginated, and one call with its events.</summary>
+internal static class CallsApi
+{
+    public const int MaxPageSize = 100;
+
+    public static IEndpointRouteBuilder MapCalls(this IEndpointRouteBuilder routes)
+    {
+        var calls = routes.MapGroup("").WithTags("History").AddEndpointFilter<AdminAccess>();
+        calls.MapGet("/rooms/{roomId}/calls", CallsOfRoomAsync);
+        calls.MapGet("/calls/{callId}", CallAsync);
+        return routes;
+    }
+
+    /// <param name="before">The callId of the last call of the previous page: the page goes on with older calls.</param>
+    private static async Task<Results<Ok<IReadOnlyList<CallRecord>>, ProblemHttpResult>> CallsOfRoomAsync(
+        string roomId, int? limit, string? before, HistoryStore store, CancellationToken cancellationToken)
+    {
+        if (RoomInput.CheckRoomId(roomId) is { } badRoom)
+        {
+            return RoomProblems.Invalid(badRoom);
+        }
+
+        if (limit is < 1 or > MaxPageSize)
+        {
+            return RoomProblems.Invalid($"limit is 1-{MaxPageSize}.");
+        }
+
+        if (before is not null && !Guid.TryParse(before, out _))
+        {
+            return RoomProblems.Invalid("before is the callId of the last call of the previous page.");
+        }
+
+        return await Read(store, () => store.CallsOfRoomAsync(roomId, limit ?? 20, before, cancellationToken));
+    }
+
+    private static async Task<Results<Ok<CallDetails>, ProblemHttpResult>> CallAsync(
+        string callId, HistoryStore store, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(callId, out _))
+        {
+            return RoomProblems.Invalid("callId is a UUID.");
+        }
+
+        try
+        {
+            return await store.CallAsync(callId, cancellationToken) is { } call
+                ? TypedResults.Ok(call)
+                : RoomProblems.From(new RoomException(RoomErrorKind.NotLive, $"No call '{callId}' in the history."), "Unknown call");
+        }
+        catch (Exception ex) when (store.IsUnavailable(ex))
+        {
+            return Unavailable(ex);
+        }
+    }
+
+    private static async Task<Results<Ok<T>, ProblemHttpResult>> Read<T>(HistoryStore store, Func<Task<T>> read)
+    {
+        try
+        {
+            return TypedResults.Ok(await read());
+        }
+        catch (Exception ex) when (store.IsUnavailable(ex))
+        {
+            return Unavailable(ex);
+        }
+    }
+
+    private static ProblemHttpResult Unavailable(Exception ex) =>
+        RoomProblems.From(new RoomException(RoomErrorKind.Unavailable, "The call history is unavailable; try again.", ex), "History unavailable");
+}

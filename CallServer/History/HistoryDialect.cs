@@ -1,0 +1,27 @@
+using System.Data.Common;
+
+namespace CallServer.History;
+
+/// <summary>What differs between the history databases: how to connect, and how a uuid, a JSON value or an id read back is written in SQL.</summary>
+internal abstract class HistoryDialect
+{
+    /// <summary>The folder of its migrations (<c>History/Migrations/{Name}</c>).</summary>
+    public abstract string Name { get; }
+
+    public abstract ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken);
+
+    /// <summary>A parameter bound to a uuid column.</summary>
+    public abstract string Uuid(string parameter);
+
+    /// <summary>A parameter bound to a JSON column.</summary>
+    public abstract string Json(string parameter);
+
+    /// <summary>A uuid or JSON column read back as text.</summary>
+    public abstract string AsText(string column);
+
+    /// <summary>Takes the migration lock inside <paramref name="transaction"/>, so that instances starting together do not clash.</summary>
+    public abstract Task LockForMigrationAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken);
+
+    /// <summary>Whether the exception says the database cannot be reached (rather than a bug).</summary>
+    public abstract bool IsUnavailable(Exception exception);
+}

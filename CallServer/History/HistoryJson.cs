@@ -1,0 +1,7 @@
+using System.Text.Json.Serialization;
+
+namespace CallServer.History;
+
+[JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(Dictionary<string, string>))]
+internal sealed partial class HistoryJson : JsonSerializerContext;

@@ -1,0 +1,21 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace CallServer.History;
+
+/// <summary>The history writer (<c>History:*</c>); the database is <c>ConnectionStrings:Postgres</c>, else SQLite in the data dir.</summary>
+internal sealed class HistoryOptions
+{
+    public const string Section = "History";
+
+    /// <summary>Events stored per transaction.</summary>
+    [Range(1, 10_000)]
+    public int BatchSize { get; set; } = 500;
+
+    /// <summary>The longest wait between tries while the database is down.</summary>
+    [Range(1, 300)]
+    public int MaxRetryDelaySeconds { get; set; } = 10;
+
+    /// <summary>How long the writer lease lasts without renewal; another instance takes over after it.</summary>
+    [Range(2, 600)]
+    public int LeaseSeconds { get; set; } = 15;
+}

@@ -1,0 +1,81 @@
+using System.Text.Json;
+using CallServer.Backup;
+using CallServer.Rooms;
+using StackExchange.Redis;
+
+namespace CallServer.History;
+
+/// <summary>
+/// The durable queue of room events that the backup script fills: a Redis list used as a reliable queue. A batch is moved to
+/// the in-flight list, stored, then acknowledged; a batch left in flight by a writer that died is taken again first.
+/// Only the holder of the writer lease takes and acknowledges, so one writer at a time keeps the events in order.
+/// </summary>
+internal sealed class HistoryQueue(IConnectionMultiplexer redis, RedisKeys keys, InstanceIdentity instance)
+{
+    private const string TakeScript = """
+        if redis.call('GET', KEYS[3]) ~= ARGV[2] then
+            return false
+        end
+        if redis.call('LLEN', KEYS[2]) == 0 then
+            for i = 1, tonumber(ARGV[1]) do
+                if not redis.call('LMOVE', KEYS[1], KEYS[2], 'RIGHT', 'RIGHT') then
+                    break
+                end
+            end
+        end
+        return redis.call('LRANGE', KEYS[2], 0, -1)
+        """;
+
+    private const string AckScript = """
+        if redis.call('GET', KEYS[2]) ~= ARGV[1] then
+            return 0
+        end
+        redis.call('DEL', KEYS[1])
+        return 1
+        """;
+
+    private const string LeaseScript = """
+        local holder = redis.call('GET', KEYS[1])
+        if holder == ARGV[1] then
+            redis.call('PEXPIRE', KEYS[1], ARGV[2])
+            return 1
+        end
+        if not holder then
+            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+            return 1
+        end
+        return 0
+        """;
+
+    private IDatabase Db => redis.GetDatabase();
+
+    /// <summary>Takes (or renews) the writer lease; false while another instance's writer holds it.</summary>
+    public async Task<bool> HoldLeaseAsync(TimeSpan ttl) =>
+        (long)await Db.ScriptEvaluateAsync(LeaseScript, [keys.HistoryLease], [instance.Id, (long)ttl.TotalMilliseconds]) == 1;
+
+    public async Task ReleaseLeaseAsync()
+    {
+        await Db.ScriptEvaluateAsync("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
+            [keys.HistoryLease], [instance.Id]);
+    }
+
+    /// <summary>The in-flight batch (oldest first): what a dead writer left, else up to <paramref name="max"/> new events.</summary>
+    public async Task<IReadOnlyList<RoomEvent>> TakeAsync(int max)
+    {
+        var result = await Db.ScriptEvaluateAsync(TakeScript, [keys.HistoryQueue, keys.HistoryInFlight, keys.HistoryLease], [max, instance.Id]);
+        if (result.IsNull)
+        {
+            return [];
+        }
+
+        return [.. ((RedisResult[])result!).Select(r => JsonSerializer.Deserialize((byte[])r!, BackupJson.Default.RoomEvent)!)];
+    }
+
+    /// <summary>Drops the in-flight batch once it is stored (only while this writer still holds the lease).</summary>
+    public async Task<bool> AcknowledgeAsync() =>
+        (long)await Db.ScriptEvaluateAsync(AckScript, [keys.HistoryInFlight, keys.HistoryLease], [instance.Id]) == 1;
+
+    /// <summary>How many events wait, queued or in flight.</summary>
+    public async Task<long> WaitingAsync() =>
+        await Db.ListLengthAsync(keys.HistoryQueue) + await Db.ListLengthAsync(keys.HistoryInFlight);
+}

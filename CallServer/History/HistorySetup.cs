@@ -1,0 +1,34 @@
+using CallServer.Backup;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace CallServer.History;
+
+internal static class HistorySetup
+{
+    /// <summary>Call history: PostgreSQL when <c>ConnectionStrings:Postgres</c> is set, else SQLite in the data dir; its writer and migrations.</summary>
+    public static IHostApplicationBuilder AddHistory(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<HistoryOptions>().BindConfiguration(HistoryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        var postgres = builder.Configuration.GetConnectionString("Postgres");
+        if (!string.IsNullOrWhiteSpace(postgres))
+        {
+            builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(postgres).Build());
+            builder.Services.AddSingleton<HistoryDialect>(sp => new PostgresDialect(sp.GetRequiredService<NpgsqlDataSource>()));
+        }
+        else
+        {
+            builder.Services.AddSingleton<HistoryDialect>(sp =>
+                new SqliteDialect(Path.Combine(sp.GetRequiredService<IOptions<StorageOptions>>().Value.FullDataDir, "history.db")));
+        }
+
+        builder.Services.AddSingleton<HistoryStore>();
+        builder.Services.AddSingleton<HistoryMigrator>();
+        builder.Services.AddSingleton<HistoryQueue>();
+        builder.Services.AddSingleton<HistoryHealth>();
+        builder.Services.AddSingleton<HistoryWriter>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<HistoryWriter>());
+        builder.Services.AddHealthChecks().AddCheck<HistoryHealth>("history", tags: ["ready"]);
+        return builder;
+    }
+}
