@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# The whole test suite, on a fresh Debian machine: installs what the tests need and is missing (redis-server),
+# The whole test suite, on a fresh Debian machine: installs what the tests need and is missing (redis-server, PostgreSQL),
 # builds in Release, runs every test, and ends with a line "N passed, N failed".
-# The tests start their own throwaway servers (redis-server on private loopback ports in temp dirs) and stop them.
+# The tests start their own throwaway servers (redis-server, PostgreSQL clusters made by initdb) on private loopback ports
+# in temp dirs, and stop them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
 command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || missing+=(redis-server)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing ${missing[*]} (Debian packages)..."
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"

@@ -155,7 +155,7 @@ public sealed class BadInputTests(RedisServer redis) : IDisposable
     {
         try
         {
-            await using var hub = await _app.ConnectAsync(joined);
+            await using var hub = await _app.ConnectAsync(joined, waitUntilConnected: false);
             var closed = await hub.Closed.WaitAsync(Eventually.DefaultTimeout);
             return closed?.Message ?? "closed without error";
         }

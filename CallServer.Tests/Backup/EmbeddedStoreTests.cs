@@ -13,15 +13,17 @@ public sealed class EmbeddedStoreTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dataDir, recursive: true);
 
+    private Dictionary<string, string> Settings => new()
+    {
+        ["Storage:DataDir"] = _dataDir,
+        ["Auth:AdminKey"] = CallServerApplication.AdminKey,
+        ["Logging:LogLevel:Default"] = "Warning",
+    };
+
     [Fact]
     public async Task ServerKilledWithSigkillComesBackWithItsRoomsVersionsAndTokens()
     {
-        var settings = new Dictionary<string, string>
-        {
-            ["Storage:DataDir"] = _dataDir,
-            ["Auth:AdminKey"] = CallServerApplication.AdminKey,
-            ["Logging:LogLevel:Default"] = "Warning",
-        };
+        var settings = Settings;
         var room = "embedded-" + Guid.NewGuid().ToString("N")[..8];
         JoinResponse ann, bob;
         using (var first = await ServerProcess.StartAsync(settings))
@@ -40,5 +42,42 @@ public sealed class EmbeddedStoreTests : IDisposable
         Assert.Equal(bob.Room.Version, restored!.Version);
         Assert.Equal(bob.Room.CallId, restored.CallId);
         Assert.Equal(new[] { ann.ParticipantId, bob.ParticipantId }, restored.Participants.Select(p => p.ParticipantId));
+    }
+
+    [Fact]
+    public async Task ACallInterruptedByKillMinus9HasEveryEventOnceInOrderInTheEmbeddedHistory()
+    {
+        var room = "killcall-" + Guid.NewGuid().ToString("N")[..8];
+        var joined = new List<JoinResponse>();
+        using (var first = await ServerProcess.StartAsync(Settings))
+        {
+            using var http = new HttpClient { BaseAddress = first.Address };
+            foreach (var name in new[] { "Ann", "Bob", "Cid" })
+            {
+                joined.Add((await (await http.PostAsJsonAsync($"/rooms/{room}/join", new { displayName = name })).Content.ReadFromJsonAsync<JoinResponse>())!);
+            }
+
+            await first.KillAsync();
+        }
+
+        using var second = await ServerProcess.StartAsync(Settings);
+        foreach (var participant in joined)
+        {
+            using var client = new HttpClient { BaseAddress = second.Address };
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", participant.Token);
+            (await client.PostAsync($"/rooms/{room}/leave", null)).EnsureSuccessStatusCode();
+        }
+
+        using var admin = new HttpClient { BaseAddress = second.Address };
+        admin.DefaultRequestHeaders.Add("X-Api-Key", CallServerApplication.AdminKey);
+        var call = await Eventually.ValueAsync(
+            async () => await admin.GetFromJsonAsync<CallServer.History.CallDetails>($"/calls/{joined[0].Room.CallId}"),
+            c => c?.EndedAt is not null, "the call ended in the history");
+
+        Assert.Equal(Enumerable.Range(1, 8).Select(i => (long)i), call!.Events.Select(e => e.Seq));
+        Assert.Equal(["call_started", "participant_joined", "participant_joined", "participant_joined", "participant_left", "participant_left", "participant_left", "call_ended"],
+            call.Events.Select(e => e.Type));
+        Assert.Equal(joined.Select(j => j.ParticipantId), call.Participants.Select(p => p.ParticipantId));
+        Assert.All(call.Participants, p => Assert.Equal("left", p.LeaveReason));
     }
 }

@@ -102,8 +102,8 @@ public sealed class CallServerApplication(
         return (await response.Content.ReadFromJsonAsync<RoomStatus>())!;
     }
 
-    /// <summary>A participant's hub connection, recording every event it receives.</summary>
-    internal async Task<HubClient> ConnectAsync(JoinResponse joined)
+    /// <summary>A participant's hub connection, recording every event it receives; by default once the room has it as connected.</summary>
+    internal async Task<HubClient> ConnectAsync(JoinResponse joined, bool waitUntilConnected = true)
     {
         var client = new HubClient(new HubConnectionBuilder()
             .WithUrl(new Uri(BaseAddress, "/hubs/room"), o =>
@@ -114,6 +114,13 @@ public sealed class CallServerApplication(
             })
             .Build(), joined.ParticipantId);
         await client.StartAsync();
+        if (waitUntilConnected)
+        {
+            // the handshake completes before the server's OnConnectedAsync: wait for the status that announces this connection
+            await client.WaitForStatusAsync(
+                s => s.Participants.Any(p => p.ParticipantId == joined.ParticipantId && p.Presence == "connected"), $"{joined.ParticipantId} connected");
+        }
+
         return client;
     }
 

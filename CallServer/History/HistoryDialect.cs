@@ -19,6 +19,9 @@ internal abstract class HistoryDialect
     /// <summary>A uuid or JSON column read back as text.</summary>
     public abstract string AsText(string column);
 
+    /// <summary>"<paramref name="expression"/> is one of the values of the list parameter <paramref name="parameter"/>".</summary>
+    public abstract string InList(string expression, string parameter);
+
     /// <summary>Takes the migration lock inside <paramref name="transaction"/>, so that instances starting together do not clash.</summary>
     public abstract Task LockForMigrationAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken);
 

@@ -141,9 +141,9 @@ internal sealed class HistoryStore(HistoryDialect dialect)
         var rows = await connection.QueryAsync<HistoryRows.Participant>(new CommandDefinition($"""
             SELECT {dialect.AsText("call_id")} AS CallId, participant_id AS ParticipantId, display_name AS DisplayName,
                    joined_at AS JoinedAt, left_at AS LeftAt, leave_reason AS LeaveReason
-            FROM call_participants WHERE {dialect.AsText("call_id")} IN @callIds
+            FROM call_participants WHERE {dialect.InList(dialect.AsText("call_id"), "@callIds")}
             ORDER BY joined_at, participant_id
-            """, new { callIds }, cancellationToken: cancellationToken));
+            """, new { callIds = callIds.ToArray() }, cancellationToken: cancellationToken));
         return rows.ToLookup(r => r.CallId, r => new CallParticipantRecord(r.ParticipantId, r.DisplayName, r.JoinedAt, r.LeftAt, r.LeaveReason));
     }
 }

@@ -21,6 +21,9 @@ internal sealed class PostgresDialect(NpgsqlDataSource dataSource) : HistoryDial
 
     public override string AsText(string column) => $"{column}::text";
 
+    // Npgsql takes arrays as parameters, so Dapper passes the list whole rather than expanding it
+    public override string InList(string expression, string parameter) => $"{expression} = ANY({parameter})";
+
     public override Task LockForMigrationAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(@key)", new { key = MigrationLockKey }, transaction, cancellationToken: cancellationToken));
 

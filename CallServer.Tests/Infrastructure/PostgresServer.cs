@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using System.Globalization;
+using Npgsql;
+
+namespace CallServer.Tests.Infrastructure;
+
+/// <summary>A throwaway PostgreSQL cluster (Debian's server binaries): initdb into a temp dir, on a private loopback port.</summary>
+public sealed class PostgresServer : IAsyncLifetime
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("callserver-pg-").FullName;
+    private readonly string _bin = FindBinaries();
+
+    public int Port { get; } = FreePort.Next();
+
+    public string ConnectionString(string database = "postgres") =>
+        $"Host=127.0.0.1;Port={Port.ToString(CultureInfo.InvariantCulture)};Username=postgres;Database={database};Timeout=5;Command Timeout=10";
+
+    public async Task InitializeAsync()
+    {
+        if (Environment.UserName == "root")
+        {
+            await RunAsync("chown", "postgres:postgres", _dir);
+        }
+
+        await RunPgAsync("initdb", "-D", DataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale");
+        await StartAsync();
+    }
+
+    private string DataDir => Path.Combine(_dir, "data");
+
+    public Task StartAsync() =>
+        RunPgAsync("pg_ctl", "-D", DataDir, "-l", Path.Combine(_dir, "server.log"), "-w", "-t", "30",
+            "-o", $"-p {Port.ToString(CultureInfo.InvariantCulture)} -k {_dir} -c listen_addresses=127.0.0.1 -c fsync=off", "start");
+
+    /// <summary>Stops the server at once, dropping its connections.</summary>
+    public Task StopAsync() => RunPgAsync("pg_ctl", "-D", DataDir, "-m", "immediate", "-w", "stop");
+
+    /// <summary>A new empty database, so that every test app has a history of its own.</summary>
+    public async Task<string> CreateDatabaseAsync()
+    {
+        var name = "h" + Guid.NewGuid().ToString("N")[..12];
+        await using var connection = new NpgsqlConnection(ConnectionString());
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
+        await command.ExecuteNonQueryAsync();
+        return ConnectionString(name);
+    }
+
+    public async Task DisposeAsync()
+    {
+        try
+        {
+            await StopAsync();
+        }
+        catch (InvalidOperationException)
+        {
+            // already stopped
+        }
+
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private Task RunPgAsync(string tool, params string[] args) =>
+        Environment.UserName == "root"
+            ? RunAsync("runuser", ["-u", "postgres", "--", Path.Combine(_bin, tool), .. args])
+            : RunAsync(Path.Combine(_bin, tool), args);
+
+    private static async Task RunAsync(string file, params string[] args)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed ({process.ExitCode}): {await output}{await error}");
+        }
+    }
+
+    private static string FindBinaries()
+    {
+        var root = "/usr/lib/postgresql";
+        var bin = Directory.Exists(root)
+            ? Directory.GetDirectories(root).Select(d => Path.Combine(d, "bin")).Where(d => File.Exists(Path.Combine(d, "initdb")))
+                .OrderByDescending(d => d, StringComparer.Ordinal).FirstOrDefault()
+            : null;
+        return bin ?? throw new InvalidOperationException("PostgreSQL server binaries are not installed: run the tests through ./scripts/test.sh, which installs them.");
+    }
+}
