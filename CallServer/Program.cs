@@ -5,13 +5,15 @@ using CallServer.Backup;
 using CallServer.Fanout;
 using CallServer.History;
 using CallServer.Hubs;
+using CallServer.Media;
 using CallServer.Rooms;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, WebRootPath = ShippedSettings.WebRoot() });
 builder.Configuration.AddShippedSettings();
 
 builder.AddBackup();   // BackupServer: Redis, or the embedded store, holds every room's state
 builder.AddRooms();    // RoomSupervisor and one RoomWorker per live room
+builder.AddMedia();    // the media server the rooms talk to asynchronously (mesh relay, Janus, Kurento)
 builder.AddAuth();     // participant tokens, admin key
 builder.AddHistory();  // Call History: the durable event queue -> PostgreSQL (or SQLite)
 builder.AddFanout();   // PubSub: Redis status channel -> SignalR groups on every instance
@@ -20,6 +22,8 @@ builder.AddApi();      // REST: join, leave, status, admin
 var app = builder.Build();
 
 app.UseExceptionHandler();
+app.UseDefaultFiles();   // the browser client at /
+app.UseStaticFiles();
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();

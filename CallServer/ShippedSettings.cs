@@ -3,6 +3,16 @@ namespace CallServer;
 internal static class ShippedSettings
 {
     /// <summary>
+    /// The published browser client beside the binaries, when the server is started from another folder
+    /// (<c>dotnet /app/CallServer.dll</c> from anywhere); null keeps the default (<c>wwwroot</c> under the content root).
+    /// </summary>
+    public static string? WebRoot()
+    {
+        var shipped = Path.Combine(AppContext.BaseDirectory, "wwwroot");
+        return !Directory.Exists(Path.Combine(Directory.GetCurrentDirectory(), "wwwroot")) && Directory.Exists(shipped) ? shipped : null;
+    }
+
+    /// <summary>
     /// Reads the repository's appsettings.json (copied beside the binaries) when the content root has none, as under
     /// <c>dotnet run --project CallServer</c>; environment variables and the command line still override it.
     /// </summary>

@@ -16,6 +16,8 @@ internal static class RoomProblems
         RoomErrorKind.UnknownParticipant => Problem(StatusCodes.Status404NotFound, "Unknown participant", ex.Message),
         RoomErrorKind.Crashed => Problem(StatusCodes.Status500InternalServerError, "Room restarted", ex.Message),
         RoomErrorKind.Busy => Problem(StatusCodes.Status503ServiceUnavailable, "Room busy", ex.Message),
+        RoomErrorKind.InvalidMedia => Problem(StatusCodes.Status400BadRequest, "Media request refused", ex.Message),
+        RoomErrorKind.MediaUnavailable => Problem(StatusCodes.Status503ServiceUnavailable, "Media server unavailable", ex.Message),
         RoomErrorKind.Stopping => Problem(StatusCodes.Status503ServiceUnavailable, "Server stopping", ex.Message),
         _ => Problem(StatusCodes.Status503ServiceUnavailable, "Backup unavailable", ex.Message),
     };

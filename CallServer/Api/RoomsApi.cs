@@ -1,5 +1,6 @@
 using CallServer.Auth;
 using CallServer.Backup;
+using CallServer.Media;
 using CallServer.Rooms;
 using CallServer.Rooms.Commands;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -34,6 +35,8 @@ internal static class RoomsApi
         TokenIssuer tokens,
         JoinTokens joinTokens,
         IdempotentReplies replies,
+        IMediaServer media,
+        IceServers iceServers,
         CancellationToken cancellationToken)
     {
         if (RoomInput.CheckRoomId(roomId) is { } badRoom)
@@ -65,7 +68,8 @@ internal static class RoomsApi
         {
             var reply = await rooms.AskAsync(roomId, new JoinRoom(request.DisplayName!, idempotencyKey), cancellationToken);
             var participant = reply.Participant!;
-            return new JoinResponse(participant.ParticipantId, tokens.Issue(roomId, participant.ParticipantId), reply.Status);
+            return new JoinResponse(
+                participant.ParticipantId, tokens.Issue(roomId, participant.ParticipantId), reply.Status, media.Mode, iceServers.For(participant.ParticipantId));
         }, cancellationToken);
     }
 

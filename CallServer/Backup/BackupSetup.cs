@@ -15,6 +15,7 @@ internal static class BackupSetup
             sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<ILogger<EmbeddedRedis>>()));
         builder.Services.AddSingleton<IConnectionMultiplexer>(sp => Connect(sp, builder.Configuration.GetConnectionString("Redis")));
         builder.Services.AddSingleton<RoomBackup>();
+        builder.Services.AddSingleton<SignalPublisher>();
         builder.Services.AddSingleton<InstanceIdentity>();
         builder.Services.AddHostedService<InstanceHeartbeat>();
         builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);

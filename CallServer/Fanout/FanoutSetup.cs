@@ -9,7 +9,6 @@ internal static class FanoutSetup
     {
         builder.Services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.TypeInfoResolverChain.Insert(0, HubJson.Default));
         builder.Services.AddSingleton<RoomConnections>();
-        builder.Services.AddSingleton<SignalPublisher>();
         builder.Services.AddHostedService<StatusRelay>();
         return builder;
     }

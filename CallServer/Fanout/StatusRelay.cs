@@ -78,9 +78,11 @@ internal sealed class StatusRelay(
 
     private async Task OnSignalAsync(RedisValue message, CancellationToken cancellationToken)
     {
-        var signal = JsonSerializer.Deserialize((byte[])message!, FanoutJson.Default.SignalEnvelope)!;
-        await hub.Clients.Group(HubGroups.Participant(signal.To))
-            .SendAsync(HubMethods.Signal, new SignalMessage(signal.From, signal.Type, signal.Payload), cancellationToken);
+        var signal = JsonSerializer.Deserialize((byte[])message!, SignalJson.Default.SignalEnvelope)!;
+        var receiver = hub.Clients.Group(HubGroups.Participant(signal.To));
+        await (signal.Kind == SignalEnvelope.Candidate
+            ? receiver.SendAsync(HubMethods.Candidate, new CandidateMessage(signal.Target ?? "", signal.Payload), cancellationToken)
+            : receiver.SendAsync(HubMethods.Signal, new SignalMessage(signal.From, signal.Type, signal.Payload), cancellationToken));
     }
 
     private void CloseLater(List<HubCallerContext> closing)

@@ -8,4 +8,5 @@ namespace CallServer.Hubs;
 [JsonSerializable(typeof(RoomStatus))]
 [JsonSerializable(typeof(SignalMessage))]
 [JsonSerializable(typeof(EndedMessage))]
+[JsonSerializable(typeof(CandidateMessage))]
 internal sealed partial class HubJson : JsonSerializerContext;

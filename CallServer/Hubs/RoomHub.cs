@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using CallServer.Backup;
-using CallServer.Fanout;
 using CallServer.Rooms;
 using CallServer.Rooms.Commands;
 using Microsoft.AspNetCore.Authorization;
@@ -75,6 +74,33 @@ internal sealed partial class RoomHub(
         {
             throw new HubException("The signal could not be relayed: the backup store is unavailable. Try again.");
         }
+    }
+
+    /// <summary>SFU modes: publishes the caller's media; returns the media server's SDP answer.</summary>
+    public async Task<string> Publish(string sdpOffer)
+    {
+        var caller = HubCaller.Of(Context);
+        return (await Ask(caller.RoomId, new PublishMedia(caller.ParticipantId, sdpOffer ?? ""))).Sdp!;
+    }
+
+    /// <summary>SFU modes: subscribes to a publisher; returns the media server's SDP offer (answer it with <see cref="Answer"/>).</summary>
+    public async Task<string> Subscribe(string publisherId)
+    {
+        var caller = HubCaller.Of(Context);
+        return (await Ask(caller.RoomId, new SubscribeMedia(caller.ParticipantId, publisherId ?? ""))).Sdp!;
+    }
+
+    public async Task Answer(string publisherId, string sdpAnswer)
+    {
+        var caller = HubCaller.Of(Context);
+        await Ask(caller.RoomId, new AnswerMedia(caller.ParticipantId, publisherId ?? "", sdpAnswer ?? ""));
+    }
+
+    /// <summary>SFU modes: a client ICE candidate for <c>publish</c> or for the subscription to a publisher.</summary>
+    public async Task Trickle(string target, string candidateJson)
+    {
+        var caller = HubCaller.Of(Context);
+        await Ask(caller.RoomId, new TrickleMedia(caller.ParticipantId, target ?? "", candidateJson ?? ""));
     }
 
     public async Task Leave()

@@ -21,6 +21,12 @@ internal enum RoomErrorKind
     /// <summary>The worker crashed on this command and was restarted from its backup.</summary>
     Crashed,
 
+    /// <summary>A media request the media server or the room refused (bad SDP, unknown publisher, not in an SFU mode).</summary>
+    InvalidMedia,
+
+    /// <summary>The media server cannot be reached.</summary>
+    MediaUnavailable,
+
     /// <summary>The server is shutting down.</summary>
     Stopping,
 }

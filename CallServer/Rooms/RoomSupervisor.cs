@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using CallServer.Backup;
+using CallServer.Media;
 using CallServer.Rooms.Commands;
 using Microsoft.Extensions.Options;
 
@@ -18,6 +19,8 @@ internal sealed class RoomSupervisor(
     RoomFaultInjector faults,
     InstanceIdentity instance,
     TimeProvider time,
+    IMediaServer media,
+    SignalPublisher signals,
     ILoggerFactory loggers) : IHostedService
 {
     private readonly ConcurrentDictionary<string, RoomWorker> _workers = new(StringComparer.Ordinal);
@@ -25,7 +28,7 @@ internal sealed class RoomSupervisor(
     private readonly ILogger _logger = loggers.CreateLogger<RoomSupervisor>();
     private readonly RoomWorkerServices _services = new(
         backup, options.Value, faults, instance, TimeSpan.FromSeconds(redisOptions.Value.InstanceTtlSeconds), time,
-        loggers.CreateLogger<RoomWorker>());
+        media, signals, loggers.CreateLogger<RoomWorker>());
 
     private Task _restore = Task.CompletedTask;
 

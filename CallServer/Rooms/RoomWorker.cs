@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using CallServer.Backup;
+using CallServer.Media;
 using CallServer.Rooms.Commands;
 using StackExchange.Redis;
 
@@ -21,7 +22,10 @@ internal sealed class RoomWorker : IDisposable
     private readonly InstanceIdentity _instance;
     private readonly TimeSpan _instanceTtl;
     private readonly TimeProvider _time;
+    private readonly IMediaServer _media;
+    private readonly SignalPublisher _signals;
     private readonly ILogger _logger;
+    private CancellationToken _stopping;
     private bool _closed;
     private RoomState? _state;
     private ITimer? _timer;
@@ -37,6 +41,8 @@ internal sealed class RoomWorker : IDisposable
         _instance = services.Instance;
         _instanceTtl = services.InstanceTtl;
         _time = services.Time;
+        _media = services.Media;
+        _signals = services.Signals;
         _logger = services.Logger;
         _mailbox = Channel.CreateBounded<RoomCommand>(new BoundedChannelOptions(_options.MailboxCapacity)
         {
@@ -78,6 +84,7 @@ internal sealed class RoomWorker : IDisposable
         using var scope = _logger.BeginScope(new Dictionary<string, object> { ["RoomId"] = RoomId });
         _state = null;
         _instanceRecheckAt = null;
+        _stopping = stopping;
         if (failFirst)
         {
             await HandleAsync(new FailRoom(), stopping);
@@ -149,6 +156,12 @@ internal sealed class RoomWorker : IDisposable
             return;
         }
 
+        if (command is MediaRequest or MediaCompleted or RenegotiateMedia)
+        {
+            HandleMedia(command);
+            return;
+        }
+
         for (var attempt = 0; attempt <= MaxConflictRetries; attempt++)
         {
             var now = _time.GetUtcNow();
@@ -193,6 +206,7 @@ internal sealed class RoomWorker : IDisposable
 
             if (written.Written)
             {
+                ReleaseMedia(_state, next);
                 _state = next;
                 command.Reply?.TrySetResult(decision.ReplyFor(next));
                 return;
@@ -207,6 +221,124 @@ internal sealed class RoomWorker : IDisposable
         }
 
         command.Reply?.TrySetException(new RoomException(RoomErrorKind.Busy, $"Room '{RoomId}' is changing too fast; try again."));
+    }
+
+    /// <summary>Starts a media request without waiting for it: its outcome comes back as a <see cref="MediaCompleted"/> message.</summary>
+    private void HandleMedia(RoomCommand command)
+    {
+        var state = _state!;
+        switch (command)
+        {
+            case MediaCompleted done:
+                if (done.Outcome.IsCompletedSuccessfully)
+                {
+                    done.Request.Reply?.TrySetResult(new RoomReply(RoomStatus.From(state), Sdp: done.Outcome.Result));
+                    if (done.Request is PublishMedia published)
+                    {
+                        // the others may subscribe now
+                        foreach (var p in state.Participants.Where(p => p.ParticipantId != published.ParticipantId))
+                        {
+                            _ = SignalQuietlyAsync(new SignalEnvelope(RoomId, p.ParticipantId, SignalEnvelope.MediaServer, "published", published.ParticipantId));
+                        }
+                    }
+                }
+                else
+                {
+                    var error = done.Outcome.Exception?.GetBaseException();
+                    RoomsLog.MediaRequestFailed(_logger, error!, done.Request.GetType().Name);
+                    done.Request.Reply?.TrySetException(error is MediaException { Unavailable: false } refused
+                        ? new RoomException(RoomErrorKind.InvalidMedia, refused.Message)
+                        : new RoomException(RoomErrorKind.MediaUnavailable, $"The media server is unavailable ({error?.Message}); try again.", error));
+                }
+
+                return;
+            case RenegotiateMedia renegotiate:
+                if (state.IsLive && state.CallId == renegotiate.CallId)
+                {
+                    RoomsLog.RenegotiationAsked(_logger, renegotiate.CallId, state.Participants.Count);
+                    foreach (var p in state.Participants)
+                    {
+                        _ = SignalQuietlyAsync(new SignalEnvelope(RoomId, p.ParticipantId, SignalEnvelope.MediaServer, "renegotiate", renegotiate.CallId));
+                    }
+                }
+
+                command.Reply?.TrySetResult(new RoomReply(RoomStatus.From(state)));
+                return;
+            case MediaRequest request:
+                try
+                {
+                    MediaRules.Check(state, request);
+                }
+                catch (RoomException ex)
+                {
+                    request.Reply?.TrySetException(ex);
+                    return;
+                }
+
+                var call = new MediaCall(RoomId, state.CallId!);
+                var outcome = request switch
+                {
+                    PublishMedia p => Sdp(_media.PublishAsync(call, p.ParticipantId, state.Find(p.ParticipantId)!.DisplayName, p.SdpOffer, _stopping)),
+                    SubscribeMedia s => Sdp(_media.SubscribeAsync(call, s.ParticipantId, s.PublisherId, _stopping)),
+                    AnswerMedia a => NoSdp(_media.AnswerAsync(call, a.ParticipantId, a.PublisherId, a.SdpAnswer, _stopping)),
+                    TrickleMedia t => NoSdp(_media.TrickleAsync(call, t.ParticipantId, t.Target, t.CandidateJson, _stopping)),
+                    _ => throw new InvalidOperationException($"No media request {request.GetType().Name}."),
+                };
+                outcome.ContinueWith(
+                    t =>
+                    {
+                        if (!TryPost(new MediaCompleted(request, t)))
+                        {
+                            request.Reply?.TrySetException(new RoomException(RoomErrorKind.NotLive, $"Room '{RoomId}' has no live call."));
+                        }
+                    },
+                    CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+                return;
+        }
+    }
+
+    /// <summary>Lets the media server release what participants who left, or a call that ended, had there.</summary>
+    private void ReleaseMedia(RoomState before, RoomState after)
+    {
+        if (before.CallId is not { } callId || !before.IsLive)
+        {
+            return;
+        }
+
+        var call = new MediaCall(RoomId, callId);
+        if (!after.IsLive || after.CallId != callId)
+        {
+            _ = QuietlyAsync(_media.CloseAsync(call, CancellationToken.None), "close");
+            return;
+        }
+
+        foreach (var gone in before.Participants.Where(p => after.Find(p.ParticipantId) is null))
+        {
+            _ = QuietlyAsync(_media.LeaveAsync(call, gone.ParticipantId, CancellationToken.None), "leave");
+        }
+    }
+
+    private async Task QuietlyAsync(Task task, string what)
+    {
+        try
+        {
+            await task;
+        }
+        catch (Exception ex)
+        {
+            RoomsLog.MediaRequestFailed(_logger, ex, what);
+        }
+    }
+
+    private Task SignalQuietlyAsync(SignalEnvelope signal) =>
+        QuietlyAsync(_signals.PublishAsync(signal, CancellationToken.None), "renegotiate");
+
+    private static async Task<string?> Sdp(Task<string> task) => await task;
+
+    private static async Task<string?> NoSdp(Task task)
+    {
+        await task;
+        return null;
     }
 
     /// <summary>

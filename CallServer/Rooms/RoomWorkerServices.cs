@@ -1,8 +1,9 @@
 using CallServer.Backup;
+using CallServer.Media;
 
 namespace CallServer.Rooms;
 
-/// <summary>What every room worker shares: the backup, the settings, the clock.</summary>
+/// <summary>What every room worker shares: the backup, the settings, the clock, the media server.</summary>
 internal sealed record RoomWorkerServices(
     RoomBackup Backup,
     RoomsOptions Options,
@@ -10,4 +11,6 @@ internal sealed record RoomWorkerServices(
     InstanceIdentity Instance,
     TimeSpan InstanceTtl,
     TimeProvider Time,
+    IMediaServer Media,
+    SignalPublisher Signals,
     ILogger Logger);

@@ -28,4 +28,13 @@ internal static partial class RoomsLog
 
     [LoggerMessage(9, LogLevel.Debug, "Backup held a newer version; reloaded and deciding {Command} again")]
     public static partial void VersionConflict(ILogger logger, string command);
+
+    [LoggerMessage(10, LogLevel.Warning, "A media server event could not be passed on")]
+    public static partial void MediaEventLost(ILogger logger, Exception exception);
+
+    [LoggerMessage(11, LogLevel.Warning, "Media server request {Request} failed")]
+    public static partial void MediaRequestFailed(ILogger logger, Exception exception, string request);
+
+    [LoggerMessage(12, LogLevel.Information, "Media of call {CallId} lost; asking {Count} participants to renegotiate")]
+    public static partial void RenegotiationAsked(ILogger logger, string callId, int count);
 }

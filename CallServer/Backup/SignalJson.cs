@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 
-namespace CallServer.Fanout;
+namespace CallServer.Backup;
 
 [JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(SignalEnvelope))]
-internal sealed partial class FanoutJson : JsonSerializerContext;
+internal sealed partial class SignalJson : JsonSerializerContext;

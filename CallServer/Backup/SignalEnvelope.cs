@@ -1,0 +1,15 @@
+namespace CallServer.Backup;
+
+/// <summary>
+/// A message for one participant on its way through Redis to whichever instance holds its connection: a <c>signal</c> from
+/// another participant (or from the media server, <c>From</c> = <see cref="SignalEnvelope.MediaServer"/>), or a media server's
+/// ICE <c>candidate</c>.
+/// </summary>
+/// <param name="Kind"><c>signal</c> or <c>candidate</c>.</param>
+/// <param name="Target">For candidates: which of the participant's peer connections it belongs to.</param>
+internal sealed record SignalEnvelope(string RoomId, string To, string From, string Type, string Payload, string Kind = SignalEnvelope.Signal, string? Target = null)
+{
+    public const string Signal = "signal";
+    public const string Candidate = "candidate";
+    public const string MediaServer = "media-server";
+}

@@ -1,0 +1,19 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace CallServer.Media;
+
+/// <summary>Where Janus listens (<c>Media:Janus:*</c>).</summary>
+internal sealed class JanusOptions
+{
+    /// <summary>Janus's WebSocket transport (subprotocol <c>janus-protocol</c>).</summary>
+    [Url]
+    public string Url { get; set; } = "ws://127.0.0.1:8188";
+
+    /// <summary>Keepalives go out this often; Janus drops sessions silent for its <c>session_timeout</c> (60 s by default).</summary>
+    [Range(1, 55)]
+    public int KeepaliveSeconds { get; set; } = 20;
+
+    /// <summary>How long a request waits for Janus's answer.</summary>
+    [Range(1, 120)]
+    public int RequestTimeoutSeconds { get; set; } = 10;
+}

@@ -1,0 +1,25 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace CallServer.Media;
+
+/// <summary>How rooms carry media (<c>Media:*</c>): mesh relay (default), Janus or Kurento; the ICE servers clients use.</summary>
+internal sealed class MediaOptions
+{
+    public const string Section = "Media";
+
+    [RegularExpression("^(mesh|janus|kurento)$", ErrorMessage = "Media:Mode is mesh, janus or kurento.")]
+    public string Mode { get; set; } = MediaModes.Mesh;
+
+    public List<IceServerOptions> IceServers { get; set; } = [];
+
+    /// <summary>The shared secret of the TURN server (coturn <c>use-auth-secret</c> / <c>static-auth-secret</c>).</summary>
+    public string? TurnSecret { get; set; }
+
+    /// <summary>How long TURN credentials computed from <see cref="TurnSecret"/> stay valid.</summary>
+    [Range(60, 7 * 24 * 3600)]
+    public int TurnCredentialTtlSeconds { get; set; } = 3600;
+
+    public JanusOptions Janus { get; set; } = new();
+
+    public KurentoOptions Kurento { get; set; } = new();
+}

@@ -1,0 +1,4 @@
+namespace CallServer.Rooms.Commands;
+
+/// <summary>The media server answered <paramref name="Request"/> (or failed to): back in the mailbox, so the worker answers its caller.</summary>
+internal sealed record MediaCompleted(MediaRequest Request, Task<string?> Outcome) : RoomCommand;

@@ -1,0 +1,4 @@
+namespace CallServer.Rooms.Commands;
+
+/// <summary>Publish: the participant's SDP offer for what it sends; the answer is the media server's SDP answer.</summary>
+internal sealed record PublishMedia(string ParticipantId, string SdpOffer) : MediaRequest(ParticipantId);

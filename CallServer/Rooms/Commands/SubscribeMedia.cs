@@ -1,0 +1,4 @@
+namespace CallServer.Rooms.Commands;
+
+/// <summary>Subscribe to a publisher; the answer is the media server's SDP offer.</summary>
+internal sealed record SubscribeMedia(string ParticipantId, string PublisherId) : MediaRequest(ParticipantId);

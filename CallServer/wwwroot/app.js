@@ -1,0 +1,349 @@
+// CallServer's browser client: join over REST, live status over SignalR, WebRTC through the mesh relay or an SFU.
+// Stable hooks for automation: #room #name #join #leave #toggle-audio #toggle-video #participants #status video#local
+// and one video[data-participant-id] per remote participant.
+"use strict";
+
+const $ = (selector) => document.querySelector(selector);
+const MEDIA_SERVER = "media-server";
+
+const call = {
+  roomId: null, me: null, token: null, hub: null, mode: "mesh", iceServers: [],
+  version: 0, status: null, local: null, audio: true, video: true,
+  peers: new Map(),          // mesh: participantId -> { pc, pending: [] }
+  publisher: null,           // SFU: { pc, pending: [] } for what this page sends
+  subscriptions: new Map(),  // SFU: publisherId -> { pc, pending: [] }
+};
+
+function say(text) { $("#status").textContent = text; }
+
+function inCall(joined) {
+  $("#join").disabled = joined;
+  $("#leave").disabled = !joined;
+  $("#toggle-audio").disabled = !joined;
+  $("#toggle-video").disabled = !joined;
+  $("#room").disabled = joined;
+  $("#name").disabled = joined;
+}
+
+function newKey() {
+  return globalThis.crypto?.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+}
+
+async function join() {
+  const roomId = $("#room").value.trim();
+  const displayName = $("#name").value.trim();
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(roomId) || !displayName) {
+    say("enter a room (letters, digits, _ and -) and a name");
+    return;
+  }
+  inCall(true);
+  say("joining…");
+  let response, body;
+  try {
+    // the key makes a retried join safe: the server answers it once
+    response = await fetch(`/rooms/${encodeURIComponent(roomId)}/join`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "Idempotency-Key": newKey() },
+      body: JSON.stringify({ displayName }),
+    });
+    body = await response.json();
+  } catch (error) {
+    inCall(false);
+    say(`could not reach the server: ${error.message}`);
+    return;
+  }
+  if (!response.ok) {
+    inCall(false);
+    say(body.detail || body.title || `join failed (${response.status})`);
+    return;
+  }
+  Object.assign(call, {
+    roomId, me: body.participantId, token: body.token, mode: body.mediaMode || "mesh",
+    iceServers: body.iceServers || [], version: 0, status: null,
+  });
+  history.replaceState(null, "", `?room=${encodeURIComponent(roomId)}&name=${encodeURIComponent(displayName)}`);
+  call.local = await localMedia();
+  $("#local").srcObject = call.local;
+  render(body.room);
+  await connect();
+}
+
+async function localMedia() {
+  try {
+    return await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
+  } catch (error) {
+    console.warn("no camera or microphone", error);
+    return new MediaStream();
+  }
+}
+
+async function connect() {
+  const hub = new signalR.HubConnectionBuilder()
+    .withUrl("/hubs/room", { accessTokenFactory: () => call.token })
+    .withAutomaticReconnect()
+    .build();
+  call.hub = hub;
+  hub.on("status", onStatus);
+  hub.on("signal", (message) => onSignal(message).catch((e) => console.warn("signal", e)));
+  hub.on("candidate", onCandidate);
+  hub.on("ended", onEnded);
+  hub.onreconnecting(() => say("reconnecting…"));
+  hub.onreconnected(async () => {
+    render(await hub.invoke("GetStatus"));
+    if (call.mode !== "mesh") await startSfu();
+  });
+  hub.onclose(() => { if (call.hub === hub) { cleanUp(); say("disconnected"); } });
+  try {
+    await hub.start();
+  } catch (error) {
+    cleanUp();
+    say(`could not connect: ${error.message}`);
+    return;
+  }
+  onStatus(await hub.invoke("GetStatus"));
+  if (call.mode !== "mesh") await startSfu();
+}
+
+function onStatus(status) {
+  // statuses carry the whole room: an older one than we hold says nothing new
+  if (!status || status.roomId !== call.roomId || status.version <= call.version) return;
+  render(status);
+  if (call.mode === "mesh") meshFollow(status);
+  else sfuFollow(status);
+}
+
+function render(status) {
+  if (!status) return;
+  call.version = Math.max(call.version, status.version);
+  call.status = status;
+  const list = $("#participants");
+  list.replaceChildren(...status.participants.map((p) => {
+    const li = document.createElement("li");
+    li.dataset.participantId = p.participantId;
+    li.dataset.presence = p.presence;
+    const you = p.participantId === call.me ? " (you)" : "";
+    li.textContent = `${p.displayName}${you} · ${p.presence}${p.audio ? "" : " · muted"}${p.video ? "" : " · camera off"}`;
+    return li;
+  }));
+  const connected = call.hub?.state === "Connected" ? "connected" : "joined";
+  say(`${connected} · ${status.participants.length} in call`);
+}
+
+function others(status) {
+  return status.participants.filter((p) => p.participantId !== call.me);
+}
+
+function dropGone(status, peers) {
+  const present = new Set(status.participants.map((p) => p.participantId));
+  for (const [id, peer] of peers) {
+    if (!present.has(id)) {
+      peer.pc.close();
+      peers.delete(id);
+      removeVideo(id);
+    }
+  }
+}
+
+// ---- mesh: one peer connection per other participant, signalled through the server ----
+
+function meshFollow(status) {
+  dropGone(status, call.peers);
+  for (const p of others(status)) {
+    // the participant with the smaller id offers, so that two offers never cross
+    if (p.presence === "connected" && !call.peers.has(p.participantId) && call.me < p.participantId) {
+      offerTo(p.participantId).catch((e) => console.warn("offer", e));
+    }
+  }
+}
+
+function newPeer(id, onCandidate) {
+  const pc = new RTCPeerConnection({ iceServers: call.iceServers });
+  const peer = { pc, pending: [] };
+  pc.onicecandidate = (event) => onCandidate(event.candidate);
+  pc.ontrack = (event) => showVideo(id, event.streams[0] || new MediaStream([event.track]));
+  return peer;
+}
+
+function meshPeer(id) {
+  let peer = call.peers.get(id);
+  if (peer && peer.pc.connectionState !== "failed" && peer.pc.connectionState !== "closed") return peer;
+  peer?.pc.close();
+  peer = newPeer(id, (candidate) => {
+    if (candidate) call.hub.invoke("Signal", id, "candidate", JSON.stringify(candidate)).catch(() => {});
+  });
+  for (const track of call.local.getTracks()) peer.pc.addTrack(track, call.local);
+  call.peers.set(id, peer);
+  return peer;
+}
+
+async function offerTo(id) {
+  const peer = meshPeer(id);
+  await peer.pc.setLocalDescription(await peer.pc.createOffer());
+  await call.hub.invoke("Signal", id, "offer", peer.pc.localDescription.sdp);
+}
+
+async function onSignal(message) {
+  if (message.from === MEDIA_SERVER) {
+    if (message.type === "renegotiate") await startSfu();
+    if (message.type === "published") await subscribeTo(message.payload);
+    return;
+  }
+  if (call.mode !== "mesh") return;
+  if (message.type === "offer") {
+    const peer = meshPeer(message.from);
+    await peer.pc.setRemoteDescription({ type: "offer", sdp: message.payload });
+    await flush(peer);
+    await peer.pc.setLocalDescription(await peer.pc.createAnswer());
+    await call.hub.invoke("Signal", message.from, "answer", peer.pc.localDescription.sdp);
+  } else if (message.type === "answer") {
+    const peer = call.peers.get(message.from);
+    if (!peer) return;
+    await peer.pc.setRemoteDescription({ type: "answer", sdp: message.payload });
+    await flush(peer);
+  } else if (message.type === "candidate") {
+    await addCandidate(call.peers.get(message.from) || meshPeer(message.from), JSON.parse(message.payload));
+  }
+}
+
+async function addCandidate(peer, candidate) {
+  if (!peer) return;
+  if (peer.pc.remoteDescription) await peer.pc.addIceCandidate(candidate).catch((e) => console.warn("candidate", e));
+  else peer.pending.push(candidate);
+}
+
+async function flush(peer) {
+  for (const candidate of peer.pending.splice(0)) await peer.pc.addIceCandidate(candidate).catch(() => {});
+}
+
+// ---- SFU (janus, kurento): publish once, subscribe to every other publisher ----
+
+function trickleTo(target) {
+  return (candidate) => {
+    const json = JSON.stringify(candidate ? candidate.toJSON() : { completed: true });
+    call.hub.invoke("Trickle", target, json).catch(() => {});
+  };
+}
+
+async function startSfu() {
+  await publish().catch((e) => say(`publish failed: ${e.message}`));
+  for (const p of others(call.status || { participants: [] })) await subscribeTo(p.participantId);
+}
+
+async function publish() {
+  call.publisher?.pc.close();
+  const peer = newPeer(call.me, trickleTo("publish"));
+  peer.pc.ontrack = null;
+  for (const track of call.local.getTracks()) peer.pc.addTransceiver(track, { direction: "sendonly", streams: [call.local] });
+  call.publisher = peer;
+  await peer.pc.setLocalDescription(await peer.pc.createOffer());
+  const answer = await call.hub.invoke("Publish", peer.pc.localDescription.sdp);
+  await peer.pc.setRemoteDescription({ type: "answer", sdp: answer });
+  await flush(peer);
+}
+
+async function subscribeTo(publisherId) {
+  if (!publisherId || publisherId === call.me || call.mode === "mesh") return;
+  let offer;
+  try {
+    offer = await call.hub.invoke("Subscribe", publisherId);
+  } catch (error) {
+    return; // not publishing yet: its "published" signal brings us back
+  }
+  call.subscriptions.get(publisherId)?.pc.close();
+  const peer = newPeer(publisherId, trickleTo(publisherId));
+  call.subscriptions.set(publisherId, peer);
+  await peer.pc.setRemoteDescription({ type: "offer", sdp: offer });
+  await flush(peer);
+  await peer.pc.setLocalDescription(await peer.pc.createAnswer());
+  await call.hub.invoke("Answer", publisherId, peer.pc.localDescription.sdp);
+}
+
+function sfuFollow(status) {
+  dropGone(status, call.subscriptions);
+}
+
+function onCandidate(message) {
+  const peer = message.target === "publish" ? call.publisher : call.subscriptions.get(message.target);
+  addCandidate(peer, JSON.parse(message.candidate)).catch(() => {});
+}
+
+// ---- videos, controls, leaving ----
+
+function showVideo(id, stream) {
+  let video = document.querySelector(`video[data-participant-id="${CSS.escape(id)}"]`);
+  if (!video) {
+    const figure = document.createElement("figure");
+    video = document.createElement("video");
+    video.dataset.participantId = id;
+    video.autoplay = true;
+    video.playsInline = true;
+    const caption = document.createElement("figcaption");
+    caption.textContent = call.status?.participants.find((p) => p.participantId === id)?.displayName || id;
+    figure.append(video, caption);
+    $("#remotes").append(figure);
+  }
+  if (video.srcObject !== stream) video.srcObject = stream;
+}
+
+function removeVideo(id) {
+  document.querySelector(`video[data-participant-id="${CSS.escape(id)}"]`)?.closest("figure")?.remove();
+}
+
+async function toggle(kind) {
+  call[kind] = !call[kind];
+  for (const track of kind === "audio" ? call.local.getAudioTracks() : call.local.getVideoTracks()) track.enabled = call[kind];
+  const button = $(kind === "audio" ? "#toggle-audio" : "#toggle-video");
+  button.setAttribute("aria-pressed", String(call[kind]));
+  button.textContent = kind === "audio" ? (call.audio ? "Mute" : "Unmute") : (call.video ? "Camera off" : "Camera on");
+  try {
+    render(await call.hub.invoke("SetMedia", call.audio, call.video));
+  } catch (error) {
+    say(error.message);
+  }
+}
+
+async function leave() {
+  const hub = call.hub;
+  try {
+    await hub?.invoke("Leave");
+  } catch (error) {
+    console.warn("leave", error);
+  }
+  cleanUp();
+  say("left the call");
+  await hub?.stop();
+}
+
+function onEnded(message) {
+  cleanUp();
+  say(`call ended (${message.reason})`);
+}
+
+function cleanUp() {
+  for (const peer of [...call.peers.values(), ...call.subscriptions.values()]) peer.pc.close();
+  call.publisher?.pc.close();
+  call.peers.clear();
+  call.subscriptions.clear();
+  call.publisher = null;
+  call.local?.getTracks().forEach((t) => t.stop());
+  call.local = null;
+  $("#local").srcObject = null;
+  $("#remotes").replaceChildren();
+  $("#participants").replaceChildren();
+  const hub = call.hub;
+  call.hub = null;
+  call.version = 0;
+  hub?.stop();
+  inCall(false);
+  call.audio = call.video = true;
+}
+
+$("#join-form").addEventListener("submit", (event) => { event.preventDefault(); join(); });
+$("#leave").addEventListener("click", leave);
+$("#toggle-audio").addEventListener("click", () => toggle("audio"));
+$("#toggle-video").addEventListener("click", () => toggle("video"));
+
+const query = new URLSearchParams(location.search);
+if (query.get("room")) $("#room").value = query.get("room");
+if (query.get("name")) $("#name").value = query.get("name");
+if (query.get("autojoin") === "1" && query.get("room") && query.get("name")) join();
