@@ -1,26 +1,36 @@
 #!/usr/bin/env bash
-# The whole test suite, on a fresh Debian machine: installs what the tests need and is missing (redis-server, PostgreSQL),
-# builds in Release, runs every test, and ends with a line "N passed, N failed".
-# The tests start their own throwaway servers (redis-server, PostgreSQL clusters made by initdb) on private loopback ports
-# in temp dirs, and stop them.
+# The whole test suite, on a fresh Debian machine: installs what the tests need and is missing (redis-server, PostgreSQL,
+# Chromium, Janus), builds in Release, runs every test inside a network namespace that has only loopback
+# (scripts/loopback-namespace.sh), and ends with a line "N passed, N failed".
+# The tests start their own throwaway servers (redis-server, PostgreSQL clusters made by initdb, Janus, headless Chromium)
+# on private loopback ports in temp dirs, and stop them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
 command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || missing+=(redis-server)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/bin/janus ] || missing+=(janus)
+command -v ip >/dev/null 2>&1 || missing+=(iproute2)
+command -v unshare >/dev/null 2>&1 || missing+=(util-linux)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing ${missing[*]} (Debian packages)..."
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq -o DPkg::Lock::Timeout=600 "${missing[@]}" >/dev/null
+  # Debian starts a system-wide janus on install: the tests run their own
+  if command -v systemctl >/dev/null 2>&1; then $SUDO systemctl stop janus >/dev/null 2>&1 || true; fi
 fi
 
 dotnet build CallServer.sln -c Release -nologo -v quiet
 
 results=$(mktemp -d)
+# every test inside a namespace with loopback only (browser and media tests need it; the others are the safer for it)
+run=()
+if [ "$(id -u)" -eq 0 ]; then run=(scripts/loopback-namespace.sh); else echo "not root: running without the loopback namespace (media tests need it)"; fi
 status=0
-dotnet test CallServer.sln -c Release --no-build -nologo \
+"${run[@]}" dotnet test CallServer.sln -c Release --no-build -nologo \
   --logger "trx;LogFileName=results.trx" --logger "console;verbosity=normal" \
   --results-directory "$results" "$@" || status=$?
 

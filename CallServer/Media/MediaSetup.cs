@@ -1,6 +1,6 @@
+using CallServer.Media.Janus;
 using CallServer.Media.Mesh;
 using CallServer.Rooms;
-using Microsoft.Extensions.Options;
 
 namespace CallServer.Media;
 
@@ -12,10 +12,20 @@ internal static class MediaSetup
         builder.Services.AddOptions<MediaOptions>().BindConfiguration(MediaOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<IceServers>();
         builder.Services.AddSingleton<IMediaEvents, RoomMediaEvents>();
-        builder.Services.AddSingleton<IMediaServer>(sp => sp.GetRequiredService<IOptions<MediaOptions>>().Value.Mode switch
+        var mode = builder.Configuration[$"{MediaOptions.Section}:Mode"] ?? MediaModes.Mesh;
+        switch (mode)
         {
-            _ => new MeshMediaServer(),
-        });
+            case MediaModes.Janus:
+                builder.Services.AddSingleton<JanusMediaServer>();
+                builder.Services.AddSingleton<IMediaServer>(sp => sp.GetRequiredService<JanusMediaServer>());
+                builder.Services.AddHostedService(sp => sp.GetRequiredService<JanusMediaServer>());
+                break;
+            default:
+                // an unknown mode is refused by the options validation at start
+                builder.Services.AddSingleton<IMediaServer, MeshMediaServer>();
+                break;
+        }
+
         builder.Services.AddHealthChecks().AddCheck<MediaHealthCheck>("media", tags: ["ready"]);
         return builder;
     }

@@ -8,7 +8,7 @@ internal static class MediaRules
 {
     public const int MaxSdpLength = 128 * 1024;
     public const int MaxCandidateLength = 4 * 1024;
-    public const string PublishTarget = "publish";
+    public const string PublishTarget = Media.MediaTargets.Publish;
 
     /// <summary>Throws a <see cref="RoomException"/> saying what is wrong with <paramref name="request"/>.</summary>
     public static void Check(RoomState state, MediaRequest request)

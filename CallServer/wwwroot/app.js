@@ -224,9 +224,14 @@ function trickleTo(target) {
   };
 }
 
+// (re)negotiates everything: after joining, after a reconnect, and when the media server asks (it lost our media)
 async function startSfu() {
+  for (const [id, peer] of call.subscriptions) {
+    peer.pc.close();
+    call.subscriptions.delete(id);
+  }
   await publish().catch((e) => say(`publish failed: ${e.message}`));
-  for (const p of others(call.status || { participants: [] })) await subscribeTo(p.participantId);
+  await Promise.all(others(call.status || { participants: [] }).map((p) => subscribeTo(p.participantId)));
 }
 
 async function publish() {
@@ -241,21 +246,29 @@ async function publish() {
   await flush(peer);
 }
 
+const subscribing = new Set();
+
 async function subscribeTo(publisherId) {
-  if (!publisherId || publisherId === call.me || call.mode === "mesh") return;
-  let offer;
+  if (!publisherId || publisherId === call.me || call.mode === "mesh" || subscribing.has(publisherId)) return;
+  // one subscription per publisher at a time: a second Subscribe would replace the first one's offer under it
+  subscribing.add(publisherId);
   try {
-    offer = await call.hub.invoke("Subscribe", publisherId);
-  } catch (error) {
-    return; // not publishing yet: its "published" signal brings us back
+    let offer;
+    try {
+      offer = await call.hub.invoke("Subscribe", publisherId);
+    } catch (error) {
+      return; // not publishing yet: its "published" signal brings us back
+    }
+    call.subscriptions.get(publisherId)?.pc.close();
+    const peer = newPeer(publisherId, trickleTo(publisherId));
+    call.subscriptions.set(publisherId, peer);
+    await peer.pc.setRemoteDescription({ type: "offer", sdp: offer });
+    await flush(peer);
+    await peer.pc.setLocalDescription(await peer.pc.createAnswer());
+    await call.hub.invoke("Answer", publisherId, peer.pc.localDescription.sdp);
+  } finally {
+    subscribing.delete(publisherId);
   }
-  call.subscriptions.get(publisherId)?.pc.close();
-  const peer = newPeer(publisherId, trickleTo(publisherId));
-  call.subscriptions.set(publisherId, peer);
-  await peer.pc.setRemoteDescription({ type: "offer", sdp: offer });
-  await flush(peer);
-  await peer.pc.setLocalDescription(await peer.pc.createAnswer());
-  await call.hub.invoke("Answer", publisherId, peer.pc.localDescription.sdp);
 }
 
 function sfuFollow(status) {

@@ -1,0 +1,274 @@
+using System.Collections.Concurrent;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace CallServer.Media.Janus;
+
+/// <summary>
+/// One WebSocket to Janus (subprotocol <c>janus-protocol</c>) holding one Janus session, kept alive and reopened when lost.
+/// Replies are matched by transaction, whatever order Janus sends them in (an async request's <c>event</c> may come before
+/// its <c>ack</c>); events without a transaction go to the listener of their handle (<c>sender</c>).
+/// </summary>
+internal sealed class JanusConnection(JanusOptions options, TimeProvider time, ILogger logger) : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, Pending> _pending = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<long, Action<JsonObject>> _listeners = new();
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly TimeSpan _timeout = TimeSpan.FromSeconds(options.RequestTimeoutSeconds);
+    private TaskCompletionSource<long> _session = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private ClientWebSocket? _socket;
+    private Task _loop = Task.CompletedTask;
+    private long _nextTransaction;
+
+    /// <summary>Raised with the new session's generation (1, 2, …) each time a session opens; above 1 the previous one was lost.</summary>
+    public event Action<int>? SessionOpened;
+
+    public int Generation { get; private set; }
+
+    public bool IsOpen => _session.Task.IsCompletedSuccessfully;
+
+    public void Start() => _loop = Task.Run(() => RunAsync(_stopping.Token));
+
+    /// <summary>The open session's id and generation, waiting for one up to the request timeout.</summary>
+    public async Task<(long SessionId, int Generation)> ReadyAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var id = await _session.Task.WaitAsync(_timeout, time, cancellationToken);
+            return (id, Generation);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new MediaException($"Janus is not reachable at {options.Url}.", unavailable: true, ex);
+        }
+    }
+
+    public void Listen(long handleId, Action<JsonObject> listener) => _listeners[handleId] = listener;
+
+    public void Forget(long handleId) => _listeners.TryRemove(handleId, out _);
+
+    /// <summary>Sends a request in the open session and waits for the reply that ends it.</summary>
+    public async Task<JsonObject> RequestAsync(JsonObject request, JanusCompletion completion, CancellationToken cancellationToken)
+    {
+        var (sessionId, _) = await ReadyAsync(cancellationToken);
+        request["session_id"] = sessionId;
+        return await SendAsync(request, completion, cancellationToken);
+    }
+
+    /// <summary>A plugin message on a handle (<c>body</c>, and a <c>jsep</c> when negotiating).</summary>
+    public Task<JsonObject> MessageAsync(long handleId, JsonObject body, JsonObject? jsep, JanusCompletion completion, CancellationToken cancellationToken)
+    {
+        var request = new JsonObject { ["janus"] = "message", ["handle_id"] = handleId, ["body"] = body };
+        if (jsep is not null)
+        {
+            request["jsep"] = jsep;
+        }
+
+        return RequestAsync(request, completion, cancellationToken);
+    }
+
+    public async Task<long> AttachAsync(CancellationToken cancellationToken)
+    {
+        var reply = await RequestAsync(new JsonObject { ["janus"] = "attach", ["plugin"] = "janus.plugin.videoroom" }, JanusCompletion.Success, cancellationToken);
+        return reply["data"]!["id"]!.GetValue<long>();
+    }
+
+    public async Task DetachQuietlyAsync(long handleId)
+    {
+        Forget(handleId);
+        try
+        {
+            await RequestAsync(new JsonObject { ["janus"] = "detach", ["handle_id"] = handleId }, JanusCompletion.Success, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is JanusException or MediaException or TimeoutException or OperationCanceledException)
+        {
+            // gone already, or Janus is: nothing left to release
+        }
+    }
+
+    private async Task<JsonObject> SendAsync(JsonObject request, JanusCompletion completion, CancellationToken cancellationToken)
+    {
+        var transaction = $"t{Interlocked.Increment(ref _nextTransaction)}";
+        request["transaction"] = transaction;
+        var pending = new Pending(completion, new TaskCompletionSource<JsonObject>(TaskCreationOptions.RunContinuationsAsynchronously));
+        // registered before sending: a reply can never arrive before its transaction is known
+        _pending[transaction] = pending;
+        try
+        {
+            var socket = _socket ?? throw new MediaException("Janus is not connected.", unavailable: true);
+            var bytes = Encoding.UTF8.GetBytes(request.ToJsonString());
+            await _sendLock.WaitAsync(cancellationToken);
+            try
+            {
+                await socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+            }
+            finally
+            {
+                _sendLock.Release();
+            }
+
+            return await pending.Reply.Task.WaitAsync(_timeout, time, cancellationToken);
+        }
+        catch (Exception ex) when (ex is WebSocketException or TimeoutException or ObjectDisposedException)
+        {
+            throw new MediaException($"Janus did not answer ({ex.Message}).", unavailable: true, ex);
+        }
+        finally
+        {
+            _pending.TryRemove(transaction, out _);
+        }
+    }
+
+    private async Task RunAsync(CancellationToken stopping)
+    {
+        var delay = TimeSpan.FromMilliseconds(200);
+        while (!stopping.IsCancellationRequested)
+        {
+            using var socket = new ClientWebSocket();
+            socket.Options.AddSubProtocol("janus-protocol");
+            using var connection = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+            try
+            {
+                await socket.ConnectAsync(new Uri(options.Url), connection.Token);
+                _socket = socket;
+                var receiving = ReceiveAsync(socket, connection.Token);
+                var created = await SendAsync(new JsonObject { ["janus"] = "create" }, JanusCompletion.Success, connection.Token);
+                var sessionId = created["data"]!["id"]!.GetValue<long>();
+                Generation++;
+                _session.TrySetResult(sessionId);
+                JanusLog.SessionOpen(logger, sessionId, options.Url);
+                delay = TimeSpan.FromMilliseconds(200);
+                SessionOpened?.Invoke(Generation);
+                await Task.WhenAny(receiving, KeepAliveAsync(sessionId, connection.Token));
+                JanusLog.ConnectionLost(logger, receiving.Exception?.GetBaseException());
+            }
+            catch (Exception ex) when (!stopping.IsCancellationRequested)
+            {
+                JanusLog.Unreachable(logger, ex, options.Url, (long)delay.TotalMilliseconds);
+            }
+            finally
+            {
+                await connection.CancelAsync();
+                _socket = null;
+                if (_session.Task.IsCompleted)
+                {
+                    _session = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+                }
+
+                foreach (var pending in _pending.Values)
+                {
+                    pending.Reply.TrySetException(new MediaException("The connection to Janus was lost.", unavailable: true));
+                }
+
+                _listeners.Clear();
+            }
+
+            try
+            {
+                await Task.Delay(delay, time, stopping);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+        }
+    }
+
+    private async Task KeepAliveAsync(long sessionId, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.KeepaliveSeconds), time);
+        while (await timer.WaitForNextTickAsync(cancellationToken))
+        {
+            // inside Janus's session_timeout, or the session and every peer connection in it go
+            await SendAsync(new JsonObject { ["janus"] = "keepalive", ["session_id"] = sessionId }, JanusCompletion.Ack, cancellationToken);
+        }
+    }
+
+    private async Task ReceiveAsync(ClientWebSocket socket, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[64 * 1024];
+        using var message = new MemoryStream();
+        while (socket.State == WebSocketState.Open)
+        {
+            var result = await socket.ReceiveAsync(buffer, cancellationToken);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                return;
+            }
+
+            message.Write(buffer, 0, result.Count);
+            if (!result.EndOfMessage)
+            {
+                continue;
+            }
+
+            var json = JsonNode.Parse(message.ToArray()) as JsonObject;
+            message.SetLength(0);
+            if (json is not null)
+            {
+                Dispatch(json);
+            }
+        }
+    }
+
+    private void Dispatch(JsonObject message)
+    {
+        var kind = (string?)message["janus"];
+        if ((string?)message["transaction"] is { } transaction && _pending.TryGetValue(transaction, out var pending))
+        {
+            switch (kind)
+            {
+                case "error":
+                    pending.Reply.TrySetException(new JanusException((int?)message["error"]?["code"] ?? 490, (string?)message["error"]?["reason"] ?? "unknown"));
+                    return;
+                case "ack" when pending.Completion == JanusCompletion.Ack:
+                case "success" when pending.Completion != JanusCompletion.Ack:
+                case "event" when pending.Completion == JanusCompletion.Event:
+                    if (message["plugindata"]?["data"]?["error_code"] is { } code)
+                    {
+                        pending.Reply.TrySetException(new JanusException((int)code, (string?)message["plugindata"]!["data"]!["error"] ?? "unknown"));
+                    }
+                    else
+                    {
+                        pending.Reply.TrySetResult(message);
+                    }
+
+                    return;
+            }
+        }
+
+        if (kind == "timeout")
+        {
+            // the session expired: close, so that the loop opens a new one
+            _ = _socket?.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "session timed out", CancellationToken.None);
+            return;
+        }
+
+        if (message["sender"] is { } sender && _listeners.TryGetValue(sender.GetValue<long>(), out var listener))
+        {
+            JanusLog.Event(logger, sender.GetValue<long>(), kind ?? "?");
+            listener(message);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync();
+        await _loop.ContinueWith(_ => { }, TaskScheduler.Default);
+        _stopping.Dispose();
+    }
+
+    private int _disposed;
+
+    private sealed record Pending(JanusCompletion Completion, TaskCompletionSource<JsonObject> Reply);
+}

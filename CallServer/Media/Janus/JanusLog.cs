@@ -1,0 +1,19 @@
+namespace CallServer.Media.Janus;
+
+internal static partial class JanusLog
+{
+    [LoggerMessage(1, LogLevel.Information, "Janus session {SessionId} open at {Url}")]
+    public static partial void SessionOpen(ILogger logger, long sessionId, string url);
+
+    [LoggerMessage(2, LogLevel.Warning, "Janus connection lost; reconnecting")]
+    public static partial void ConnectionLost(ILogger logger, Exception? exception);
+
+    [LoggerMessage(3, LogLevel.Warning, "Janus unreachable at {Url}; next try in {DelayMs} ms")]
+    public static partial void Unreachable(ILogger logger, Exception exception, string url, long delayMs);
+
+    [LoggerMessage(4, LogLevel.Information, "Janus media of {Count} calls lost with the old session; their clients renegotiate")]
+    public static partial void RoomsLost(ILogger logger, int count);
+
+    [LoggerMessage(5, LogLevel.Debug, "Janus event on handle {HandleId}: {Event}")]
+    public static partial void Event(ILogger logger, long handleId, string @event);
+}
