@@ -72,7 +72,8 @@ public sealed class EmbeddedStoreTests : IDisposable
         admin.DefaultRequestHeaders.Add("X-Api-Key", CallServerApplication.AdminKey);
         var call = await Eventually.ValueAsync(
             async () => await admin.GetFromJsonAsync<CallServer.History.CallDetails>($"/calls/{joined[0].Room.CallId}"),
-            c => c?.EndedAt is not null, "the call ended in the history");
+            // the killed process held the history writer lease: the new one takes over when it expires (History:LeaseSeconds)
+            c => c?.EndedAt is not null, "the call ended in the history", TimeSpan.FromSeconds(45));
 
         Assert.Equal(Enumerable.Range(1, 8).Select(i => (long)i), call!.Events.Select(e => e.Seq));
         Assert.Equal(["call_started", "participant_joined", "participant_joined", "participant_joined", "participant_left", "participant_left", "participant_left", "call_ended"],

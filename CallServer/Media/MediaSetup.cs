@@ -1,4 +1,5 @@
 using CallServer.Media.Janus;
+using CallServer.Media.Kurento;
 using CallServer.Media.Mesh;
 using CallServer.Rooms;
 
@@ -19,6 +20,11 @@ internal static class MediaSetup
                 builder.Services.AddSingleton<JanusMediaServer>();
                 builder.Services.AddSingleton<IMediaServer>(sp => sp.GetRequiredService<JanusMediaServer>());
                 builder.Services.AddHostedService(sp => sp.GetRequiredService<JanusMediaServer>());
+                break;
+            case MediaModes.Kurento:
+                builder.Services.AddSingleton<KurentoMediaServer>();
+                builder.Services.AddSingleton<IMediaServer>(sp => sp.GetRequiredService<KurentoMediaServer>());
+                builder.Services.AddHostedService(sp => sp.GetRequiredService<KurentoMediaServer>());
                 break;
             default:
                 // an unknown mode is refused by the options validation at start

@@ -1,0 +1,277 @@
+using System.Collections.Concurrent;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace CallServer.Media.Kurento;
+
+/// <summary>
+/// Kurento's JSON-RPC 2.0 over one WebSocket: requests matched by id, <c>sessionId</c> in every request, <c>onEvent</c>
+/// notifications routed by object id, a ping to keep it alive. On a dropped connection it reconnects and resumes the session
+/// (<c>connect {sessionId}</c>); when KMS answers INVALID_SESSION (it restarted) it opens a new session and reports the loss.
+/// </summary>
+internal sealed class KurentoConnection(KurentoOptions options, TimeProvider time, ILogger logger) : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<long, TaskCompletionSource<JsonNode?>> _pending = new();
+    private readonly ConcurrentDictionary<string, Action<JsonObject>> _listeners = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly TimeSpan _timeout = TimeSpan.FromSeconds(options.RequestTimeoutSeconds);
+    private TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private ClientWebSocket? _socket;
+    private string? _sessionId;
+    private Task _loop = Task.CompletedTask;
+    private long _nextId;
+    private int _disposed;
+
+    /// <summary>Raised with the new generation when a new session replaced a lost one (every object of the old one is gone).</summary>
+    public event Action<int>? SessionLost;
+
+    public int Generation { get; private set; }
+
+    public bool IsOpen => _ready.Task.IsCompletedSuccessfully;
+
+    public void Start() => _loop = Task.Run(() => RunAsync(_stopping.Token));
+
+    public void Listen(string objectId, Action<JsonObject> listener) => _listeners[objectId] = listener;
+
+    public void Forget(string objectId) => _listeners.TryRemove(objectId, out _);
+
+    /// <summary>Waits for an open session, up to the request timeout.</summary>
+    public async Task<int> ReadyAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _ready.Task.WaitAsync(_timeout, time, cancellationToken);
+            return Generation;
+        }
+        catch (TimeoutException ex)
+        {
+            throw new MediaException($"Kurento Media Server is not reachable at {options.Url}.", unavailable: true, ex);
+        }
+    }
+
+    /// <summary>Sends a request in the session and returns its <c>result</c>.</summary>
+    public async Task<JsonObject> CallAsync(string method, JsonObject parameters, CancellationToken cancellationToken)
+    {
+        await ReadyAsync(cancellationToken);
+        return await SendAsync(method, parameters, cancellationToken) as JsonObject ?? new JsonObject();
+    }
+
+    public async Task<string> CreateAsync(string type, JsonObject constructorParams, CancellationToken cancellationToken) =>
+        (string)(await CallAsync("create", new JsonObject { ["type"] = type, ["constructorParams"] = constructorParams, ["properties"] = new JsonObject() }, cancellationToken))["value"]!;
+
+    public async Task<JsonNode?> InvokeAsync(string objectId, string operation, JsonObject? operationParams, CancellationToken cancellationToken)
+    {
+        var parameters = new JsonObject { ["object"] = objectId, ["operation"] = operation };
+        if (operationParams is not null)
+        {
+            parameters["operationParams"] = operationParams;
+        }
+
+        return (await CallAsync("invoke", parameters, cancellationToken))["value"];
+    }
+
+    public async Task ReleaseQuietlyAsync(string objectId)
+    {
+        Forget(objectId);
+        try
+        {
+            await CallAsync("release", new JsonObject { ["object"] = objectId }, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is KurentoException or MediaException or TimeoutException)
+        {
+            // released already, or gone with KMS
+        }
+    }
+
+    private async Task<JsonNode?> SendAsync(string method, JsonObject parameters, CancellationToken cancellationToken)
+    {
+        var id = Interlocked.Increment(ref _nextId);
+        if (_sessionId is { } session && parameters["sessionId"] is null)
+        {
+            parameters["sessionId"] = session;
+        }
+
+        var request = new JsonObject { ["jsonrpc"] = "2.0", ["id"] = id, ["method"] = method, ["params"] = parameters };
+        var reply = new TaskCompletionSource<JsonNode?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pending[id] = reply;
+        try
+        {
+            var socket = _socket ?? throw new MediaException("Kurento is not connected.", unavailable: true);
+            await _sendLock.WaitAsync(cancellationToken);
+            try
+            {
+                await socket.SendAsync(Encoding.UTF8.GetBytes(request.ToJsonString()), WebSocketMessageType.Text, true, cancellationToken);
+            }
+            finally
+            {
+                _sendLock.Release();
+            }
+
+            return await reply.Task.WaitAsync(_timeout, time, cancellationToken);
+        }
+        catch (Exception ex) when (ex is WebSocketException or TimeoutException or ObjectDisposedException)
+        {
+            throw new MediaException($"Kurento did not answer ({ex.Message}).", unavailable: true, ex);
+        }
+        finally
+        {
+            _pending.TryRemove(id, out _);
+        }
+    }
+
+    private async Task RunAsync(CancellationToken stopping)
+    {
+        var delay = TimeSpan.FromMilliseconds(200);
+        while (!stopping.IsCancellationRequested)
+        {
+            using var socket = new ClientWebSocket();
+            using var connection = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+            try
+            {
+                await socket.ConnectAsync(new Uri(options.Url), connection.Token);
+                _socket = socket;
+                var receiving = ReceiveAsync(socket, connection.Token);
+                await OpenSessionAsync(connection.Token);
+                delay = TimeSpan.FromMilliseconds(200);
+                await Task.WhenAny(receiving, PingAsync(connection.Token));
+                KurentoLog.ConnectionLost(logger, receiving.Exception?.GetBaseException());
+            }
+            catch (Exception ex) when (!stopping.IsCancellationRequested)
+            {
+                KurentoLog.Unreachable(logger, ex, options.Url, (long)delay.TotalMilliseconds);
+            }
+            finally
+            {
+                await connection.CancelAsync();
+                _socket = null;
+                if (_ready.Task.IsCompleted)
+                {
+                    _ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                }
+
+                foreach (var pending in _pending.Values)
+                {
+                    pending.TrySetException(new MediaException("The connection to Kurento was lost.", unavailable: true));
+                }
+            }
+
+            try
+            {
+                await Task.Delay(delay, time, stopping);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+        }
+    }
+
+    /// <summary>Resumes the session this connection had (KMS kept its objects), or opens a new one when KMS no longer knows it.</summary>
+    private async Task OpenSessionAsync(CancellationToken cancellationToken)
+    {
+        var lost = false;
+        if (_sessionId is { } previous)
+        {
+            try
+            {
+                await SendAsync("connect", new JsonObject { ["sessionId"] = previous }, cancellationToken);
+            }
+            catch (KurentoException ex) when (ex.Code == KurentoException.InvalidSession)
+            {
+                lost = true;
+                _sessionId = null;
+                _listeners.Clear();
+            }
+        }
+
+        if (_sessionId is null)
+        {
+            var result = await SendAsync("connect", new JsonObject(), cancellationToken) as JsonObject;
+            _sessionId = (string?)result?["sessionId"] ?? throw new MediaException("Kurento gave no session id.", unavailable: true);
+            Generation++;
+        }
+
+        _ready.TrySetResult();
+        KurentoLog.SessionOpen(logger, _sessionId, options.Url, Generation);
+        if (lost)
+        {
+            SessionLost?.Invoke(Generation);
+        }
+    }
+
+    private async Task PingAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.PingSeconds), time);
+        while (await timer.WaitForNextTickAsync(cancellationToken))
+        {
+            await SendAsync("ping", new JsonObject { ["interval"] = options.PingSeconds * 1000 * 3 }, cancellationToken);
+        }
+    }
+
+    private async Task ReceiveAsync(ClientWebSocket socket, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[64 * 1024];
+        using var message = new MemoryStream();
+        while (socket.State == WebSocketState.Open)
+        {
+            var result = await socket.ReceiveAsync(buffer, cancellationToken);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                return;
+            }
+
+            message.Write(buffer, 0, result.Count);
+            if (result.EndOfMessage)
+            {
+                if (JsonNode.Parse(message.ToArray()) is JsonObject json)
+                {
+                    Dispatch(json);
+                }
+
+                message.SetLength(0);
+            }
+        }
+    }
+
+    private void Dispatch(JsonObject message)
+    {
+        if ((string?)message["method"] == "onEvent")
+        {
+            if (message["params"]?["value"] is JsonObject value && (string?)value["object"] is { } objectId
+                && _listeners.TryGetValue(objectId, out var listener))
+            {
+                listener(value);
+            }
+
+            return;
+        }
+
+        if (message["id"] is JsonValue id && id.TryGetValue<long>(out var key) && _pending.TryGetValue(key, out var pending))
+        {
+            if (message["error"] is JsonObject error)
+            {
+                pending.TrySetException(new KurentoException((int?)error["code"] ?? -32603, (string?)error["message"] ?? "", (string?)error["data"]?["type"]));
+            }
+            else
+            {
+                pending.TrySetResult(message["result"]);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync();
+        await _loop.ContinueWith(_ => { }, TaskScheduler.Default);
+        _stopping.Dispose();
+    }
+}
