@@ -11,6 +11,7 @@ public sealed class HubClient : IAsyncDisposable
     private readonly ConcurrentQueue<RoomStatus> _statuses = new();
     private readonly ConcurrentQueue<SignalMessage> _signals = new();
     private readonly ConcurrentQueue<EndedMessage> _ended = new();
+    private readonly ConcurrentQueue<CandidateMessage> _candidates = new();
     private readonly TaskCompletionSource<Exception?> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     internal HubClient(HubConnection connection, string participantId)
@@ -20,6 +21,7 @@ public sealed class HubClient : IAsyncDisposable
         connection.On<RoomStatus>("status", _statuses.Enqueue);
         connection.On<SignalMessage>("signal", _signals.Enqueue);
         connection.On<EndedMessage>("ended", _ended.Enqueue);
+        connection.On<CandidateMessage>("candidate", _candidates.Enqueue);
         connection.Closed += error =>
         {
             _closed.TrySetResult(error);
@@ -45,6 +47,9 @@ public sealed class HubClient : IAsyncDisposable
 
     internal Task<SignalMessage> WaitForSignalAsync(Func<SignalMessage, bool> predicate, string what) =>
         Eventually.ValueAsync(() => Task.FromResult(_signals.FirstOrDefault(predicate)), s => s is not null, what)!;
+
+    internal Task<CandidateMessage> WaitForCandidateAsync(string target) =>
+        Eventually.ValueAsync(() => Task.FromResult(_candidates.FirstOrDefault(c => c.Target == target)), c => c is not null, $"a candidate for {target} at {ParticipantId}")!;
 
     internal Task<EndedMessage> WaitForEndedAsync() =>
         Eventually.ValueAsync(() => Task.FromResult(_ended.FirstOrDefault()), s => s is not null, $"ended at {ParticipantId}")!;
