@@ -1,0 +1,37 @@
+using LoadGen.Net;
+
+namespace LoadGen.Clients;
+
+/// <summary>A server under test and how its participants join and connect.</summary>
+internal sealed class BenchTarget(string kind, Uri server, SourceAddresses addresses)
+{
+    public string Kind { get; } = kind;
+
+    public Uri Server { get; } = server;
+
+    public SourceAddresses Addresses { get; } = addresses;
+
+    public HttpClient Http(string? adminKey = null)
+    {
+        var http = new HttpClient(Addresses.NextHandler(), disposeHandler: false) { BaseAddress = Server, Timeout = TimeSpan.FromSeconds(30) };
+        if (adminKey is not null)
+        {
+            http.DefaultRequestHeaders.Add("X-Api-Key", adminKey);
+        }
+
+        return http;
+    }
+
+    /// <summary>Joins <paramref name="roomId"/> and connects, receiving statuses into <paramref name="onStatus"/>.</summary>
+    public async Task<IBenchClient> JoinAndConnectAsync(string roomId, string name, Action<Receipt>? onStatus, CancellationToken cancellationToken)
+    {
+        if (Kind == "limit")
+        {
+            return await LimitBenchClient.ConnectAsync(Server, Addresses.Next(), roomId, name, onStatus, cancellationToken);
+        }
+
+        using var http = Http();
+        var (participantId, token) = await HubBenchClient.JoinAsync(http, roomId, name, cancellationToken);
+        return await HubBenchClient.ConnectAsync(Server, Addresses.Next(), roomId, participantId, token, onStatus, reconnect: false, cancellationToken);
+    }
+}

@@ -1,0 +1,73 @@
+using System.Net.Http.Json;
+using System.Net.WebSockets;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace LoadGen.Clients;
+
+/// <summary>A participant of CallServer or the baseline: REST join, then the SignalR hub over WebSockets.</summary>
+internal sealed class HubBenchClient(HubConnection connection, string roomId, string participantId, string token) : IBenchClient
+{
+    public string RoomId { get; } = roomId;
+
+    public string ParticipantId { get; } = participantId;
+
+    public string Token { get; } = token;
+
+    public HubConnection Connection { get; } = connection;
+
+    public static async Task<(string ParticipantId, string Token)> JoinAsync(HttpClient http, string roomId, string name, CancellationToken cancellationToken)
+    {
+        using var response = await http.PostAsJsonAsync($"/rooms/{roomId}/join", new { displayName = name }, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+        return (body.GetProperty("participantId").GetString()!, body.GetProperty("token").GetString()!);
+    }
+
+    public static async Task<HubBenchClient> ConnectAsync(
+        Uri server, HttpMessageInvoker invoker, string roomId, string participantId, string token, Action<Receipt>? onStatus,
+        bool reconnect, CancellationToken cancellationToken)
+    {
+        var url = new Uri(server, $"/hubs/room?access_token={Uri.EscapeDataString(token)}");
+        var builder = new HubConnectionBuilder().WithUrl(url, o =>
+        {
+            o.Transports = HttpTransportType.WebSockets;
+            o.SkipNegotiation = true;
+            o.WebSocketFactory = async (context, ct) =>
+            {
+                var socket = new ClientWebSocket();
+                await socket.ConnectAsync(context.Uri, invoker, ct);
+                return socket;
+            };
+        });
+        if (reconnect)
+        {
+            builder.WithAutomaticReconnect(new FastRetry());
+        }
+
+        var connection = builder.Build();
+        connection.ServerTimeout = TimeSpan.FromSeconds(60);
+        if (onStatus is not null)
+        {
+            connection.On<JsonElement>("status", s => onStatus(new Receipt(roomId, s.GetProperty("version").GetInt64(), System.Diagnostics.Stopwatch.GetTimestamp())));
+        }
+
+        await connection.StartAsync(cancellationToken);
+        return new HubBenchClient(connection, roomId, participantId, token);
+    }
+
+    public async Task<long> SetMediaAsync(bool audio, bool video, CancellationToken cancellationToken) =>
+        (await Connection.InvokeAsync<JsonElement>("SetMedia", audio, video, cancellationToken)).GetProperty("version").GetInt64();
+
+    public async Task<long> GetStatusAsync(CancellationToken cancellationToken) =>
+        (await Connection.InvokeAsync<JsonElement>("GetStatus", cancellationToken)).GetProperty("version").GetInt64();
+
+    public ValueTask DisposeAsync() => Connection.DisposeAsync();
+
+    /// <summary>Reconnects every 100 ms, for ever: the restart scenario measures how soon clients are back.</summary>
+    private sealed class FastRetry : IRetryPolicy
+    {
+        public TimeSpan? NextRetryDelay(RetryContext retryContext) => TimeSpan.FromMilliseconds(100);
+    }
+}

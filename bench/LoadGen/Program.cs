@@ -1,0 +1,86 @@
+using System.Globalization;
+using System.Text.Json;
+using LoadGen.Clients;
+using LoadGen.Net;
+using LoadGen.Report;
+using LoadGen.Scenarios;
+
+// The load generator of bench/run.sh: one scenario per call, one JSON result line appended to --out.
+//   LoadGen fanout      --target callserver|baseline|limit --url URL --pid SERVER_PID --rooms 200 --participants 10 --rate 1.5 --seconds 20
+//   LoadGen joins       --target callserver|baseline --url URL --pid PID --rate 500 --seconds 10
+//   LoadGen crash       --target callserver --url URL --pid PID --admin-key KEY --rooms 40 --seconds 10
+//   LoadGen restart     --target callserver --url URL --pid PID --admin-key KEY --rooms 1000 --count 500 --server-cmd "dotnet ..."
+//   LoadGen connections --target callserver|baseline|limit --url URL --pid PID --count 20000
+//   LoadGen idle-rooms  --target callserver|baseline --url URL --pid PID --count 10000
+//   LoadGen report      --in results.jsonl --out RESULTS.md --charts DIR --command "bench/run.sh"
+var options = Options.Parse(args);
+var scenario = args.Length > 0 ? args[0] : "help";
+using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(20));
+if (scenario == "report")
+{
+    ReportWriter.Write(options.Get("in"), options.Get("out"), options.Get("charts"), options.Get("command", "bench/run.sh"));
+    return 0;
+}
+
+var target = new BenchTarget(options.Get("target", "callserver"), new Uri(options.Get("url")), new SourceAddresses(int.Parse(options.Get("addresses", "8"), CultureInfo.InvariantCulture)));
+var probe = new ServerProbe(int.Parse(options.Get("pid", "0"), CultureInfo.InvariantCulture));
+var seconds = TimeSpan.FromSeconds(double.Parse(options.Get("seconds", "10"), CultureInfo.InvariantCulture));
+BenchResult result;
+switch (scenario)
+{
+    case "fanout":
+        result = await Fanout.RunAsync(target, probe, options.Int("rooms", 200), options.Int("participants", 10),
+            double.Parse(options.Get("rate", "1.5"), CultureInfo.InvariantCulture), seconds, cancel.Token);
+        break;
+    case "joins":
+        result = await Joins.RunAsync(target, probe, double.Parse(options.Get("rate", "250"), CultureInfo.InvariantCulture), seconds, cancel.Token);
+        break;
+    case "crash":
+        result = await Crash.RunAsync(target, probe, options.Get("admin-key"), options.Int("rooms", 40), seconds, cancel.Token);
+        break;
+    case "restart":
+        var (restarted, pid) = await Restart.RunAsync(target, probe, options.Get("admin-key"), options.Int("rooms", 1000), options.Int("count", 500), options.Get("server-cmd"), cancel.Token);
+        await File.WriteAllTextAsync(options.Get("pid-file", "server.pid"), pid.ToString(CultureInfo.InvariantCulture), cancel.Token);
+        result = restarted;
+        break;
+    case "connections":
+        result = await Connections.ConnectionsAsync(target, probe, options.Int("count", 1000), cancel.Token);
+        break;
+    case "idle-rooms":
+        result = await Connections.IdleRoomsAsync(target, probe, options.Int("count", 1000), cancel.Token);
+        break;
+    default:
+        Console.Error.WriteLine("usage: LoadGen fanout|joins|crash|restart|connections|idle-rooms|report [--option value ...] (see Program.cs)");
+        return 2;
+}
+
+var line = JsonSerializer.Serialize(result, ReportJson.Default.BenchResult);
+Console.WriteLine(line);
+if (options.Has("out"))
+{
+    await File.AppendAllTextAsync(options.Get("out"), line + Environment.NewLine, cancel.Token);
+}
+
+return result.Errors > 0 && scenario == "fanout" && result.Count == 0 ? 1 : 0;
+
+/// <summary>--name value pairs.</summary>
+internal sealed class Options(Dictionary<string, string> values)
+{
+    public static Options Parse(string[] args)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 1; i + 1 < args.Length; i += 2)
+        {
+            values[args[i].TrimStart('-')] = args[i + 1];
+        }
+
+        return new Options(values);
+    }
+
+    public bool Has(string name) => values.ContainsKey(name);
+
+    public string Get(string name, string? fallback = null) =>
+        values.TryGetValue(name, out var value) ? value : fallback ?? throw new ArgumentException($"--{name} is required");
+
+    public int Int(string name, int fallback) => int.Parse(Get(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,36 @@
+namespace LoadGen.Report;
+
+/// <summary>One measured run of one scenario against one target; what run.sh collects into RESULTS.md.</summary>
+internal sealed record BenchResult
+{
+    public required string Target { get; init; }
+
+    public required string Scenario { get; init; }
+
+    /// <summary>The load, in words (e.g. "200 rooms x 10, 1.5 calls/s each").</summary>
+    public string Load { get; init; } = "";
+
+    public double OfferedRate { get; init; }
+
+    public double Seconds { get; init; }
+
+    public double DeliveriesPerSecond { get; init; }
+
+    public double P50Ms { get; init; }
+
+    public double P99Ms { get; init; }
+
+    public double P999Ms { get; init; }
+
+    public double ServerCpuSeconds { get; init; }
+
+    public long ServerRssBytes { get; init; }
+
+    public double DeliveriesPerCpuSecond { get; init; }
+
+    public long Errors { get; init; }
+
+    public long Count { get; init; }
+
+    public double BytesPerUnit { get; init; }
+}

@@ -1,0 +1,68 @@
+using LoadGen.Clients;
+using LoadGen.Net;
+using LoadGen.Report;
+
+namespace LoadGen.Scenarios;
+
+/// <summary>Server memory per idle authenticated connection (ramped to N), and per live room with no traffic.</summary>
+internal static class Connections
+{
+    public static async Task<BenchResult> ConnectionsAsync(BenchTarget target, ServerProbe probe, int count, CancellationToken cancellationToken)
+    {
+        var run = Guid.NewGuid().ToString("N")[..6];
+        await Settle();
+        var before = probe.RssBytes();
+        var clients = new IBenchClient[count];
+        long errors = 0;
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 64, CancellationToken = cancellationToken }, async (i, ct) =>
+        {
+            try
+            {
+                clients[i] = await target.JoinAndConnectAsync($"n{run}-{i / 16}", $"c{i}", null, ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Interlocked.Increment(ref errors);
+            }
+        });
+        await Settle();
+        var after = probe.RssBytes();
+        await Task.WhenAll(clients.Where(c => c is not null).Select(c => c.DisposeAsync().AsTask()));
+        return new BenchResult
+        {
+            Target = target.Kind,
+            Scenario = "connections",
+            Load = $"{count} idle connections (rooms of 16)",
+            Count = count - errors,
+            ServerRssBytes = after,
+            BytesPerUnit = (after - before) / (double)Math.Max(1, count - errors),
+            Errors = errors,
+        };
+    }
+
+    public static async Task<BenchResult> IdleRoomsAsync(BenchTarget target, ServerProbe probe, int count, CancellationToken cancellationToken)
+    {
+        var run = Guid.NewGuid().ToString("N")[..6];
+        await Settle();
+        var before = probe.RssBytes();
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 64, CancellationToken = cancellationToken }, async (i, ct) =>
+        {
+            using var http = target.Http();
+            await HubBenchClient.JoinAsync(http, $"i{run}-{i}", "idle", ct);
+        });
+        await Settle();
+        var after = probe.RssBytes();
+        return new BenchResult
+        {
+            Target = target.Kind,
+            Scenario = "idle-rooms",
+            Load = $"{count} live rooms, one participant each, no traffic",
+            Count = count,
+            ServerRssBytes = after,
+            BytesPerUnit = (after - before) / (double)count,
+        };
+    }
+
+    /// <summary>Lets the server's GC settle so that RSS says what is held, not what is in flight.</summary>
+    private static Task Settle() => Task.Delay(TimeSpan.FromSeconds(3));
+}

@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using System.Net;
+using LoadGen.Clients;
+using LoadGen.Net;
+using LoadGen.Report;
+
+namespace LoadGen.Scenarios;
+
+/// <summary>
+/// Injected worker crashes (admin <c>POST /rooms/{id}/crash</c>, with <c>Rooms:EnableFaultInjection</c>) while a fan-out load
+/// runs: the time from the crash's answer until the room serves its next command. Each room is crashed at most once every
+/// 2.5 s, inside the default restart intensity (5 in 10 s).
+/// </summary>
+internal static class Crash
+{
+    public static async Task<BenchResult> RunAsync(BenchTarget target, ServerProbe probe, string adminKey, int rooms, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        var run = Guid.NewGuid().ToString("N")[..6];
+        var clients = await Task.WhenAll(Enumerable.Range(0, rooms).Select(r => target.JoinAndConnectAsync($"c{run}-{r}", "victim", null, cancellationToken)));
+        using var background = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var load = Fanout.RunAsync(target, probe, 50, 5, 2, duration + TimeSpan.FromSeconds(4), background.Token);
+        var latencies = new Latencies();
+        long errors = 0;
+        var started = Stopwatch.GetTimestamp();
+        await Task.WhenAll(clients.Select(client => Task.Run(async () =>
+        {
+            using var admin = target.Http(adminKey);
+            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(2500)), cancellationToken);
+            while (Stopwatch.GetElapsedTime(started) < duration)
+            {
+                using var crashed = await admin.PostAsync($"/rooms/{client.RoomId}/crash", null, cancellationToken);
+                if (crashed.StatusCode != HttpStatusCode.InternalServerError)
+                {
+                    Interlocked.Increment(ref errors);
+                }
+
+                var after = Stopwatch.GetTimestamp();
+                try
+                {
+                    await client.GetStatusAsync(cancellationToken);
+                    latencies.Record(after, Stopwatch.GetTimestamp());
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    Interlocked.Increment(ref errors);
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(2500), cancellationToken);
+            }
+        }, cancellationToken)));
+        var loadResult = await load;
+        await Task.WhenAll(clients.Select(c => c.DisposeAsync().AsTask()));
+        return new BenchResult
+        {
+            Target = target.Kind,
+            Scenario = "crash",
+            Load = $"{rooms} rooms crashed every 2.5 s during a fan-out of {loadResult.DeliveriesPerSecond:0} deliveries/s",
+            Seconds = duration.TotalSeconds,
+            P50Ms = latencies.PercentileMs(50),
+            P99Ms = latencies.PercentileMs(99),
+            P999Ms = latencies.PercentileMs(99.9),
+            DeliveriesPerSecond = loadResult.DeliveriesPerSecond,
+            ServerRssBytes = probe.RssBytes(),
+            Errors = errors,
+            Count = latencies.Count,
+        };
+    }
+}

@@ -1,0 +1,123 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using LoadGen.Clients;
+using LoadGen.Net;
+using LoadGen.Report;
+
+namespace LoadGen.Scenarios;
+
+/// <summary>
+/// R rooms of P participants; every participant changes its media at a fixed rate; every status is delivered to the P
+/// clients of its room. Measures delivered statuses per second and the latency from the call to each receipt.
+/// </summary>
+internal static class Fanout
+{
+    public static async Task<BenchResult> RunAsync(BenchTarget target, ServerProbe probe, int rooms, int participants, double rate, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        var receipts = new ConcurrentQueue<Receipt>();
+        var sends = new ConcurrentDictionary<(string, long), long>();
+        var measuring = false;
+        var clients = new List<IBenchClient>();
+        var run = Guid.NewGuid().ToString("N")[..6];
+        using (var gate = new SemaphoreSlim(64))
+        {
+            var joining = new List<Task<IBenchClient>>();
+            for (var r = 0; r < rooms; r++)
+            {
+                for (var p = 0; p < participants; p++)
+                {
+                    var room = $"f{run}-{r}";
+                    var name = $"u{p}";
+                    joining.Add(Task.Run(async () =>
+                    {
+                        await gate.WaitAsync(cancellationToken);
+                        try
+                        {
+                            return await target.JoinAndConnectAsync(room, name, receipt =>
+                            {
+                                if (Volatile.Read(ref measuring))
+                                {
+                                    receipts.Enqueue(receipt);
+                                }
+                            }, cancellationToken);
+                        }
+                        finally
+                        {
+                            gate.Release();
+                        }
+                    }, cancellationToken));
+                }
+            }
+
+            clients.AddRange(await Task.WhenAll(joining));
+        }
+
+        // the joins' own statuses are done with before measuring
+        await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+        Volatile.Write(ref measuring, true);
+        var cpuBefore = probe.CpuSeconds();
+        var started = Stopwatch.GetTimestamp();
+        long errors = 0;
+        var interval = TimeSpan.FromSeconds(1 / rate);
+        await Task.WhenAll(clients.Select(client => Task.Run(async () =>
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * interval.TotalMilliseconds), cancellationToken);
+            var audio = true;
+            while (Stopwatch.GetElapsedTime(started) < duration)
+            {
+                var sent = Stopwatch.GetTimestamp();
+                audio = !audio;
+                try
+                {
+                    var version = await client.SetMediaAsync(audio, true, cancellationToken);
+                    sends[(client.RoomId, version)] = sent;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    Interlocked.Increment(ref errors);
+                }
+
+                var left = interval - Stopwatch.GetElapsedTime(sent);
+                if (left > TimeSpan.Zero)
+                {
+                    await Task.Delay(left, cancellationToken);
+                }
+            }
+        }, cancellationToken)));
+        var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var cpu = probe.CpuSeconds() - cpuBefore;
+        await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
+        Volatile.Write(ref measuring, false);
+
+        var latencies = new Latencies();
+        long delivered = 0;
+        foreach (var receipt in receipts)
+        {
+            if (sends.TryGetValue((receipt.RoomId, receipt.Version), out var sent))
+            {
+                latencies.Record(sent, receipt.At);
+                delivered++;
+            }
+        }
+
+        var rss = probe.RssBytes();
+        await Task.WhenAll(clients.Select(c => c.DisposeAsync().AsTask()));
+        return new BenchResult
+        {
+            Target = target.Kind,
+            Scenario = "fanout",
+            Load = $"{rooms} rooms x {participants}, {rate:0.##} calls/s each",
+            OfferedRate = rooms * participants * rate * participants,
+            Seconds = elapsed,
+            DeliveriesPerSecond = delivered / elapsed,
+            P50Ms = latencies.PercentileMs(50),
+            P99Ms = latencies.PercentileMs(99),
+            P999Ms = latencies.PercentileMs(99.9),
+            ServerCpuSeconds = cpu,
+            ServerRssBytes = rss,
+            DeliveriesPerCpuSecond = cpu > 0 ? delivered / cpu : 0,
+            Errors = errors,
+            Count = delivered,
+        };
+    }
+}

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Runs every benchmark scenario against CallServer and its peers (baseline: SignalR + Redis backplane; socketio: Socket.IO 4 +
+# Redis adapter; limit: bare Kestrel WebSockets), one after another on this machine, all on loopback, and writes
+# bench/RESULTS.md and bench/charts/*.png. Usage: bench/run.sh [quick]   ("quick": small loads, one run each, for a try-out)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+quick=${1:-}
+
+command -v redis-server >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq -o DPkg::Lock::Timeout=600 redis-server >/dev/null; }
+dotnet build CallServer.sln -c Release -nologo -v quiet
+(cd bench/socketio && npm ci --no-audit --no-fund --loglevel=error)
+
+work=$(mktemp -d)
+results="$work/results.jsonl"
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+wait_http() { for _ in $(seq 1 300); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done; echo "no answer from $1" >&2; return 1; }
+
+redis_port=$(free_port)
+redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$work" --daemonize yes --save "" --appendonly no --logfile "$work/redis.log" >/dev/null
+loadgen=(dotnet "$root/bench/LoadGen/bin/Release/net10.0/LoadGen.dll")
+admin="bench-admin-key-0123456789"
+if [ "$quick" = "quick" ]; then runs=1; rooms=20; secs=5; conns=1000; idle=1000; restart_rooms=(200); join_rates=(100); else
+  runs=3; rooms=200; secs=15; conns=20000; idle=10000; restart_rooms=(1000 10000); join_rates=(250 500 1000); fi
+
+start_callserver() {
+  port=$(free_port); url="http://127.0.0.1:$port"
+  callserver_cmd="dotnet $root/CallServer/bin/Release/net10.0/CallServer.dll --urls $url --ConnectionStrings:Redis=127.0.0.1:$redis_port \
+--Redis:KeyPrefix=bench$1: --Storage:DataDir=$work/data$1 --Auth:AdminKey=$admin --Rooms:EnableFaultInjection=true \
+--Rooms:JoinTimeoutSeconds=3600 --Rooms:MaxParticipants=16 --Logging:LogLevel:Default=Warning"
+  ASPNETCORE_ENVIRONMENT=Production $callserver_cmd >"$work/callserver$1.log" 2>&1 &
+  pid=$!; pids+=("$pid"); wait_http "$url/health/live"
+}
+start_dotnet() { # name dll extra-args
+  port=$(free_port); url="http://127.0.0.1:$port"
+  ASPNETCORE_ENVIRONMENT=Production dotnet "$root/bench/$1/bin/Release/net10.0/$1.dll" --urls "$url" ${2:-} >"$work/$1.log" 2>&1 &
+  pid=$!; pids+=("$pid"); wait_http "$url/"
+}
+stop() { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; }
+fanout() { # target
+  for load in 1.5 0.75; do
+    n=$runs; [ "$load" = "0.75" ] && n=1
+    for _ in $(seq 1 "$n"); do "${loadgen[@]}" fanout --target "$1" --url "$url" --pid "$pid" --rooms "$rooms" --participants 10 --rate "$load" --seconds "$secs" --out "$results"; done
+  done
+}
+
+echo "== callserver"
+start_callserver 1
+fanout callserver
+for rate in "${join_rates[@]}"; do "${loadgen[@]}" joins --target callserver --url "$url" --pid "$pid" --rate "$rate" --seconds 10 --out "$results"; done
+"${loadgen[@]}" crash --target callserver --url "$url" --pid "$pid" --admin-key "$admin" --rooms 40 --seconds "$secs" --out "$results"
+"${loadgen[@]}" connections --target callserver --url "$url" --pid "$pid" --count "$conns" --out "$results"
+"${loadgen[@]}" idle-rooms --target callserver --url "$url" --pid "$pid" --count "$idle" --out "$results"
+stop
+n=2
+for k in "${restart_rooms[@]}"; do
+  start_callserver "$n"
+  "${loadgen[@]}" restart --target callserver --url "$url" --pid "$pid" --admin-key "$admin" --rooms "$k" --count 500 \
+    --server-cmd "$callserver_cmd" --pid-file "$work/restarted.pid" --out "$results"
+  pid=$(cat "$work/restarted.pid"); pids+=("$pid"); stop; n=$((n + 1))
+done
+
+echo "== baseline"
+start_dotnet Baseline "--ConnectionStrings:Redis=127.0.0.1:$redis_port"
+fanout baseline
+for rate in "${join_rates[@]}"; do "${loadgen[@]}" joins --target baseline --url "$url" --pid "$pid" --rate "$rate" --seconds 10 --out "$results"; done
+"${loadgen[@]}" connections --target baseline --url "$url" --pid "$pid" --count "$conns" --out "$results"
+"${loadgen[@]}" idle-rooms --target baseline --url "$url" --pid "$pid" --count "$idle" --out "$results"
+stop
+
+echo "== limit"
+start_dotnet Limit
+fanout limit
+"${loadgen[@]}" connections --target limit --url "$url" --pid "$pid" --count "$conns" --out "$results"
+stop
+
+echo "== socketio"
+port=$(free_port); url="http://127.0.0.1:$port"
+PORT=$port REDIS_URL="redis://127.0.0.1:$redis_port" node bench/socketio/server.js >"$work/socketio.log" 2>&1 &
+pid=$!; pids+=("$pid"); sleep 1
+for load in 1.5 0.75; do
+  n=$runs; [ "$load" = "0.75" ] && n=1
+  for _ in $(seq 1 "$n"); do node bench/socketio/load.js fanout "$url" "$pid" "$rooms" 10 "$load" "$secs" | tee -a "$results"; done
+done
+node bench/socketio/load.js connections "$url" "$pid" "$conns" | tee -a "$results"
+stop
+
+"${loadgen[@]}" report --in "$results" --out bench/RESULTS.md --charts bench/charts --command "bench/run.sh $quick"
+cp "$results" bench/results.jsonl
+echo "wrote bench/RESULTS.md"
