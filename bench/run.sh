@@ -80,7 +80,7 @@ stop
 echo "== socketio"
 port=$(free_port); url="http://127.0.0.1:$port"
 PORT=$port REDIS_URL="redis://127.0.0.1:$redis_port" node bench/socketio/server.js >"$work/socketio.log" 2>&1 &
-pid=$!; pids+=("$pid"); sleep 1
+pid=$!; pids+=("$pid"); wait_http "$url/"
 for load in 1.5 0.75; do
   n=$runs; [ "$load" = "0.75" ] && n=1
   for _ in $(seq 1 "$n"); do node bench/socketio/load.js fanout "$url" "$pid" "$rooms" 10 "$load" "$secs" | tee -a "$results"; done

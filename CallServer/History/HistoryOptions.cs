@@ -11,6 +11,10 @@ internal sealed class HistoryOptions
     [Range(1, 10_000)]
     public int BatchSize { get; set; } = 500;
 
+    /// <summary>How long the writer lets events gather after it wakes, so that a busy server stores them in few large batches.</summary>
+    [Range(0, 5000)]
+    public int LingerMilliseconds { get; set; } = 100;
+
     /// <summary>The longest wait between tries while the database is down.</summary>
     [Range(1, 300)]
     public int MaxRetryDelaySeconds { get; set; } = 10;

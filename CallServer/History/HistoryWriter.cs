@@ -92,8 +92,12 @@ internal sealed class HistoryWriter(
                 delay = TimeSpan.Zero;
                 if (batch.Count < settings.BatchSize)
                 {
-                    // idle: wait for the next status publication, and look again now and then (a lease to renew, a missed wake-up)
-                    await _wake.WaitAsync(lease / 3, stoppingToken);
+                    // idle: wait for the next status publication, and look again now and then (a lease to renew, a missed wake-up);
+                    // then let more events gather, one transaction for many rather than one for each
+                    if (await _wake.WaitAsync(lease / 3, stoppingToken) && settings.LingerMilliseconds > 0)
+                    {
+                        await Task.Delay(TimeSpan.FromMilliseconds(settings.LingerMilliseconds), time, stoppingToken);
+                    }
                 }
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)

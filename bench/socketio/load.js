@@ -11,6 +11,7 @@ const now = () => Number(process.hrtime.bigint()) / 1e6;
 const cpu = () => { const f = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" "); return (Number(f[11]) + Number(f[12])) / 100; };
 const rss = () => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))[1]) * 1024;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const settle = () => sleep(3000);
 const addresses = Array.from({ length: 8 }, (_, i) => `127.0.0.${i + 2}`);
 
 async function client(roomId, name, index, onStatus) {
@@ -55,22 +56,24 @@ async function fanout(roomCount, participants, rate, seconds) {
   await sleep(500);
   const latencies = receipts.map(([room, v, t]) => { const s = sends.get(`${room}|${v}`); return s === undefined ? null : t - s; }).filter((x) => x !== null).sort((a, b) => a - b);
   const delivered = receipts.length / elapsed;
-  console.log(JSON.stringify({ target: "socketio", scenario: "fanout", rooms: roomCount, participants, rate, seconds: elapsed,
-    deliveriesPerSecond: delivered, p50Ms: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99), p999Ms: percentile(latencies, 0.999),
-    serverCpuSeconds: cpuUsed, serverRssBytes: rss(), deliveriesPerCpuSecond: receipts.length / Math.max(cpuUsed, 0.001), errors }));
+  console.log(JSON.stringify({ target: "socketio", scenario: "fanout", load: `${roomCount} rooms x ${participants}, ${rate} calls/s each`,
+    offeredRate: roomCount * participants * rate * participants, seconds: elapsed, count: latencies.length,
+    deliveriesPerSecond: latencies.length / elapsed, p50Ms: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99), p999Ms: percentile(latencies, 0.999),
+    serverCpuSeconds: cpuUsed, serverRssBytes: rss(), deliveriesPerCpuSecond: latencies.length / Math.max(cpuUsed, 0.001), errors }));
   clients.forEach((c) => c.socket.close());
 }
 
 async function connections(count) {
+  await settle();
   const before = rss();
   const sockets = [];
   for (let i = 0; i < count; i++) {
     sockets.push(await client(`sioc-${Math.floor(i / 16)}`, `c${i}`, i, null));
   }
-  await sleep(2000);
+  await settle();
   const after = rss();
-  console.log(JSON.stringify({ target: "socketio", scenario: "connections", connections: count, serverRssBytes: after,
-    bytesPerConnection: (after - before) / count }));
+  console.log(JSON.stringify({ target: "socketio", scenario: "connections", load: `${count} idle connections (rooms of 16)`, count,
+    serverRssBytes: after, bytesPerUnit: (after - before) / count, errors: 0 }));
   sockets.forEach((s) => s.close());
 }
 

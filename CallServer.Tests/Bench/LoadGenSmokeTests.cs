@@ -1,0 +1,27 @@
+extern alias loadgen;
+
+using CallServer.Tests.Infrastructure;
+using loadgen::LoadGen.Clients;
+using loadgen::LoadGen.Net;
+
+namespace CallServer.Tests.Bench;
+
+/// <summary>A few rooms for a few seconds through the benchmark's load generator, so that it keeps building and measuring.</summary>
+[Collection(RedisCollection.Name)]
+public sealed class LoadGenSmokeTests(RedisServer redis)
+{
+    [Fact]
+    public async Task FanoutScenarioMeasuresDeliveriesAndLatenciesAgainstCallServer()
+    {
+        using var app = new CallServerApplication(redis.ConnectionString).Start();
+        var target = new BenchTarget("callserver", app.BaseAddress, new SourceAddresses(2));
+
+        var result = await loadgen::LoadGen.Scenarios.Fanout.RunAsync(target, new ServerProbe(Environment.ProcessId), rooms: 3, participants: 3, rate: 4, TimeSpan.FromSeconds(2), CancellationToken.None);
+
+        Assert.Equal(0, result.Errors);
+        // 3 rooms x 3 participants x 4 calls/s, each status to 3 clients: about 108 deliveries/s
+        Assert.InRange(result.DeliveriesPerSecond, 40, 200);
+        Assert.True(result.P50Ms > 0 && result.P99Ms >= result.P50Ms);
+        Assert.True(result.ServerCpuSeconds > 0);
+    }
+}
