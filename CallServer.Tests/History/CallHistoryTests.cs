@@ -75,9 +75,11 @@ public sealed class CallHistoryTests(RedisServer redis, PostgresServer postgres)
             (await client.PostAsync($"/rooms/{room}/leave", null)).EnsureSuccessStatusCode();
         }
 
+        await EndedCallAsync(app, ann.Room.CallId!);
+        // the committed batch lost its acknowledgement twice and was taken again: the replays must add nothing
+        await Eventually.TrueAsync(() => Task.FromResult(Volatile.Read(ref crashes) > 2), "the batch replayed after the crashes");
         var call = await EndedCallAsync(app, ann.Room.CallId!);
 
-        Assert.True(crashes > 2, "the batch was committed, lost its acknowledgement, and was taken again");
         Assert.Equal(["call_started", "participant_joined", "participant_joined", "participant_left", "participant_left", "call_ended"], call.Events.Select(e => e.Type));
         Assert.Equal(Enumerable.Range(1, 6).Select(i => (long)i), call.Events.Select(e => e.Seq));
         Assert.Equal(2, call.Participants.Count);
