@@ -1,10 +1,18 @@
-# Multi-stage build: the SDK builds and publishes, the ASP.NET runtime image runs it as a non-root user.
+# Multi-stage build: npm fetches the browser client's SignalR library, the SDK builds and publishes, the ASP.NET runtime
+# image runs the server as a non-root user.
+FROM node:20-bookworm-slim AS client
+WORKDIR /src/CallServer/ClientApp
+COPY CallServer/ClientApp/package.json CallServer/ClientApp/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig appsettings.json ./
 COPY CallServer/CallServer.csproj CallServer/
 RUN dotnet restore CallServer/CallServer.csproj
 COPY CallServer/ CallServer/
+# the build copies the pinned client library from node_modules into wwwroot/lib (no npm needed in this stage)
+COPY --from=client /src/CallServer/ClientApp/node_modules CallServer/ClientApp/node_modules
 RUN dotnet publish CallServer/CallServer.csproj -c Release -o /app --no-restore
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
