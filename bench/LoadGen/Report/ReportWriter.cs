@@ -53,14 +53,13 @@ internal static class ReportWriter
 
         md.AppendLine().AppendLine("*vs callserver*: CallServer's deliveries per server CPU-second divided by the target's (above 1: CallServer is cheaper per delivery).").AppendLine();
         var plot = new Plot();
-        var loads = groups.Select(g => g.Key.Load).Distinct().ToList();
         var position = 0.0;
         var ticks = new List<Tick>();
         foreach (var g in groups)
         {
             var bar = plot.Add.Bar(position, Median(g.Select(r => r.P99Ms)));
             bar.Color = Colors.Category10[Array.IndexOf(Targets, g.Key.Target) % 10];
-            ticks.Add(new Tick(position, $"{g.Key.Target}\n{g.Key.Load.Split(',')[0]}"));
+            ticks.Add(new Tick(position, $"{g.Key.Target}\n{g.Key.Load.Split(',')[^1].Trim()}"));
             position += 1;
         }
 
@@ -87,7 +86,6 @@ internal static class ReportWriter
         throughput.ShowLegend();
         throughput.SavePng(Path.Combine(chartDir, "fanout-throughput.png"), 800, 500);
         md.AppendLine("![p99 latency](charts/fanout-p99.png)").AppendLine().AppendLine("![throughput](charts/fanout-throughput.png)").AppendLine();
-        _ = loads;
     }
 
     private static void Joins(StringBuilder md, List<BenchResult> runs)
