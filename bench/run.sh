@@ -55,9 +55,10 @@ start_callserver 1
 fanout callserver
 for rate in "${join_rates[@]}"; do "${loadgen[@]}" joins --target callserver --url "$url" --pid "$pid" --rate "$rate" --seconds 10 --out "$results"; done
 "${loadgen[@]}" crash --target callserver --url "$url" --pid "$pid" --admin-key "$admin" --rooms 40 --seconds "$secs" --out "$results"
-"${loadgen[@]}" connections --target callserver --url "$url" --pid "$pid" --count "$conns" --out "$results"
-"${loadgen[@]}" idle-rooms --target callserver --url "$url" --pid "$pid" --count "$idle" --out "$results"
 stop
+# memory is measured on fresh processes: a heap grown by earlier scenarios would hide what connections and rooms cost
+start_callserver m1; "${loadgen[@]}" connections --target callserver --url "$url" --pid "$pid" --count "$conns" --out "$results"; stop
+start_callserver m2; "${loadgen[@]}" idle-rooms --target callserver --url "$url" --pid "$pid" --count "$idle" --out "$results"; stop
 n=2
 for k in "${restart_rooms[@]}"; do
   start_callserver "$n"
@@ -70,13 +71,17 @@ echo "== baseline"
 start_dotnet Baseline "--ConnectionStrings:Redis=127.0.0.1:$redis_port"
 fanout baseline
 for rate in "${join_rates[@]}"; do "${loadgen[@]}" joins --target baseline --url "$url" --pid "$pid" --rate "$rate" --seconds 10 --out "$results"; done
-"${loadgen[@]}" connections --target baseline --url "$url" --pid "$pid" --count "$conns" --out "$results"
-"${loadgen[@]}" idle-rooms --target baseline --url "$url" --pid "$pid" --count "$idle" --out "$results"
 stop
+start_dotnet Baseline "--ConnectionStrings:Redis=127.0.0.1:$redis_port"
+"${loadgen[@]}" connections --target baseline --url "$url" --pid "$pid" --count "$conns" --out "$results"; stop
+start_dotnet Baseline "--ConnectionStrings:Redis=127.0.0.1:$redis_port"
+"${loadgen[@]}" idle-rooms --target baseline --url "$url" --pid "$pid" --count "$idle" --out "$results"; stop
 
 echo "== limit"
 start_dotnet Limit
 fanout limit
+stop
+start_dotnet Limit
 "${loadgen[@]}" connections --target limit --url "$url" --pid "$pid" --count "$conns" --out "$results"
 stop
 
@@ -88,6 +93,9 @@ for load in 1.5 0.75; do
   n=$runs; [ "$load" = "0.75" ] && n=1
   for _ in $(seq 1 "$n"); do node bench/socketio/load.js fanout "$url" "$pid" "$rooms" 10 "$load" "$secs" | tee -a "$results"; done
 done
+stop
+PORT=$port REDIS_URL="redis://127.0.0.1:$redis_port" node bench/socketio/server.js >"$work/socketio2.log" 2>&1 &
+pid=$!; pids+=("$pid"); wait_http "$url/"
 node bench/socketio/load.js connections "$url" "$pid" "$conns" | tee -a "$results"
 stop
 

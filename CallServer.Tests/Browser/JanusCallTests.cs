@@ -12,12 +12,7 @@ public sealed class JanusCallTests(RedisServer redis, Chromium chromium) : IClas
     public async Task InitializeAsync()
     {
         await _janus.InitializeAsync();
-        _app = new CallServerApplication(redis.ConnectionString, settings: new Dictionary<string, string?>
-        {
-            ["Media:Mode"] = "janus",
-            ["Media:Janus:Url"] = _janus.Url,
-            ["Media:Janus:RequestTimeoutSeconds"] = "10",
-        }).Start();
+        _app = _janus.StartCallServer(redis.ConnectionString, requestTimeoutSeconds: 10);
     }
 
     public async Task DisposeAsync()

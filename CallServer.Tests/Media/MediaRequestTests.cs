@@ -15,12 +15,7 @@ public sealed class MediaRequestTests(RedisServer redis) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await _janus.InitializeAsync();
-        _app = new CallServerApplication(redis.ConnectionString, settings: new Dictionary<string, string?>
-        {
-            ["Media:Mode"] = "janus",
-            ["Media:Janus:Url"] = _janus.Url,
-            ["Media:Janus:RequestTimeoutSeconds"] = "2",
-        }).Start();
+        _app = _janus.StartCallServer(redis.ConnectionString, requestTimeoutSeconds: 2);
     }
 
     public async Task DisposeAsync()

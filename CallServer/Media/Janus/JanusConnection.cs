@@ -99,16 +99,7 @@ internal sealed class JanusConnection(JanusOptions options, TimeProvider time, I
         try
         {
             var socket = _socket ?? throw new MediaException("Janus is not connected.", unavailable: true);
-            var bytes = Encoding.UTF8.GetBytes(request.ToJsonString());
-            await _sendLock.WaitAsync(cancellationToken);
-            try
-            {
-                await socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
-            }
-            finally
-            {
-                _sendLock.Release();
-            }
+            await JsonWebSocket.SendAsync(socket, _sendLock, request, cancellationToken);
 
             return await pending.Reply.Task.WaitAsync(_timeout, time, cancellationToken);
         }
@@ -124,7 +115,7 @@ internal sealed class JanusConnection(JanusOptions options, TimeProvider time, I
 
     private async Task RunAsync(CancellationToken stopping)
     {
-        var delay = TimeSpan.FromMilliseconds(200);
+        var delay = JsonWebSocket.FirstBackoff;
         while (!stopping.IsCancellationRequested)
         {
             using var socket = new ClientWebSocket();
@@ -134,13 +125,13 @@ internal sealed class JanusConnection(JanusOptions options, TimeProvider time, I
             {
                 await socket.ConnectAsync(new Uri(options.Url), connection.Token);
                 _socket = socket;
-                var receiving = ReceiveAsync(socket, connection.Token);
+                var receiving = JsonWebSocket.ReceiveAsync(socket, Dispatch, connection.Token);
                 var created = await SendAsync(new JsonObject { ["janus"] = "create" }, JanusCompletion.Success, connection.Token);
                 var sessionId = created["data"]!["id"]!.GetValue<long>();
                 Generation++;
                 _session.TrySetResult(sessionId);
                 JanusLog.SessionOpen(logger, sessionId, options.Url);
-                delay = TimeSpan.FromMilliseconds(200);
+                delay = JsonWebSocket.FirstBackoff;
                 SessionOpened?.Invoke(Generation);
                 await Task.WhenAny(receiving, KeepAliveAsync(sessionId, connection.Token));
                 JanusLog.ConnectionLost(logger, receiving.Exception?.GetBaseException());
@@ -175,7 +166,7 @@ internal sealed class JanusConnection(JanusOptions options, TimeProvider time, I
                 return;
             }
 
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+            delay = JsonWebSocket.NextBackoff(delay);
         }
     }
 
@@ -186,33 +177,6 @@ internal sealed class JanusConnection(JanusOptions options, TimeProvider time, I
         {
             // inside Janus's session_timeout, or the session and every peer connection in it go
             await SendAsync(new JsonObject { ["janus"] = "keepalive", ["session_id"] = sessionId }, JanusCompletion.Ack, cancellationToken);
-        }
-    }
-
-    private async Task ReceiveAsync(ClientWebSocket socket, CancellationToken cancellationToken)
-    {
-        var buffer = new byte[64 * 1024];
-        using var message = new MemoryStream();
-        while (socket.State == WebSocketState.Open)
-        {
-            var result = await socket.ReceiveAsync(buffer, cancellationToken);
-            if (result.MessageType == WebSocketMessageType.Close)
-            {
-                return;
-            }
-
-            message.Write(buffer, 0, result.Count);
-            if (!result.EndOfMessage)
-            {
-                continue;
-            }
-
-            var json = JsonNode.Parse(message.ToArray()) as JsonObject;
-            message.SetLength(0);
-            if (json is not null)
-            {
-                Dispatch(json);
-            }
         }
     }
 

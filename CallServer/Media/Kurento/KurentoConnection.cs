@@ -99,15 +99,7 @@ internal sealed class KurentoConnection(KurentoOptions options, TimeProvider tim
         try
         {
             var socket = _socket ?? throw new MediaException("Kurento is not connected.", unavailable: true);
-            await _sendLock.WaitAsync(cancellationToken);
-            try
-            {
-                await socket.SendAsync(Encoding.UTF8.GetBytes(request.ToJsonString()), WebSocketMessageType.Text, true, cancellationToken);
-            }
-            finally
-            {
-                _sendLock.Release();
-            }
+            await JsonWebSocket.SendAsync(socket, _sendLock, request, cancellationToken);
 
             return await reply.Task.WaitAsync(_timeout, time, cancellationToken);
         }
@@ -123,7 +115,7 @@ internal sealed class KurentoConnection(KurentoOptions options, TimeProvider tim
 
     private async Task RunAsync(CancellationToken stopping)
     {
-        var delay = TimeSpan.FromMilliseconds(200);
+        var delay = JsonWebSocket.FirstBackoff;
         while (!stopping.IsCancellationRequested)
         {
             using var socket = new ClientWebSocket();
@@ -132,9 +124,9 @@ internal sealed class KurentoConnection(KurentoOptions options, TimeProvider tim
             {
                 await socket.ConnectAsync(new Uri(options.Url), connection.Token);
                 _socket = socket;
-                var receiving = ReceiveAsync(socket, connection.Token);
+                var receiving = JsonWebSocket.ReceiveAsync(socket, Dispatch, connection.Token);
                 await OpenSessionAsync(connection.Token);
-                delay = TimeSpan.FromMilliseconds(200);
+                delay = JsonWebSocket.FirstBackoff;
                 await Task.WhenAny(receiving, PingAsync(connection.Token));
                 KurentoLog.ConnectionLost(logger, receiving.Exception?.GetBaseException());
             }
@@ -166,7 +158,7 @@ internal sealed class KurentoConnection(KurentoOptions options, TimeProvider tim
                 return;
             }
 
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+            delay = JsonWebSocket.NextBackoff(delay);
         }
     }
 
@@ -209,31 +201,6 @@ internal sealed class KurentoConnection(KurentoOptions options, TimeProvider tim
         while (await timer.WaitForNextTickAsync(cancellationToken))
         {
             await SendAsync("ping", new JsonObject { ["interval"] = options.PingSeconds * 1000 * 3 }, cancellationToken);
-        }
-    }
-
-    private async Task ReceiveAsync(ClientWebSocket socket, CancellationToken cancellationToken)
-    {
-        var buffer = new byte[64 * 1024];
-        using var message = new MemoryStream();
-        while (socket.State == WebSocketState.Open)
-        {
-            var result = await socket.ReceiveAsync(buffer, cancellationToken);
-            if (result.MessageType == WebSocketMessageType.Close)
-            {
-                return;
-            }
-
-            message.Write(buffer, 0, result.Count);
-            if (result.EndOfMessage)
-            {
-                if (JsonNode.Parse(message.ToArray()) is JsonObject json)
-                {
-                    Dispatch(json);
-                }
-
-                message.SetLength(0);
-            }
         }
     }
 
