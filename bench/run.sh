@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every benchmark scenario against CallServer and its peers (baseline: SignalR + Redis backplane; socketio: Socket.IO 4 +
 # Redis adapter; limit: bare Kestrel WebSockets), one after another on this machine, all on loopback, and writes
-# bench/RESULTS.md and bench/charts/*.png. Usage: bench/run.sh [quick]   ("quick": small loads, one run each, for a try-out)
+# bench/RESULTS.md and bench/charts/*.png. Usage: bench/run.sh [quick|memory]
+#   quick: small loads, one run each, for a try-out; memory: only the memory scenarios, merged into the last full results
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ulimit -n "$(ulimit -Hn)"
@@ -49,6 +50,26 @@ fanout() { # target
     for _ in $(seq 1 "$n"); do "${loadgen[@]}" fanout --target "$1" --url "$url" --pid "$pid" --rooms "$rooms" --participants 10 --rate "$load" --seconds "$secs" --out "$results"; done
   done
 }
+
+if [ "$quick" = "memory" ]; then
+  runs=3; conns=$(( $(ulimit -Hn) > 40000 ? 20000 : 18000 )); idle=10000
+  grep -v '"scenario":"connections"\|"scenario":"idle-rooms"' bench/results.jsonl > "$results"
+  start_callserver m1; "${loadgen[@]}" connections --target callserver --url "$url" --pid "$pid" --count "$conns" --out "$results"; stop
+  start_callserver m2; "${loadgen[@]}" idle-rooms --target callserver --url "$url" --pid "$pid" --count "$idle" --out "$results"; stop
+  start_dotnet Baseline "--ConnectionStrings:Redis=127.0.0.1:$redis_port"
+  "${loadgen[@]}" connections --target baseline --url "$url" --pid "$pid" --count "$conns" --out "$results"; stop
+  start_dotnet Baseline "--ConnectionStrings:Redis=127.0.0.1:$redis_port"
+  "${loadgen[@]}" idle-rooms --target baseline --url "$url" --pid "$pid" --count "$idle" --out "$results"; stop
+  start_dotnet Limit
+  "${loadgen[@]}" connections --target limit --url "$url" --pid "$pid" --count "$conns" --out "$results"; stop
+  port=$(free_port); url="http://127.0.0.1:$port"
+  PORT=$port REDIS_URL="redis://127.0.0.1:$redis_port" node bench/socketio/server.js >"$work/socketio.log" 2>&1 &
+  pid=$!; pids+=("$pid"); wait_http "$url/"
+  node bench/socketio/load.js connections "$url" "$pid" "$conns" | tee -a "$results"; stop
+  "${loadgen[@]}" report --in "$results" --out bench/RESULTS.md --charts bench/charts --command "bench/run.sh (+ bench/run.sh memory)"
+  cp "$results" bench/results.jsonl
+  exit 0
+fi
 
 echo "== callserver"
 start_callserver 1

@@ -64,9 +64,11 @@ async function fanout(roomCount, participants, rate, seconds) {
 }
 
 async function connections(count) {
+  // warmed up first, so that the delta is what connections cost, not the code paths they load the first time
+  const sockets = [];
+  for (let i = 0; i < Math.min(500, Math.max(1, Math.floor(count / 10))); i++) sockets.push(await client(`siow-${Math.floor(i / 16)}`, `w${i}`, i, null));
   await settle();
   const before = rss();
-  const sockets = [];
   for (let i = 0; i < count; i++) {
     sockets.push(await client(`sioc-${Math.floor(i / 16)}`, `c${i}`, i, null));
   }

@@ -10,6 +10,8 @@ internal static class Connections
     public static async Task<BenchResult> ConnectionsAsync(BenchTarget target, ServerProbe probe, int count, CancellationToken cancellationToken)
     {
         var run = Guid.NewGuid().ToString("N")[..6];
+        // warmed up first, so that the delta is what connections cost, not the code paths they load the first time
+        var warm = await Task.WhenAll(Enumerable.Range(0, WarmUp(count)).Select(i => target.JoinAndConnectAsync($"w{run}-{i / 16}", $"w{i}", null, cancellationToken)));
         await Settle();
         var before = probe.RssBytes();
         var clients = new IBenchClient[count];
@@ -27,7 +29,7 @@ internal static class Connections
         });
         await Settle();
         var after = probe.RssBytes();
-        await Task.WhenAll(clients.Where(c => c is not null).Select(c => c.DisposeAsync().AsTask()));
+        await Task.WhenAll(clients.Where(c => c is not null).Concat(warm).Select(c => c.DisposeAsync().AsTask()));
         return new BenchResult
         {
             Target = target.Kind,
@@ -43,13 +45,10 @@ internal static class Connections
     public static async Task<BenchResult> IdleRoomsAsync(BenchTarget target, ServerProbe probe, int count, CancellationToken cancellationToken)
     {
         var run = Guid.NewGuid().ToString("N")[..6];
+        await JoinRoomsAsync(target, $"w{run}", WarmUp(count), cancellationToken);
         await Settle();
         var before = probe.RssBytes();
-        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 64, CancellationToken = cancellationToken }, async (i, ct) =>
-        {
-            using var http = target.Http();
-            await HubBenchClient.JoinAsync(http, $"i{run}-{i}", "idle", ct);
-        });
+        await JoinRoomsAsync(target, $"i{run}", count, cancellationToken);
         await Settle();
         var after = probe.RssBytes();
         return new BenchResult
@@ -62,6 +61,15 @@ internal static class Connections
             BytesPerUnit = (after - before) / (double)count,
         };
     }
+
+    private static int WarmUp(int count) => Math.Min(500, Math.Max(1, count / 10));
+
+    private static Task JoinRoomsAsync(BenchTarget target, string prefix, int count, CancellationToken cancellationToken) =>
+        Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 64, CancellationToken = cancellationToken }, async (i, ct) =>
+        {
+            using var http = target.Http();
+            await HubBenchClient.JoinAsync(http, $"{prefix}-{i}", "idle", ct);
+        });
 
     /// <summary>Lets the server's GC settle so that RSS says what is held, not what is in flight.</summary>
     private static Task Settle() => Task.Delay(TimeSpan.FromSeconds(3));
