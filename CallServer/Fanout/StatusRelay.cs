@@ -47,8 +47,9 @@ internal sealed class StatusRelay(
                 {
                     await handle(message.Message, stoppingToken);
                 }
-                catch (Exception ex) when (ex is JsonException or InvalidOperationException or IOException)
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {
+                    // one message that cannot be relayed must not stop the relay for every room
                     FanoutLog.RelayFailed(logger, ex);
                 }
             }
@@ -61,18 +62,22 @@ internal sealed class StatusRelay(
 
     private async Task OnStatusAsync(RedisValue message, CancellationToken cancellationToken)
     {
-        var update = JsonSerializer.Deserialize((byte[])message!, BackupJson.Default.RoomUpdate)!;
-        var status = update.Status;
-        await hub.Clients.Group(HubGroups.Room(status.RoomId)).SendAsync(HubMethods.Status, status, cancellationToken);
-        if (update.EndReason is { } reason)
+        // the status goes out as the JSON the room published, not deserialized into objects and serialized again
+        using var update = JsonDocument.Parse((ReadOnlyMemory<byte>)message);
+        var status = update.RootElement.GetProperty("status");
+        var roomId = status.GetProperty("roomId").GetString()!;
+        var version = status.GetProperty("version").GetInt64();
+        var room = hub.Clients.Group(HubGroups.Room(roomId));
+        await room.SendAsync(HubMethods.Status, status, cancellationToken);
+        if (update.RootElement.TryGetProperty("endReason", out var reason) && reason.ValueKind == JsonValueKind.String)
         {
-            await hub.Clients.Group(HubGroups.Room(status.RoomId))
-                .SendAsync(HubMethods.Ended, new EndedMessage(status.RoomId, status.CallId, reason), cancellationToken);
-            CloseLater(connections.Outdated(status.RoomId, status.Version, null));
+            await room.SendAsync(HubMethods.Ended, new EndedMessage(roomId, status.GetProperty("callId").GetString(), reason.GetString()!), cancellationToken);
+            CloseLater(connections.Outdated(roomId, version, null));
         }
         else
         {
-            CloseLater(connections.Outdated(status.RoomId, status.Version, status.Participants.Select(p => p.ParticipantId).ToHashSet()));
+            var present = status.GetProperty("participants").EnumerateArray().Select(p => p.GetProperty("participantId").GetString()!).ToHashSet();
+            CloseLater(connections.Outdated(roomId, version, present));
         }
     }
 
