@@ -55,5 +55,55 @@ internal static class JsonWebSocket
         }
     }
 
+    /// <summary>
+    /// Keeps one connection to a media server for ever: connects, runs <paramref name="session"/> until the connection is lost,
+    /// lets <paramref name="lost"/> clean up, waits (backing off while the server cannot be reached) and connects again.
+    /// </summary>
+    /// <param name="session">Uses the socket; returns when the connection is lost, true when it had been established.</param>
+    public static async Task KeepConnectedAsync(
+        Uri url, string? subProtocol, Func<ClientWebSocket, CancellationToken, Task<bool>> session, Action lost,
+        Action<Exception, TimeSpan> unreachable, TimeProvider time, CancellationToken stopping)
+    {
+        var delay = FirstBackoff;
+        while (!stopping.IsCancellationRequested)
+        {
+            using var socket = new ClientWebSocket();
+            if (subProtocol is not null)
+            {
+                socket.Options.AddSubProtocol(subProtocol);
+            }
+
+            using var connection = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+            try
+            {
+                await socket.ConnectAsync(url, connection.Token);
+                if (await session(socket, connection.Token))
+                {
+                    delay = FirstBackoff;
+                }
+            }
+            catch (Exception ex) when (!stopping.IsCancellationRequested)
+            {
+                unreachable(ex, delay);
+            }
+            finally
+            {
+                await connection.CancelAsync();
+                lost();
+            }
+
+            try
+            {
+                await Task.Delay(delay, time, stopping);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            delay = NextBackoff(delay);
+        }
+    }
+
     public static TimeSpan NextBackoff(TimeSpan delay) => TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxBackoff.Ticks));
 }

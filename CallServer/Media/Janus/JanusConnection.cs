@@ -113,61 +113,39 @@ internal sealed class JanusConnection(JanusOptions options, TimeProvider time, I
         }
     }
 
-    private async Task RunAsync(CancellationToken stopping)
+    private Task RunAsync(CancellationToken stopping) =>
+        JsonWebSocket.KeepConnectedAsync(new Uri(options.Url), "janus-protocol", SessionAsync, Lost,
+            (ex, delay) => JanusLog.Unreachable(logger, ex, options.Url, (long)delay.TotalMilliseconds), time, stopping);
+
+    private async Task<bool> SessionAsync(ClientWebSocket socket, CancellationToken cancellationToken)
     {
-        var delay = JsonWebSocket.FirstBackoff;
-        while (!stopping.IsCancellationRequested)
+        _socket = socket;
+        var receiving = JsonWebSocket.ReceiveAsync(socket, Dispatch, cancellationToken);
+        var created = await SendAsync(new JsonObject { ["janus"] = "create" }, JanusCompletion.Success, cancellationToken);
+        var sessionId = created["data"]!["id"]!.GetValue<long>();
+        Generation++;
+        _session.TrySetResult(sessionId);
+        JanusLog.SessionOpen(logger, sessionId, options.Url);
+        SessionOpened?.Invoke(Generation);
+        await Task.WhenAny(receiving, KeepAliveAsync(sessionId, cancellationToken));
+        JanusLog.ConnectionLost(logger, receiving.Exception?.GetBaseException());
+        return true;
+    }
+
+    private void Lost()
+    {
+        _socket = null;
+        if (_session.Task.IsCompleted)
         {
-            using var socket = new ClientWebSocket();
-            socket.Options.AddSubProtocol("janus-protocol");
-            using var connection = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-            try
-            {
-                await socket.ConnectAsync(new Uri(options.Url), connection.Token);
-                _socket = socket;
-                var receiving = JsonWebSocket.ReceiveAsync(socket, Dispatch, connection.Token);
-                var created = await SendAsync(new JsonObject { ["janus"] = "create" }, JanusCompletion.Success, connection.Token);
-                var sessionId = created["data"]!["id"]!.GetValue<long>();
-                Generation++;
-                _session.TrySetResult(sessionId);
-                JanusLog.SessionOpen(logger, sessionId, options.Url);
-                delay = JsonWebSocket.FirstBackoff;
-                SessionOpened?.Invoke(Generation);
-                await Task.WhenAny(receiving, KeepAliveAsync(sessionId, connection.Token));
-                JanusLog.ConnectionLost(logger, receiving.Exception?.GetBaseException());
-            }
-            catch (Exception ex) when (!stopping.IsCancellationRequested)
-            {
-                JanusLog.Unreachable(logger, ex, options.Url, (long)delay.TotalMilliseconds);
-            }
-            finally
-            {
-                await connection.CancelAsync();
-                _socket = null;
-                if (_session.Task.IsCompleted)
-                {
-                    _session = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
-                }
-
-                foreach (var pending in _pending.Values)
-                {
-                    pending.Reply.TrySetException(new MediaException("The connection to Janus was lost.", unavailable: true));
-                }
-
-                _listeners.Clear();
-            }
-
-            try
-            {
-                await Task.Delay(delay, time, stopping);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            delay = JsonWebSocket.NextBackoff(delay);
+            _session = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
         }
+
+        foreach (var pending in _pending.Values)
+        {
+            pending.Reply.TrySetException(new MediaException("The connection to Janus was lost.", unavailable: true));
+        }
+
+        _listeners.Clear();
     }
 
     private async Task KeepAliveAsync(long sessionId, CancellationToken cancellationToken)

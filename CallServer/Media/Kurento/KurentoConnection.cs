@@ -113,52 +113,31 @@ internal sealed class KurentoConnection(KurentoOptions options, TimeProvider tim
         }
     }
 
-    private async Task RunAsync(CancellationToken stopping)
+    private Task RunAsync(CancellationToken stopping) =>
+        JsonWebSocket.KeepConnectedAsync(new Uri(options.Url), null, SessionAsync, Lost,
+            (ex, delay) => KurentoLog.Unreachable(logger, ex, options.Url, (long)delay.TotalMilliseconds), time, stopping);
+
+    private async Task<bool> SessionAsync(ClientWebSocket socket, CancellationToken cancellationToken)
     {
-        var delay = JsonWebSocket.FirstBackoff;
-        while (!stopping.IsCancellationRequested)
+        _socket = socket;
+        var receiving = JsonWebSocket.ReceiveAsync(socket, Dispatch, cancellationToken);
+        await OpenSessionAsync(cancellationToken);
+        await Task.WhenAny(receiving, PingAsync(cancellationToken));
+        KurentoLog.ConnectionLost(logger, receiving.Exception?.GetBaseException());
+        return true;
+    }
+
+    private void Lost()
+    {
+        _socket = null;
+        if (_ready.Task.IsCompleted)
         {
-            using var socket = new ClientWebSocket();
-            using var connection = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-            try
-            {
-                await socket.ConnectAsync(new Uri(options.Url), connection.Token);
-                _socket = socket;
-                var receiving = JsonWebSocket.ReceiveAsync(socket, Dispatch, connection.Token);
-                await OpenSessionAsync(connection.Token);
-                delay = JsonWebSocket.FirstBackoff;
-                await Task.WhenAny(receiving, PingAsync(connection.Token));
-                KurentoLog.ConnectionLost(logger, receiving.Exception?.GetBaseException());
-            }
-            catch (Exception ex) when (!stopping.IsCancellationRequested)
-            {
-                KurentoLog.Unreachable(logger, ex, options.Url, (long)delay.TotalMilliseconds);
-            }
-            finally
-            {
-                await connection.CancelAsync();
-                _socket = null;
-                if (_ready.Task.IsCompleted)
-                {
-                    _ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                }
+            _ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
 
-                foreach (var pending in _pending.Values)
-                {
-                    pending.TrySetException(new MediaException("The connection to Kurento was lost.", unavailable: true));
-                }
-            }
-
-            try
-            {
-                await Task.Delay(delay, time, stopping);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            delay = JsonWebSocket.NextBackoff(delay);
+        foreach (var pending in _pending.Values)
+        {
+            pending.TrySetException(new MediaException("The connection to Kurento was lost.", unavailable: true));
         }
     }
 
