@@ -141,7 +141,8 @@ internal sealed class RoomWorker : IDisposable
     private async Task HandleAsync(RoomCommand command, CancellationToken stopping)
     {
         CurrentCommand = command.GetType().Name;
-        if (_state is null && !await TryInitAsync(command, stopping))
+        var justLoaded = _state is null;
+        if (justLoaded && !await TryInitAsync(command, stopping))
         {
             return;
         }
@@ -151,7 +152,8 @@ internal sealed class RoomWorker : IDisposable
             await ReleaseDeadConnectionsAsync(stopping);
         }
 
-        if (command is GetStatus && !await TryRefreshAsync(command, stopping))
+        // a state read from the backup a moment ago needs no second look (the restore at start-up asks every room)
+        if (command is GetStatus && !justLoaded && !await TryRefreshAsync(command, stopping))
         {
             return;
         }
@@ -192,11 +194,11 @@ internal sealed class RoomWorker : IDisposable
                 return;
             }
 
-            var next = decision.Next with { Version = _state!.Version + 1, UpdatedAt = now };
-            BackupWriteResult written;
+            RoomState next;
+            bool written;
             try
             {
-                written = await _backup.SaveAsync(_state.Version, next, decision.Events, TimeSpan.FromHours(_options.EndedRoomRetentionHours), stopping);
+                (next, written) = await WriteAsync(decision, now, stopping);
             }
             catch (Exception ex) when (IsBackupFailure(ex))
             {
@@ -204,9 +206,9 @@ internal sealed class RoomWorker : IDisposable
                 throw new BackupUnavailableException(RoomId, ex);
             }
 
-            if (written.Written)
+            if (written)
             {
-                ReleaseMedia(_state, next);
+                ReleaseMedia(_state!, next);
                 _state = next;
                 command.Reply?.TrySetResult(decision.ReplyFor(next));
                 return;
@@ -331,7 +333,7 @@ internal sealed class RoomWorker : IDisposable
     }
 
     private Task SignalQuietlyAsync(SignalEnvelope signal) =>
-        QuietlyAsync(_signals.PublishAsync(signal, CancellationToken.None), "renegotiate");
+        QuietlyAsync(_signals.PublishAsync(signal, CancellationToken.None), signal.Type);
 
     private static async Task<string?> Sdp(Task<string> task) => await task;
 
@@ -405,16 +407,21 @@ internal sealed class RoomWorker : IDisposable
             return;
         }
 
-        var decision = RoomRules.Decide(_state, new ReleaseDeadConnections(dead), _time.GetUtcNow(), _options);
-        if (decision.Next is { } next)
+        var now = _time.GetUtcNow();
+        var decision = RoomRules.Decide(_state, new ReleaseDeadConnections(dead), now, _options);
+        if (decision.Next is not null && await WriteAsync(decision, now, stopping) is (var next, true))
         {
-            next = next with { Version = _state.Version + 1, UpdatedAt = _time.GetUtcNow() };
-            if ((await _backup.SaveAsync(_state.Version, next, decision.Events, TimeSpan.FromHours(_options.EndedRoomRetentionHours), stopping)).Written)
-            {
-                RoomsLog.ConnectionsReleased(_logger, decision.Events.Count);
-                _state = next;
-            }
+            RoomsLog.ConnectionsReleased(_logger, decision.Events.Count);
+            _state = next;
         }
+    }
+
+    /// <summary>Writes a decided state as the next version, in one compare-and-set step with its events and status.</summary>
+    private async Task<(RoomState Next, bool Written)> WriteAsync(RoomDecision decision, DateTimeOffset now, CancellationToken stopping)
+    {
+        var next = decision.Next! with { Version = _state!.Version + 1, UpdatedAt = now };
+        var result = await _backup.SaveAsync(_state.Version, next, decision.Events, TimeSpan.FromHours(_options.EndedRoomRetentionHours), stopping);
+        return (next, result.Written);
     }
 
     /// <summary>Schedules an <see cref="ExpireDeadlines"/> message at the room's earliest deadline (timers live in the state).</summary>
