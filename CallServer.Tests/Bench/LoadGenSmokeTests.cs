@@ -16,7 +16,7 @@ public sealed class LoadGenSmokeTests(RedisServer redis)
         using var app = new CallServerApplication(redis.ConnectionString).Start();
         var target = new BenchTarget("callserver", app.BaseAddress, new SourceAddresses(2));
 
-        var result = await loadgen::LoadGen.Scenarios.Fanout.RunAsync(target, new ServerProbe(Environment.ProcessId), rooms: 3, participants: 3, rate: 4, TimeSpan.FromSeconds(2), CancellationToken.None);
+        var result = await loadgen::LoadGen.Scenarios.Fanout.RunAsync(target, new ServerProbe(Environment.ProcessId), rooms: 3, participants: 3, rate: 4, TimeSpan.FromSeconds(2), warmup: TimeSpan.FromSeconds(1), CancellationToken.None);
 
         Assert.Equal(0, result.Errors);
         // 3 rooms x 3 participants x 4 calls/s, each status to 3 clients: about 108 deliveries/s

@@ -23,9 +23,10 @@ internal sealed class HistoryStore(HistoryDialect dialect)
         await using var connection = await dialect.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var stored = 0;
+        var calls = new HashSet<string>(StringComparer.Ordinal);
         foreach (var e in events)
         {
-            if (await WriteAsync(connection, transaction, e, cancellationToken))
+            if (await WriteAsync(connection, transaction, e, calls.Add(e.CallId), cancellationToken))
             {
                 stored++;
             }
@@ -35,7 +36,9 @@ internal sealed class HistoryStore(HistoryDialect dialect)
         return stored;
     }
 
-    private async Task<bool> WriteAsync(DbConnection connection, DbTransaction transaction, RoomEvent e, CancellationToken cancellationToken)
+    /// <param name="firstOfCall">The batch's first event of its call: makes sure the call row exists (call_started makes it; the
+    /// check keeps a batch from sticking on the foreign key if that event were ever missing).</param>
+    private async Task<bool> WriteAsync(DbConnection connection, DbTransaction transaction, RoomEvent e, bool firstOfCall, CancellationToken cancellationToken)
     {
         var args = new
         {
@@ -52,10 +55,14 @@ internal sealed class HistoryStore(HistoryDialect dialect)
 
         Task<int> Run(string sql) => connection.ExecuteAsync(new CommandDefinition(sql, args, transaction, cancellationToken: cancellationToken));
 
-        await Run($"""
-            INSERT INTO calls (call_id, room_id, started_at) VALUES ({dialect.Uuid("@CallId")}, @RoomId, @At)
-            ON CONFLICT (call_id) DO NOTHING
-            """);
+        if (firstOfCall)
+        {
+            await Run($"""
+                INSERT INTO calls (call_id, room_id, started_at) VALUES ({dialect.Uuid("@CallId")}, @RoomId, @At)
+                ON CONFLICT (call_id) DO NOTHING
+                """);
+        }
+
         var inserted = await Run($"""
             INSERT INTO call_events (call_id, seq, type, participant_id, at, data)
             VALUES ({dialect.Uuid("@CallId")}, @Seq, @Type, @ParticipantId, @At, {dialect.Json("@Data")})

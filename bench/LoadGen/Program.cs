@@ -6,7 +6,7 @@ using LoadGen.Report;
 using LoadGen.Scenarios;
 
 // The load generator of bench/run.sh: one scenario per call, one JSON result line appended to --out.
-//   LoadGen fanout      --target callserver|baseline|limit --url URL --pid SERVER_PID --rooms 200 --participants 10 --rate 1.5 --seconds 20
+//   LoadGen fanout      --target callserver|baseline|limit --url URL --pid SERVER_PID --rooms 200 --participants 10 --rate 1.5 --seconds 20 [--warmup 5]
 //   LoadGen joins       --target callserver|baseline --url URL --pid PID --rate 500 --seconds 10
 //   LoadGen crash       --target callserver --url URL --pid PID --admin-key KEY --rooms 40 --seconds 10
 //   LoadGen restart     --target callserver --url URL --pid PID --admin-key KEY --rooms 1000 --count 500 --server-cmd "dotnet ..."
@@ -30,7 +30,8 @@ switch (scenario)
 {
     case "fanout":
         result = await Fanout.RunAsync(target, probe, options.Int("rooms", 200), options.Int("participants", 10),
-            double.Parse(options.Get("rate", "1.5"), CultureInfo.InvariantCulture), seconds, cancel.Token);
+            double.Parse(options.Get("rate", "1.5"), CultureInfo.InvariantCulture), seconds,
+            TimeSpan.FromSeconds(double.Parse(options.Get("warmup", "0"), CultureInfo.InvariantCulture)), cancel.Token);
         break;
     case "joins":
         result = await Joins.RunAsync(target, probe, double.Parse(options.Get("rate", "250"), CultureInfo.InvariantCulture), seconds, cancel.Token);

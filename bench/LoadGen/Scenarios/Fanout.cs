@@ -12,7 +12,7 @@ namespace LoadGen.Scenarios;
 /// </summary>
 internal static class Fanout
 {
-    public static async Task<BenchResult> RunAsync(BenchTarget target, ServerProbe probe, int rooms, int participants, double rate, TimeSpan duration, CancellationToken cancellationToken)
+    public static async Task<BenchResult> RunAsync(BenchTarget target, ServerProbe probe, int rooms, int participants, double rate, TimeSpan duration, TimeSpan warmup, CancellationToken cancellationToken)
     {
         var receipts = new ConcurrentQueue<Receipt>();
         var sends = new ConcurrentDictionary<(string, long), long>();
@@ -54,23 +54,35 @@ internal static class Fanout
 
         // the joins' own statuses are done with before measuring
         await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
-        Volatile.Write(ref measuring, true);
-        var cpuBefore = probe.CpuSeconds();
+        // the load runs through the warm-up (JIT tiering, pools growing) unmeasured, then the measured window
         var started = Stopwatch.GetTimestamp();
+        var cpuBefore = 0.0;
+        var measured = 0L;
+        var measure = Task.Run(async () =>
+        {
+            await Task.Delay(warmup, cancellationToken);
+            cpuBefore = probe.CpuSeconds();
+            measured = Stopwatch.GetTimestamp();
+            Volatile.Write(ref measuring, true);
+        }, cancellationToken);
         long errors = 0;
         var interval = TimeSpan.FromSeconds(1 / rate);
         await Task.WhenAll(clients.Select(client => Task.Run(async () =>
         {
             await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * interval.TotalMilliseconds), cancellationToken);
             var audio = true;
-            while (Stopwatch.GetElapsedTime(started) < duration)
+            while (Stopwatch.GetElapsedTime(started) < warmup + duration)
             {
                 var sent = Stopwatch.GetTimestamp();
+                var counted = Volatile.Read(ref measuring);
                 audio = !audio;
                 try
                 {
                     var version = await client.SetMediaAsync(audio, true, cancellationToken);
-                    sends[(client.RoomId, version)] = sent;
+                    if (counted)
+                    {
+                        sends[(client.RoomId, version)] = sent;
+                    }
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
@@ -84,7 +96,8 @@ internal static class Fanout
                 }
             }
         }, cancellationToken)));
-        var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        await measure;
+        var elapsed = Stopwatch.GetElapsedTime(measured).TotalSeconds;
         var cpu = probe.CpuSeconds() - cpuBefore;
         await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
         Volatile.Write(ref measuring, false);
