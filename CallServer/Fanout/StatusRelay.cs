@@ -62,22 +62,18 @@ internal sealed class StatusRelay(
 
     private async Task OnStatusAsync(RedisValue message, CancellationToken cancellationToken)
     {
-        // the status goes out as the JSON the room published, not deserialized into objects and serialized again
-        using var update = JsonDocument.Parse((ReadOnlyMemory<byte>)message);
-        var status = update.RootElement.GetProperty("status");
-        var roomId = status.GetProperty("roomId").GetString()!;
-        var version = status.GetProperty("version").GetInt64();
-        var room = hub.Clients.Group(HubGroups.Room(roomId));
-        await room.SendAsync(HubMethods.Status, status, cancellationToken);
-        if (update.RootElement.TryGetProperty("endReason", out var reason) && reason.ValueKind == JsonValueKind.String)
+        // the status goes out as the JSON the room published, read once for routing and never serialized again
+        var update = PublishedStatus.Read((ReadOnlyMemory<byte>)message);
+        var room = hub.Clients.Group(HubGroups.Room(update.RoomId));
+        await room.SendAsync(HubMethods.Status, new RawJson(update.StatusJson), cancellationToken);
+        if (update.EndReason is { } reason)
         {
-            await room.SendAsync(HubMethods.Ended, new EndedMessage(roomId, status.GetProperty("callId").GetString(), reason.GetString()!), cancellationToken);
-            CloseLater(connections.Outdated(roomId, version, null));
+            await room.SendAsync(HubMethods.Ended, new EndedMessage(update.RoomId, update.CallId, reason), cancellationToken);
+            CloseLater(connections.Outdated(update.RoomId, update.Version, null));
         }
         else
         {
-            var present = status.GetProperty("participants").EnumerateArray().Select(p => p.GetProperty("participantId").GetString()!).ToHashSet();
-            CloseLater(connections.Outdated(roomId, version, present));
+            CloseLater(connections.Outdated(update.RoomId, update.Version, update.ParticipantIds));
         }
     }
 

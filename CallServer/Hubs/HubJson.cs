@@ -9,5 +9,5 @@ namespace CallServer.Hubs;
 [JsonSerializable(typeof(SignalMessage))]
 [JsonSerializable(typeof(EndedMessage))]
 [JsonSerializable(typeof(CandidateMessage))]
-[JsonSerializable(typeof(System.Text.Json.JsonElement))]
+[JsonSerializable(typeof(CallServer.Fanout.RawJson))]
 internal sealed partial class HubJson : JsonSerializerContext;

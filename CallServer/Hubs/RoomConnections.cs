@@ -34,9 +34,17 @@ internal sealed class RoomConnections
             return [];
         }
 
-        return [.. room.Values
-            .Where(e => e.ConfirmedVersion < version && (participantIds is null || !participantIds.Contains(e.ParticipantId)))
-            .Select(e => e.Context)];
+        // enumerating the dictionary itself takes no lock (its Values property locks and copies)
+        var outdated = new List<HubCallerContext>();
+        foreach (var (_, e) in room)
+        {
+            if (e.ConfirmedVersion < version && (participantIds is null || !participantIds.Contains(e.ParticipantId)))
+            {
+                outdated.Add(e.Context);
+            }
+        }
+
+        return outdated;
     }
 
     private sealed record Entry(string ParticipantId, HubCallerContext Context, long ConfirmedVersion);

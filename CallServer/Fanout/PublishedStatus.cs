@@ -1,0 +1,108 @@
+using System.Text.Json;
+
+namespace CallServer.Fanout;
+
+/// <summary>
+/// A room update as read off the status channel (a <c>RoomUpdate</c> JSON) in one forward pass, without building a document:
+/// what the relay needs to route and close connections, and the status JSON itself to forward as it is.
+/// </summary>
+internal sealed record PublishedStatus(
+    string RoomId, string? CallId, long Version, HashSet<string> ParticipantIds, string? EndReason, ReadOnlyMemory<byte> StatusJson)
+{
+    /// <exception cref="JsonException">The message is not a room update.</exception>
+    public static PublishedStatus Read(ReadOnlyMemory<byte> message)
+    {
+        var reader = new Utf8JsonReader(message.Span);
+        Expect(ref reader, JsonTokenType.StartObject);
+        string? roomId = null, callId = null, endReason = null;
+        long? version = null;
+        var participants = new HashSet<string>(StringComparer.Ordinal);
+        ReadOnlyMemory<byte> status = default;
+        while (Next(ref reader) == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("status"u8))
+            {
+                Expect(ref reader, JsonTokenType.StartObject);
+                var start = (int)reader.TokenStartIndex;
+                while (Next(ref reader) == JsonTokenType.PropertyName)
+                {
+                    if (reader.ValueTextEquals("roomId"u8))
+                    {
+                        Next(ref reader);
+                        roomId = reader.GetString();
+                    }
+                    else if (reader.ValueTextEquals("callId"u8))
+                    {
+                        Next(ref reader);
+                        callId = reader.GetString();
+                    }
+                    else if (reader.ValueTextEquals("version"u8))
+                    {
+                        Next(ref reader);
+                        version = reader.GetInt64();
+                    }
+                    else if (reader.ValueTextEquals("participants"u8))
+                    {
+                        ReadParticipantIds(ref reader, participants);
+                    }
+                    else
+                    {
+                        Next(ref reader);
+                        reader.Skip();
+                    }
+                }
+
+                status = message[start..(int)reader.BytesConsumed];
+            }
+            else if (reader.ValueTextEquals("endReason"u8))
+            {
+                Next(ref reader);
+                endReason = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+            }
+            else
+            {
+                Next(ref reader);
+                reader.Skip();
+            }
+        }
+
+        if (roomId is null || version is null || status.IsEmpty)
+        {
+            throw new JsonException("A room update needs a status with roomId and version.");
+        }
+
+        return new PublishedStatus(roomId, callId, version.Value, participants, endReason, status);
+    }
+
+    private static void ReadParticipantIds(ref Utf8JsonReader reader, HashSet<string> ids)
+    {
+        Expect(ref reader, JsonTokenType.StartArray);
+        while (Next(ref reader) == JsonTokenType.StartObject)
+        {
+            while (Next(ref reader) == JsonTokenType.PropertyName)
+            {
+                var isId = reader.ValueTextEquals("participantId"u8);
+                Next(ref reader);
+                if (isId && reader.GetString() is { } id)
+                {
+                    ids.Add(id);
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+        }
+    }
+
+    private static JsonTokenType Next(ref Utf8JsonReader reader) =>
+        reader.Read() ? reader.TokenType : throw new JsonException("The room update ends too early.");
+
+    private static void Expect(ref Utf8JsonReader reader, JsonTokenType type)
+    {
+        if (Next(ref reader) != type)
+        {
+            throw new JsonException($"Expected {type} in a room update, found {reader.TokenType}.");
+        }
+    }
+}
