@@ -25,16 +25,16 @@ redis_port=$(free_port)
 redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$work" --daemonize yes --save "" --appendonly no --logfile "$work/redis.log" >/dev/null
 loadgen=(dotnet "$root/bench/LoadGen/bin/Release/net10.0/LoadGen.dll")
 admin="bench-admin-key-0123456789"
-if [ "$quick" = "quick" ]; then runs=1; rooms=20; secs=5; conns=1000; idle=1000; restart_rooms=(200); join_rates=(100); else
+if [ "$quick" = "quick" ]; then runs=1; rooms=20; secs=5; warm=2; conns=1000; idle=1000; restart_rooms=(200); join_rates=(100); else
   # 18,000 connections, not 20,000: this machine's hard limit of open files per process is 20,000 (ulimit -Hn), and the
   # server needs a few more for Redis, its logs and its listening socket
-  runs=3; rooms=200; secs=15; conns=$(( $(ulimit -Hn) > 40000 ? 20000 : 18000 )); idle=10000; restart_rooms=(1000 10000); join_rates=(250 500 1000); fi
+  runs=3; rooms=200; secs=15; warm=8; conns=$(( $(ulimit -Hn) > 40000 ? 20000 : 18000 )); idle=10000; restart_rooms=(1000 10000); join_rates=(250 500 1000); fi
 
 start_callserver() {
   port=$(free_port); url="http://127.0.0.1:$port"
   callserver_cmd="dotnet $root/CallServer/bin/Release/net10.0/CallServer.dll --urls $url --ConnectionStrings:Redis=127.0.0.1:$redis_port \
 --Redis:KeyPrefix=bench$1: --Storage:DataDir=$work/data$1 --Auth:AdminKey=$admin --Rooms:EnableFaultInjection=true \
---Rooms:JoinTimeoutSeconds=3600 --Rooms:MaxParticipants=16 --Logging:LogLevel:Default=Warning"
+--Rooms:JoinTimeoutSeconds=3600 --Rooms:ReconnectGraceSeconds=2 --Rooms:MaxParticipants=16 --Logging:LogLevel:Default=Warning"
   ASPNETCORE_ENVIRONMENT=Production $callserver_cmd >"$work/callserver$1.log" 2>&1 &
   pid=$!; pids+=("$pid"); wait_http "$url/health/live"
 }
@@ -47,7 +47,7 @@ stop() { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; }
 fanout() { # target
   for load in 1.5 0.75; do
     n=$runs; [ "$load" = "0.75" ] && n=1
-    for _ in $(seq 1 "$n"); do "${loadgen[@]}" fanout --target "$1" --url "$url" --pid "$pid" --rooms "$rooms" --participants 10 --rate "$load" --seconds "$secs" --out "$results"; done
+    for _ in $(seq 1 "$n"); do "${loadgen[@]}" fanout --target "$1" --url "$url" --pid "$pid" --rooms "$rooms" --participants 10 --rate "$load" --seconds "$secs" --warmup "$warm" --out "$results"; done
   done
 }
 
@@ -74,7 +74,7 @@ fi
 echo "== callserver"
 start_callserver 1
 fanout callserver
-for rate in "${join_rates[@]}"; do "${loadgen[@]}" joins --target callserver --url "$url" --pid "$pid" --rate "$rate" --seconds 10 --out "$results"; done
+for rate in "${join_rates[@]}"; do "${loadgen[@]}" joins --target callserver --url "$url" --pid "$pid" --rate "$rate" --seconds 10 --warmup 3 --out "$results"; done
 "${loadgen[@]}" crash --target callserver --url "$url" --pid "$pid" --admin-key "$admin" --rooms 40 --seconds "$secs" --out "$results"
 stop
 # memory is measured on fresh processes: a heap grown by earlier scenarios would hide what connections and rooms cost
@@ -91,7 +91,7 @@ done
 echo "== baseline"
 start_dotnet Baseline "--ConnectionStrings:Redis=127.0.0.1:$redis_port"
 fanout baseline
-for rate in "${join_rates[@]}"; do "${loadgen[@]}" joins --target baseline --url "$url" --pid "$pid" --rate "$rate" --seconds 10 --out "$results"; done
+for rate in "${join_rates[@]}"; do "${loadgen[@]}" joins --target baseline --url "$url" --pid "$pid" --rate "$rate" --seconds 10 --warmup 3 --out "$results"; done
 stop
 start_dotnet Baseline "--ConnectionStrings:Redis=127.0.0.1:$redis_port"
 "${loadgen[@]}" connections --target baseline --url "$url" --pid "$pid" --count "$conns" --out "$results"; stop
@@ -112,7 +112,7 @@ PORT=$port REDIS_URL="redis://127.0.0.1:$redis_port" node bench/socketio/server.
 pid=$!; pids+=("$pid"); wait_http "$url/"
 for load in 1.5 0.75; do
   n=$runs; [ "$load" = "0.75" ] && n=1
-  for _ in $(seq 1 "$n"); do node bench/socketio/load.js fanout "$url" "$pid" "$rooms" 10 "$load" "$secs" | tee -a "$results"; done
+  for _ in $(seq 1 "$n"); do node bench/socketio/load.js fanout "$url" "$pid" "$rooms" 10 "$load" "$secs" "$warm" | tee -a "$results"; done
 done
 stop
 PORT=$port REDIS_URL="redis://127.0.0.1:$redis_port" node bench/socketio/server.js >"$work/socketio2.log" 2>&1 &

@@ -1,6 +1,6 @@
 // Load for the Socket.IO peer, measured as bench/LoadGen measures the .NET targets: statuses delivered per second, latency
 // from a setMedia call to each receipt, server CPU and RSS from /proc. Prints one JSON result line.
-// node load.js fanout URL SERVER_PID ROOMS PARTICIPANTS RATE SECONDS | node load.js connections URL SERVER_PID COUNT
+// node load.js fanout URL SERVER_PID ROOMS PARTICIPANTS RATE SECONDS [WARMUP_SECONDS] | node load.js connections URL SERVER_PID COUNT
 "use strict";
 const fs = require("fs");
 const { io } = require("socket.io-client");
@@ -25,7 +25,7 @@ async function client(roomId, name, index, onStatus) {
 
 function percentile(sorted, p) { return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] : 0; }
 
-async function fanout(roomCount, participants, rate, seconds) {
+async function fanout(roomCount, participants, rate, seconds, warmup) {
   const sends = new Map();
   const receipts = [];
   const clients = [];
@@ -35,8 +35,10 @@ async function fanout(roomCount, participants, rate, seconds) {
     }
   }
   await sleep(1000);
-  receipts.length = 0;
-  const start = now(); const cpu0 = cpu(); let errors = 0; let stop = false;
+  // the load runs through the warm-up unmeasured (as in bench/LoadGen), then the measured window
+  let measuring = false; let start = now(); let cpu0 = cpu(); let errors = 0; let stop = false;
+  const begun = now();
+  setTimeout(() => { receipts.length = 0; start = now(); cpu0 = cpu(); errors = 0; measuring = true; }, warmup * 1000);
   await Promise.all(clients.map(async (c, i) => {
     await sleep(Math.random() * 1000 / rate);
     let toggle = false;
@@ -45,11 +47,11 @@ async function fanout(roomCount, participants, rate, seconds) {
       toggle = !toggle;
       try {
         const status = await c.socket.timeout(5000).emitWithAck("setMedia", toggle, true);
-        sends.set(`${c.room}|${status.version}`, t0);
+        if (measuring && t0 >= start) sends.set(`${c.room}|${status.version}`, t0);
       } catch { errors++; }
       const wait = 1000 / rate - (now() - t0);
       if (wait > 0) await sleep(wait);
-      if (now() - start > seconds * 1000) stop = true;
+      if (now() - begun > (warmup + seconds) * 1000) stop = true;
     }
   }));
   const elapsed = (now() - start) / 1000; const cpuUsed = cpu() - cpu0;
@@ -80,7 +82,7 @@ async function connections(count) {
 }
 
 (async () => {
-  if (scenario === "fanout") await fanout(Number(rest[0]), Number(rest[1]), Number(rest[2]), Number(rest[3]));
+  if (scenario === "fanout") await fanout(Number(rest[0]), Number(rest[1]), Number(rest[2]), Number(rest[3]), Number(rest[4] ?? 0));
   else if (scenario === "connections") await connections(Number(rest[0]));
   else throw new Error(`unknown scenario ${scenario}`);
   process.exit(0);

@@ -21,6 +21,27 @@ internal sealed class ServerProbe(int pid)
         return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / TicksPerSecond;
     }
 
+    /// <summary>
+    /// Waits until the server is quiet (under 5% of a core for a second) or <paramref name="atMost"/> passed: what one scenario
+    /// leaves behind (disconnects, grace timers, history) is not measured as part of the next.
+    /// </summary>
+    public async Task SettleAsync(TimeSpan atMost, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + atMost;
+        var last = CpuSeconds();
+        while (Pid > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            var now = CpuSeconds();
+            if (now - last < 0.05)
+            {
+                return;
+            }
+
+            last = now;
+        }
+    }
+
     public long RssBytes()
     {
         if (Pid <= 0)

@@ -9,7 +9,8 @@ namespace LoadGen.Scenarios;
 /// <summary>
 /// Injected worker crashes (admin <c>POST /rooms/{id}/crash</c>, with <c>Rooms:EnableFaultInjection</c>) while a fan-out load
 /// runs: the time from the crash's answer until the room serves its next command. Each room is crashed at most once every
-/// 2.5 s, inside the default restart intensity (5 in 10 s).
+/// 2.5 s, inside the default restart intensity (5 in 10 s). Half-way between two crashes the same client times a command of
+/// the same room that follows no crash: the control, what any command costs under this load on this machine.
 /// </summary>
 internal static class Crash
 {
@@ -20,6 +21,7 @@ internal static class Crash
         using var background = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var load = Fanout.RunAsync(target, probe, 50, 5, 2, duration + TimeSpan.FromSeconds(4), TimeSpan.Zero, background.Token);
         var latencies = new Latencies();
+        var control = new Latencies();
         long errors = 0;
         var started = Stopwatch.GetTimestamp();
         await Task.WhenAll(clients.Select(client => Task.Run(async () =>
@@ -45,7 +47,19 @@ internal static class Crash
                     Interlocked.Increment(ref errors);
                 }
 
-                await Task.Delay(TimeSpan.FromMilliseconds(2500), cancellationToken);
+                await Task.Delay(TimeSpan.FromMilliseconds(1250), cancellationToken);
+                var before = Stopwatch.GetTimestamp();
+                try
+                {
+                    await client.GetStatusAsync(cancellationToken);
+                    control.Record(before, Stopwatch.GetTimestamp());
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    Interlocked.Increment(ref errors);
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(1250), cancellationToken);
             }
         }, cancellationToken)));
         var loadResult = await load;
@@ -54,7 +68,8 @@ internal static class Crash
         {
             Target = target.Kind,
             Scenario = "crash",
-            Load = $"{rooms} rooms crashed every 2.5 s during a fan-out of {loadResult.DeliveriesPerSecond:0} deliveries/s",
+            Load = $"{rooms} rooms crashed every 2.5 s during a fan-out of {loadResult.DeliveriesPerSecond:0} deliveries/s; " +
+                $"control (a command after no crash): p50 {control.PercentileMs(50):0.##} ms, p99 {control.PercentileMs(99):0.##} ms",
             Seconds = duration.TotalSeconds,
             P50Ms = latencies.PercentileMs(50),
             P99Ms = latencies.PercentileMs(99),
