@@ -26,14 +26,20 @@ internal sealed class RoomSupervisor(
     private readonly ConcurrentDictionary<string, RoomWorker> _workers = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private readonly ILogger _logger = loggers.CreateLogger<RoomSupervisor>();
-    private readonly RoomWorkerServices _services = new(
+    private readonly RoomWakeUps _wakeUps = new(time);
+    private RoomWorkerServices? _services;
+
+    private RoomWorkerServices Services => _services ??= new(
         backup, options.Value, faults, instance, TimeSpan.FromSeconds(redisOptions.Value.InstanceTtlSeconds), time,
-        media, signals, loggers.CreateLogger<RoomWorker>());
+        media, signals, _wakeUps, loggers.CreateLogger<RoomWorker>());
 
     private Task _restore = Task.CompletedTask;
 
     /// <summary>How many rooms have a running worker.</summary>
     public int WorkerCount => _workers.Count;
+
+    /// <summary>How many hibernated rooms wait for a deadline.</summary>
+    public int HibernatedWithDeadline => _wakeUps.Count;
 
     /// <summary>Sends a command to a room's worker and waits for its acknowledged answer.</summary>
     public async Task<RoomReply> AskAsync(string roomId, RoomCommand command, CancellationToken cancellationToken)
@@ -49,11 +55,16 @@ internal sealed class RoomSupervisor(
         {
             if (!_workers.TryGetValue(roomId, out var worker))
             {
-                var started = new RoomWorker(roomId, _services);
+                var started = new RoomWorker(roomId, Services);
                 worker = _workers.GetOrAdd(roomId, started);
                 if (worker == started)
                 {
-                    _ = Task.Run(() => SuperviseAsync(started));
+                    // the worker outlives the request that started it: it must not hold that request's context (its activity,
+                    // its logging scopes) for as long as the room lives
+                    using (ExecutionContext.SuppressFlow())
+                    {
+                        _ = Task.Run(() => SuperviseAsync(started));
+                    }
                 }
             }
 
@@ -71,6 +82,7 @@ internal sealed class RoomSupervisor(
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        _wakeUps.Start(roomId => Post(roomId, new ExpireDeadlines()));
         _restore = Task.Run(() => RestoreLiveRoomsAsync(_stopping.Token), CancellationToken.None);
         return Task.CompletedTask;
     }
@@ -78,6 +90,7 @@ internal sealed class RoomSupervisor(
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await _stopping.CancelAsync();
+        _wakeUps.Dispose();
         foreach (var worker in _workers.Values)
         {
             worker.DrainOnStop();
@@ -118,19 +131,19 @@ internal sealed class RoomSupervisor(
             {
                 var now = time.GetUtcNow();
                 restarts.Enqueue(now);
-                while (restarts.Peek() <= now - _services.Options.RestartWindow)
+                while (restarts.Peek() <= now - Services.Options.RestartWindow)
                 {
                     restarts.Dequeue();
                 }
 
-                var max = _services.Options.MaxRestarts;
+                var max = Services.Options.MaxRestarts;
                 using (_logger.BeginScope(new Dictionary<string, object> { ["RoomId"] = worker.RoomId }))
                 {
                     RoomsLog.WorkerCrashed(_logger, ex, worker.CurrentCommand ?? "start", restarts.Count, max);
                     failFirst = restarts.Count > max;
                     if (failFirst)
                     {
-                        RoomsLog.RestartIntensityExceeded(_logger, max, _services.Options.RestartWindowSeconds);
+                        RoomsLog.RestartIntensityExceeded(_logger, max, Services.Options.RestartWindowSeconds);
                         restarts.Clear();
                     }
                 }

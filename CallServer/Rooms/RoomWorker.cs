@@ -24,6 +24,7 @@ internal sealed class RoomWorker : IDisposable
     private readonly TimeProvider _time;
     private readonly IMediaServer _media;
     private readonly SignalPublisher _signals;
+    private readonly RoomWakeUps _wakeUps;
     private readonly ILogger _logger;
     private CancellationToken _stopping;
     private bool _closed;
@@ -31,6 +32,9 @@ internal sealed class RoomWorker : IDisposable
     private ITimer? _timer;
     private DateTimeOffset? _timerDue;
     private DateTimeOffset? _instanceRecheckAt;
+    private DateTimeOffset _askedAt;
+    private DateTimeOffset? _hibernateCheckAt;
+    private int _mediaPending;
 
     public RoomWorker(string roomId, RoomWorkerServices services)
     {
@@ -43,6 +47,7 @@ internal sealed class RoomWorker : IDisposable
         _time = services.Time;
         _media = services.Media;
         _signals = services.Signals;
+        _wakeUps = services.WakeUps;
         _logger = services.Logger;
         _mailbox = Channel.CreateBounded<RoomCommand>(new BoundedChannelOptions(_options.MailboxCapacity)
         {
@@ -76,15 +81,17 @@ internal sealed class RoomWorker : IDisposable
     }
 
     /// <summary>
-    /// The loop. Returns when the call is over and the mailbox is empty (a normal stop), or when <paramref name="stopping"/> fires;
-    /// throws when a command crashed it. Every (re)start reads the state from the backup.
+    /// The loop. Returns when the call is over and the mailbox is empty (a normal stop), when the room hibernates, or when
+    /// <paramref name="stopping"/> fires; throws when a command crashed it. Every (re)start reads the state from the backup.
     /// </summary>
     public async Task RunAsync(bool failFirst, CancellationToken stopping)
     {
-        using var scope = _logger.BeginScope(new Dictionary<string, object> { ["RoomId"] = RoomId });
+        using var scope = _logger.BeginScope(new RoomLogScope(RoomId));
         _state = null;
         _instanceRecheckAt = null;
         _stopping = stopping;
+        _askedAt = _time.GetUtcNow();
+        _hibernateCheckAt = _askedAt + _options.HibernateAfter;
         if (failFirst)
         {
             await HandleAsync(new FailRoom(), stopping);
@@ -95,6 +102,11 @@ internal sealed class RoomWorker : IDisposable
         {
             while (reader.TryRead(out var command))
             {
+                if (command is not ExpireDeadlines)
+                {
+                    _askedAt = _time.GetUtcNow();
+                }
+
                 await HandleAsync(command, stopping);
                 // after every message, also those that changed nothing: a timer may have fired a little early
                 ArmTimer();
@@ -103,6 +115,12 @@ internal sealed class RoomWorker : IDisposable
             if (_state is { IsLive: false } && TryClose())
             {
                 RoomsLog.WorkerStopped(_logger);
+                return;
+            }
+
+            if (IdleLongEnough() && TryClose())
+            {
+                Hibernate();
                 return;
             }
         }
@@ -123,6 +141,51 @@ internal sealed class RoomWorker : IDisposable
     }
 
     public void Dispose() => _timer?.Dispose();
+
+    /// <summary>True once the room was asked nothing for <see cref="RoomsOptions.HibernateAfter"/> and waits on nothing.</summary>
+    private bool IdleLongEnough()
+    {
+        if (_hibernateCheckAt is not { } checkAt || _state is not { IsLive: true } || _mediaPending > 0)
+        {
+            return false;
+        }
+
+        var now = _time.GetUtcNow();
+        if (now < checkAt)
+        {
+            return false;
+        }
+
+        var idleUntil = _askedAt + _options.HibernateAfter!.Value;
+        if (now >= idleUntil)
+        {
+            return true;
+        }
+
+        // asked something since this check was armed: look again when that has been idle long enough
+        _hibernateCheckAt = idleUntil;
+        ArmTimer();
+        return false;
+    }
+
+    /// <summary>Lets this worker go: its state is in the backup already; its next deadline goes to the shared wake-ups.</summary>
+    private void Hibernate()
+    {
+        var due = _state!.NextDeadline();
+        if (_instanceRecheckAt is { } recheck && (due is null || recheck < due))
+        {
+            due = recheck;
+        }
+
+        if (due is { } at)
+        {
+            _wakeUps.At(RoomId, at);
+        }
+
+        _timer?.Dispose();
+        _timer = null;
+        RoomsLog.WorkerHibernated(_logger, due);
+    }
 
     private bool TryClose()
     {
@@ -232,6 +295,7 @@ internal sealed class RoomWorker : IDisposable
         switch (command)
         {
             case MediaCompleted done:
+                _mediaPending = Math.Max(0, _mediaPending - 1);
                 if (done.Outcome.IsCompletedSuccessfully)
                 {
                     done.Request.Reply?.TrySetResult(new RoomReply(RoomStatus.From(state), Sdp: done.Outcome.Result));
@@ -286,6 +350,7 @@ internal sealed class RoomWorker : IDisposable
                     TrickleMedia t => NoSdp(_media.TrickleAsync(call, t.ParticipantId, t.Target, t.CandidateJson, _stopping)),
                     _ => throw new InvalidOperationException($"No media request {request.GetType().Name}."),
                 };
+                _mediaPending++;
                 outcome.ContinueWith(
                     t =>
                     {
@@ -431,6 +496,12 @@ internal sealed class RoomWorker : IDisposable
         if (_instanceRecheckAt is { } recheck && (due is null || recheck < due))
         {
             due = recheck;
+        }
+
+        // a check that is due already is made once the mailbox is empty (IdleLongEnough), which moves it on
+        if (_hibernateCheckAt is { } idle && idle > _time.GetUtcNow() && (due is null || idle < due))
+        {
+            due = idle;
         }
 
         if (due == _timerDue)

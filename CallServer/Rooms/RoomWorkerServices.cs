@@ -3,7 +3,7 @@ using CallServer.Media;
 
 namespace CallServer.Rooms;
 
-/// <summary>What every room worker shares: the backup, the settings, the clock, the media server.</summary>
+/// <summary>What every room worker shares: the backup, the settings, the clock, the media server, the wake-ups of hibernated rooms.</summary>
 internal sealed record RoomWorkerServices(
     RoomBackup Backup,
     RoomsOptions Options,
@@ -13,4 +13,5 @@ internal sealed record RoomWorkerServices(
     TimeProvider Time,
     IMediaServer Media,
     SignalPublisher Signals,
+    RoomWakeUps WakeUps,
     ILogger Logger);

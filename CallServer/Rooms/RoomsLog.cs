@@ -8,6 +8,9 @@ internal static partial class RoomsLog
     [LoggerMessage(2, LogLevel.Debug, "Room worker stopped: the call is over")]
     public static partial void WorkerStopped(ILogger logger);
 
+    [LoggerMessage(13, LogLevel.Debug, "Room worker hibernated: idle; woken again by its next command or at {WakeAt}")]
+    public static partial void WorkerHibernated(ILogger logger, DateTimeOffset? wakeAt);
+
     [LoggerMessage(3, LogLevel.Error, "Room worker crashed on {Command}; restart {Restarts} of {MaxRestarts} in its window")]
     public static partial void WorkerCrashed(ILogger logger, Exception exception, string command, int restarts, int maxRestarts);
 

@@ -33,6 +33,13 @@ internal sealed class RoomsOptions
     [Range(1, 30 * 24)]
     public int EndedRoomRetentionHours { get; set; } = 24;
 
+    /// <summary>
+    /// A room that was asked nothing for this long lets its worker go (OTP's hibernation): the state stays in the backup, and the
+    /// next command, or the room's next deadline, starts a worker again from it. 0 keeps a worker for as long as the call lasts.
+    /// </summary>
+    [Range(0, 24 * 3600)]
+    public int HibernateAfterSeconds { get; set; } = 30;
+
     /// <summary>Lets admins crash a room worker on purpose (<c>POST /rooms/{id}/crash</c>): for chaos tests and benchmarks only.</summary>
     public bool EnableFaultInjection { get; set; }
 
@@ -41,4 +48,6 @@ internal sealed class RoomsOptions
     public TimeSpan JoinTimeout => TimeSpan.FromSeconds(JoinTimeoutSeconds);
 
     public TimeSpan RestartWindow => TimeSpan.FromSeconds(RestartWindowSeconds);
+
+    public TimeSpan? HibernateAfter => HibernateAfterSeconds > 0 ? TimeSpan.FromSeconds(HibernateAfterSeconds) : null;
 }
