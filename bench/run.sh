@@ -55,11 +55,11 @@ if [ "$quick" = "memory" ]; then
   runs=3; conns=$(( $(ulimit -Hn) > 40000 ? 20000 : 18000 )); idle=10000
   grep -v '"scenario":"connections"\|"scenario":"idle-rooms"' bench/results.jsonl > "$results"
   start_callserver m1; "${loadgen[@]}" connections --target callserver --url "$url" --pid "$pid" --count "$conns" --out "$results"; stop
-  start_callserver m2; "${loadgen[@]}" idle-rooms --target callserver --url "$url" --pid "$pid" --count "$idle" --out "$results"; stop
+  start_callserver m2; "${loadgen[@]}" idle-rooms --target callserver --url "$url" --pid "$pid" --count "$idle" --idle-seconds 40 --out "$results"; stop
   start_dotnet Baseline "--ConnectionStrings:Redis=127.0.0.1:$redis_port"
   "${loadgen[@]}" connections --target baseline --url "$url" --pid "$pid" --count "$conns" --out "$results"; stop
   start_dotnet Baseline "--ConnectionStrings:Redis=127.0.0.1:$redis_port"
-  "${loadgen[@]}" idle-rooms --target baseline --url "$url" --pid "$pid" --count "$idle" --out "$results"; stop
+  "${loadgen[@]}" idle-rooms --target baseline --url "$url" --pid "$pid" --count "$idle" --idle-seconds 40 --out "$results"; stop
   start_dotnet Limit
   "${loadgen[@]}" connections --target limit --url "$url" --pid "$pid" --count "$conns" --out "$results"; stop
   port=$(free_port); url="http://127.0.0.1:$port"
@@ -79,7 +79,7 @@ for rate in "${join_rates[@]}"; do "${loadgen[@]}" joins --target callserver --u
 stop
 # memory is measured on fresh processes: a heap grown by earlier scenarios would hide what connections and rooms cost
 start_callserver m1; "${loadgen[@]}" connections --target callserver --url "$url" --pid "$pid" --count "$conns" --out "$results"; stop
-start_callserver m2; "${loadgen[@]}" idle-rooms --target callserver --url "$url" --pid "$pid" --count "$idle" --out "$results"; stop
+start_callserver m2; "${loadgen[@]}" idle-rooms --target callserver --url "$url" --pid "$pid" --count "$idle" --idle-seconds 40 --out "$results"; stop
 n=2
 for k in "${restart_rooms[@]}"; do
   start_callserver "$n"
@@ -96,7 +96,7 @@ stop
 start_dotnet Baseline "--ConnectionStrings:Redis=127.0.0.1:$redis_port"
 "${loadgen[@]}" connections --target baseline --url "$url" --pid "$pid" --count "$conns" --out "$results"; stop
 start_dotnet Baseline "--ConnectionStrings:Redis=127.0.0.1:$redis_port"
-"${loadgen[@]}" idle-rooms --target baseline --url "$url" --pid "$pid" --count "$idle" --out "$results"; stop
+"${loadgen[@]}" idle-rooms --target baseline --url "$url" --pid "$pid" --count "$idle" --idle-seconds 40 --out "$results"; stop
 
 echo "== limit"
 start_dotnet Limit

@@ -11,7 +11,7 @@ using LoadGen.Scenarios;
 //   LoadGen crash       --target callserver --url URL --pid PID --admin-key KEY --rooms 40 --seconds 10
 //   LoadGen restart     --target callserver --url URL --pid PID --admin-key KEY --rooms 1000 --count 500 --server-cmd "dotnet ..."
 //   LoadGen connections --target callserver|baseline|limit --url URL --pid PID --count 20000
-//   LoadGen idle-rooms  --target callserver|baseline --url URL --pid PID --count 10000
+//   LoadGen idle-rooms  --target callserver|baseline --url URL --pid PID --count 10000 [--idle-seconds 40]
 //   LoadGen report      --in results.jsonl --out RESULTS.md --charts DIR --command "bench/run.sh"
 var options = Options.Parse(args);
 var scenario = args.Length > 0 ? args[0] : "help";
@@ -49,7 +49,8 @@ switch (scenario)
         result = await Connections.ConnectionsAsync(target, probe, options.Int("count", 1000), cancel.Token);
         break;
     case "idle-rooms":
-        result = await Connections.IdleRoomsAsync(target, probe, options.Int("count", 1000), cancel.Token);
+        result = await Connections.IdleRoomsAsync(target, probe, options.Int("count", 1000),
+            TimeSpan.FromSeconds(options.Int("idle-seconds", 0)), cancel.Token);
         break;
     default:
         Console.Error.WriteLine("usage: LoadGen fanout|joins|crash|restart|connections|idle-rooms|report [--option value ...] (see Program.cs)");

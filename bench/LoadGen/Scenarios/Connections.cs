@@ -42,20 +42,22 @@ internal static class Connections
         };
     }
 
-    public static async Task<BenchResult> IdleRoomsAsync(BenchTarget target, ServerProbe probe, int count, CancellationToken cancellationToken)
+    /// <param name="idle">How long the rooms stay idle before the server's memory is read (CallServer hibernates idle rooms).</param>
+    public static async Task<BenchResult> IdleRoomsAsync(BenchTarget target, ServerProbe probe, int count, TimeSpan idle, CancellationToken cancellationToken)
     {
         var run = Guid.NewGuid().ToString("N")[..6];
         await JoinRoomsAsync(target, $"w{run}", WarmUp(count), cancellationToken);
         await Settle();
         var before = probe.RssBytes();
         await JoinRoomsAsync(target, $"i{run}", count, cancellationToken);
+        await Task.Delay(idle, cancellationToken);
         await Settle();
         var after = probe.RssBytes();
         return new BenchResult
         {
             Target = target.Kind,
             Scenario = "idle-rooms",
-            Load = $"{count} live rooms, one participant each, no traffic",
+            Load = $"{count} live rooms, one participant each, no traffic for {idle.TotalSeconds:0} s",
             Count = count,
             ServerRssBytes = after,
             BytesPerUnit = (after - before) / (double)count,
