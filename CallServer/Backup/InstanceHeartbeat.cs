@@ -48,7 +48,7 @@ internal sealed class InstanceHeartbeat(
             // a clean stop says at once that this instance's connections are gone
             await redis.GetDatabase().KeyDeleteAsync(keys.Instance(instance.Id)).WaitAsync(cancellationToken);
         }
-        catch (Exception ex) when (ex is RedisException or OperationCanceledException)
+        catch (Exception ex) when (ex is RedisException or OperationCanceledException or ObjectDisposedException)
         {
             BackupLog.HeartbeatFailed(logger, ex);
         }

@@ -10,6 +10,12 @@ internal abstract class HistoryDialect
 
     public abstract ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Rows per multi-row INSERT. SQLite finds a named parameter by a linear search of the statement's parameters, so its
+    /// statements stay small; PostgreSQL takes large ones well.
+    /// </summary>
+    public abstract int RowsPerStatement { get; }
+
     /// <summary>A parameter bound to a uuid column.</summary>
     public abstract string Uuid(string parameter);
 

@@ -30,4 +30,11 @@ internal static class HistoryRows
         public DateTimeOffset At { get; set; }
         public string? Data { get; set; }
     }
+
+    /// <summary>The key of an event row that an insert stored (and did not find there already).</summary>
+    internal sealed class StoredEvent
+    {
+        public string CallId { get; set; } = "";
+        public long Seq { get; set; }
+    }
 }

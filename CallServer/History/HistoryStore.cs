@@ -17,85 +17,112 @@ internal sealed class HistoryStore(HistoryDialect dialect)
 
     public bool IsUnavailable(Exception exception) => dialect.IsUnavailable(exception);
 
-    /// <summary>Stores a batch of events in one transaction; events already stored are skipped.</summary>
+    /// <summary>
+    /// Stores a batch of events in one transaction; events already stored are skipped. The calls and the events go in a few
+    /// multi-row INSERTs; only the events that were new then update their call's participants and end.
+    /// </summary>
     public async Task<int> WriteAsync(IReadOnlyList<RoomEvent> events, CancellationToken cancellationToken)
     {
         await using var connection = await dialect.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var stored = 0;
-        var calls = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var e in events)
+
+        // the call row: call_started makes it; this also keeps a batch from sticking on the foreign key if that event were missing
+        foreach (var calls in events.DistinctBy(e => e.CallId).Chunk(dialect.RowsPerStatement))
         {
-            if (await WriteAsync(connection, transaction, e, calls.Add(e.CallId), cancellationToken))
+            await InsertCallsAsync(connection, transaction, calls, cancellationToken);
+        }
+
+        var stored = new HashSet<(string CallId, long Seq)>();
+        foreach (var chunk in events.Chunk(dialect.RowsPerStatement))
+        {
+            foreach (var row in await InsertEventsAsync(connection, transaction, chunk, cancellationToken))
             {
-                stored++;
+                stored.Add((row.CallId, row.Seq));
             }
         }
 
+        foreach (var e in events.Where(e => stored.Contains((e.CallId, e.Seq))))
+        {
+            await ApplyAsync(connection, transaction, e, cancellationToken);
+        }
+
         await transaction.CommitAsync(cancellationToken);
-        return stored;
+        return stored.Count;
     }
 
-    /// <param name="firstOfCall">The batch's first event of its call: makes sure the call row exists (call_started makes it; the
-    /// check keeps a batch from sticking on the foreign key if that event were ever missing).</param>
-    private async Task<bool> WriteAsync(DbConnection connection, DbTransaction transaction, RoomEvent e, bool firstOfCall, CancellationToken cancellationToken)
+    private Task InsertCallsAsync(DbConnection connection, DbTransaction transaction, RoomEvent[] firstEvents, CancellationToken cancellationToken)
+    {
+        var args = new DynamicParameters();
+        var rows = new List<string>(firstEvents.Length);
+        for (var i = 0; i < firstEvents.Length; i++)
+        {
+            args.Add($"c{i}", firstEvents[i].CallId);
+            args.Add($"r{i}", firstEvents[i].RoomId);
+            args.Add($"a{i}", firstEvents[i].At);
+            rows.Add($"({dialect.Uuid($"@c{i}")}, @r{i}, @a{i})");
+        }
+
+        return connection.ExecuteAsync(new CommandDefinition($"""
+            INSERT INTO calls (call_id, room_id, started_at) VALUES {string.Join(", ", rows)}
+            ON CONFLICT (call_id) DO NOTHING
+            """, args, transaction, cancellationToken: cancellationToken));
+    }
+
+    /// <returns>The keys of the events that were not stored yet.</returns>
+    private Task<IEnumerable<HistoryRows.StoredEvent>> InsertEventsAsync(
+        DbConnection connection, DbTransaction transaction, RoomEvent[] events, CancellationToken cancellationToken)
+    {
+        var args = new DynamicParameters();
+        var rows = new List<string>(events.Length);
+        for (var i = 0; i < events.Length; i++)
+        {
+            var e = events[i];
+            args.Add($"c{i}", e.CallId);
+            args.Add($"s{i}", e.Seq);
+            args.Add($"t{i}", e.Type);
+            args.Add($"p{i}", e.ParticipantId);
+            args.Add($"a{i}", e.At);
+            args.Add($"d{i}", e.Data is null ? null : JsonSerializer.Serialize(new Dictionary<string, string>(e.Data), HistoryJson.Default.DictionaryStringString));
+            rows.Add($"({dialect.Uuid($"@c{i}")}, @s{i}, @t{i}, @p{i}, @a{i}, {dialect.Json($"@d{i}")})");
+        }
+
+        return connection.QueryAsync<HistoryRows.StoredEvent>(new CommandDefinition($"""
+            INSERT INTO call_events (call_id, seq, type, participant_id, at, data) VALUES {string.Join(", ", rows)}
+            ON CONFLICT (call_id, seq) DO NOTHING
+            RETURNING {dialect.AsText("call_id")} AS CallId, seq AS Seq
+            """, args, transaction, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>What a newly stored event changes in its call's participants or end.</summary>
+    private Task ApplyAsync(DbConnection connection, DbTransaction transaction, RoomEvent e, CancellationToken cancellationToken)
     {
         var args = new
         {
             e.CallId,
-            e.RoomId,
-            e.Seq,
-            e.Type,
             e.ParticipantId,
             e.At,
-            Data = e.Data is null ? null : JsonSerializer.Serialize(new Dictionary<string, string>(e.Data), HistoryJson.Default.DictionaryStringString),
             DisplayName = e.Data?.GetValueOrDefault("displayName") ?? "",
             Reason = e.Data?.GetValueOrDefault("reason"),
         };
 
         Task<int> Run(string sql) => connection.ExecuteAsync(new CommandDefinition(sql, args, transaction, cancellationToken: cancellationToken));
 
-        if (firstOfCall)
+        return e.Type switch
         {
-            await Run($"""
-                INSERT INTO calls (call_id, room_id, started_at) VALUES ({dialect.Uuid("@CallId")}, @RoomId, @At)
-                ON CONFLICT (call_id) DO NOTHING
-                """);
-        }
-
-        var inserted = await Run($"""
-            INSERT INTO call_events (call_id, seq, type, participant_id, at, data)
-            VALUES ({dialect.Uuid("@CallId")}, @Seq, @Type, @ParticipantId, @At, {dialect.Json("@Data")})
-            ON CONFLICT (call_id, seq) DO NOTHING
-            """);
-        if (inserted == 0)
-        {
-            return false;
-        }
-
-        switch (e.Type)
-        {
-            case RoomEventTypes.ParticipantJoined:
-                await Run($"""
-                    INSERT INTO call_participants (call_id, participant_id, display_name, joined_at)
-                    VALUES ({dialect.Uuid("@CallId")}, @ParticipantId, @DisplayName, @At)
-                    ON CONFLICT (call_id, participant_id) DO NOTHING
-                    """);
-                break;
-            case RoomEventTypes.ParticipantLeft:
-                await Run($"""
-                    UPDATE call_participants SET left_at = @At, leave_reason = @Reason
-                    WHERE call_id = {dialect.Uuid("@CallId")} AND participant_id = @ParticipantId
-                    """);
-                break;
-            case RoomEventTypes.CallEnded:
-                await Run($"""
-                    UPDATE calls SET ended_at = @At, end_reason = @Reason WHERE call_id = {dialect.Uuid("@CallId")}
-                    """);
-                break;
-        }
-
-        return true;
+            RoomEventTypes.ParticipantJoined => Run($"""
+                INSERT INTO call_participants (call_id, participant_id, display_name, joined_at)
+                VALUES ({dialect.Uuid("@CallId")}, @ParticipantId, @DisplayName, @At)
+                ON CONFLICT (call_id, participant_id) DO NOTHING
+                """),
+            RoomEventTypes.ParticipantLeft => Run($"""
+                UPDATE call_participants SET left_at = @At, leave_reason = @Reason
+                WHERE call_id = {dialect.Uuid("@CallId")} AND participant_id = @ParticipantId
+                """),
+            RoomEventTypes.CallEnded => Run($"""
+                UPDATE calls SET ended_at = @At, end_reason = @Reason WHERE call_id = {dialect.Uuid("@CallId")}
+                """),
+            _ => Task.CompletedTask,
+        };
     }
 
     /// <summary>A room's calls, newest first; <paramref name="beforeCallId"/> continues after that call (the last of the previous page).</summary>

@@ -10,6 +10,8 @@ internal sealed class PostgresDialect(NpgsqlDataSource dataSource) : HistoryDial
     /// <summary>An arbitrary constant that names CallServer's migration lock among PostgreSQL's advisory locks.</summary>
     private const long MigrationLockKey = 0x43616c6c53727672;
 
+    public override int RowsPerStatement => 250;
+
     public override string Name => "Postgres";
 
     public override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) =>

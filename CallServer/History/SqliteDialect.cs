@@ -14,6 +14,8 @@ internal sealed class SqliteDialect(string path) : HistoryDialect
         DefaultTimeout = 30,
     }.ToString();
 
+    public override int RowsPerStatement => 16;
+
     public override string Name => "Sqlite";
 
     public override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken)

@@ -42,11 +42,17 @@ internal static class Connections
         };
     }
 
+    /// <summary>
+    /// The growth of the server's memory from <paramref name="count"/> more live rooms left idle. A first burst of as many rooms,
+    /// also left idle, comes before the reading it is measured from: the heap has then grown for the join traffic itself, and
+    /// what is left is what the rooms hold.
+    /// </summary>
     /// <param name="idle">How long the rooms stay idle before the server's memory is read (CallServer hibernates idle rooms).</param>
     public static async Task<BenchResult> IdleRoomsAsync(BenchTarget target, ServerProbe probe, int count, TimeSpan idle, CancellationToken cancellationToken)
     {
         var run = Guid.NewGuid().ToString("N")[..6];
-        await JoinRoomsAsync(target, $"w{run}", WarmUp(count), cancellationToken);
+        await JoinRoomsAsync(target, $"w{run}", count, cancellationToken);
+        await Task.Delay(idle, cancellationToken);
         await Settle();
         var before = probe.RssBytes();
         await JoinRoomsAsync(target, $"i{run}", count, cancellationToken);
