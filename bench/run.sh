@@ -75,7 +75,7 @@ echo "== callserver"
 start_callserver 1
 fanout callserver
 for rate in "${join_rates[@]}"; do "${loadgen[@]}" joins --target callserver --url "$url" --pid "$pid" --rate "$rate" --seconds 10 --warmup 3 --out "$results"; done
-"${loadgen[@]}" crash --target callserver --url "$url" --pid "$pid" --admin-key "$admin" --rooms 40 --seconds "$secs" --out "$results"
+"${loadgen[@]}" crash --target callserver --url "$url" --pid "$pid" --admin-key "$admin" --rooms 80 --seconds 20 --out "$results"
 stop
 # memory is measured on fresh processes: a heap grown by earlier scenarios would hide what connections and rooms cost
 start_callserver m1; "${loadgen[@]}" connections --target callserver --url "$url" --pid "$pid" --count "$conns" --out "$results"; stop

@@ -41,11 +41,16 @@ internal sealed class RoomSupervisor(
     /// <summary>How many hibernated rooms wait for a deadline.</summary>
     public int HibernatedWithDeadline => _wakeUps.Count;
 
-    /// <summary>Sends a command to a room's worker and waits for its acknowledged answer.</summary>
-    public async Task<RoomReply> AskAsync(string roomId, RoomCommand command, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends a command to a room's worker and waits for its acknowledged answer. Every posted command is answered (done,
+    /// refused, crashed, or the server stopping), so the wait needs no cancellation of its own: a caller that went away gets
+    /// its answer a moment later, and a hub call does not pay for a cancellation registration.
+    /// </summary>
+    public Task<RoomReply> AskAsync(string roomId, RoomCommand command, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         Post(roomId, command);
-        return await command.Reply!.Task.WaitAsync(cancellationToken);
+        return command.Reply!.Task;
     }
 
     /// <summary>Sends a command to a room's worker, starting one if the room has none.</summary>
