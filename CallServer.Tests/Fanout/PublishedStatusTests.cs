@@ -35,6 +35,8 @@ public sealed class PublishedStatusTests
     [InlineData("""{"status":{"roomId":"r1"}}""")]
     [InlineData("""{"status":{"roomId":"r1","version":3""")]
     [InlineData("""[1,2]""")]
+    [InlineData("""{"status":{"roomId":"r1","version":3,"participants":[null,{"participantId":"p1"}]}}""")]
+    [InlineData("""{"status":{"roomId":"r1","version":3,"participants":[{"participantId":"p1"},7]}}""")]
     [InlineData("""not json""")]
     public void RefusesWhatIsNotARoomUpdate(string message) =>
         Assert.ThrowsAny<JsonException>(() => PublishedStatus.Read(Encoding.UTF8.GetBytes(message)));

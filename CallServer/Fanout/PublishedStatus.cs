@@ -52,6 +52,7 @@ internal sealed record PublishedStatus(
                     }
                 }
 
+                Ended(ref reader, JsonTokenType.EndObject);
                 status = message[start..(int)reader.BytesConsumed];
             }
             else if (reader.ValueTextEquals("endReason"u8))
@@ -66,6 +67,7 @@ internal sealed record PublishedStatus(
             }
         }
 
+        Ended(ref reader, JsonTokenType.EndObject);
         if (roomId is null || version is null || status.IsEmpty)
         {
             throw new JsonException("A room update needs a status with roomId and version.");
@@ -92,11 +94,24 @@ internal sealed record PublishedStatus(
                     reader.Skip();
                 }
             }
+
+            Ended(ref reader, JsonTokenType.EndObject);
         }
+
+        // the status is forwarded as it is: anything but a list of participant objects is refused, not cut short
+        Ended(ref reader, JsonTokenType.EndArray);
     }
 
     private static JsonTokenType Next(ref Utf8JsonReader reader) =>
         reader.Read() ? reader.TokenType : throw new JsonException("The room update ends too early.");
+
+    private static void Ended(ref Utf8JsonReader reader, JsonTokenType type)
+    {
+        if (reader.TokenType != type)
+        {
+            throw new JsonException($"Expected {type} in a room update, found {reader.TokenType}.");
+        }
+    }
 
     private static void Expect(ref Utf8JsonReader reader, JsonTokenType type)
     {

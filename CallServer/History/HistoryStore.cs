@@ -37,11 +37,11 @@ internal sealed class HistoryStore(HistoryDialect dialect)
         {
             foreach (var row in await InsertEventsAsync(connection, transaction, chunk, cancellationToken))
             {
-                stored.Add((row.CallId, row.Seq));
+                stored.Add((CallKey(row.CallId), row.Seq));
             }
         }
 
-        foreach (var e in events.Where(e => stored.Contains((e.CallId, e.Seq))))
+        foreach (var e in events.Where(e => stored.Contains((CallKey(e.CallId), e.Seq))))
         {
             await ApplyAsync(connection, transaction, e, cancellationToken);
         }
@@ -49,6 +49,9 @@ internal sealed class HistoryStore(HistoryDialect dialect)
         await transaction.CommitAsync(cancellationToken);
         return stored.Count;
     }
+
+    /// <summary>A call id as both databases give it back (PostgreSQL prints a uuid its own way).</summary>
+    private static string CallKey(string callId) => Guid.TryParse(callId, out var id) ? id.ToString() : callId;
 
     private Task InsertCallsAsync(DbConnection connection, DbTransaction transaction, RoomEvent[] firstEvents, CancellationToken cancellationToken)
     {

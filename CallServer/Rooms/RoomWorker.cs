@@ -73,7 +73,7 @@ internal sealed class RoomWorker : IDisposable
 
             if (!_mailbox.Writer.TryWrite(command))
             {
-                command.Reply?.TrySetException(new RoomException(RoomErrorKind.Busy, $"Room '{RoomId}' is busy; try again."));
+                Answer(command, new RoomException(RoomErrorKind.Busy, $"Room '{RoomId}' is busy; try again."));
             }
 
             return true;
@@ -94,7 +94,7 @@ internal sealed class RoomWorker : IDisposable
         _hibernateCheckAt = _askedAt + _options.HibernateAfter;
         if (failFirst)
         {
-            await HandleAsync(new FailRoom(), stopping);
+            await HandleOrAnswerAsync(new FailRoom(), stopping);
         }
 
         var reader = _mailbox.Reader;
@@ -107,7 +107,7 @@ internal sealed class RoomWorker : IDisposable
                     _askedAt = _time.GetUtcNow();
                 }
 
-                await HandleAsync(command, stopping);
+                await HandleOrAnswerAsync(command, stopping);
                 // after every message, also those that changed nothing: a timer may have fired a little early
                 ArmTimer();
             }
@@ -136,16 +136,43 @@ internal sealed class RoomWorker : IDisposable
 
         while (_mailbox.Reader.TryRead(out var command))
         {
-            command.Reply?.TrySetException(new RoomException(RoomErrorKind.Stopping, "The server is stopping; try again."));
+            Answer(command, new RoomException(RoomErrorKind.Stopping, "The server is stopping; try again."));
         }
     }
 
     public void Dispose() => _timer?.Dispose();
 
+    /// <summary>Handles a command; one that crashes the loop is answered before the crash goes on to the supervisor.</summary>
+    private async Task HandleOrAnswerAsync(RoomCommand command, CancellationToken stopping)
+    {
+        try
+        {
+            await HandleAsync(command, stopping);
+        }
+        catch (Exception ex)
+        {
+            Answer(command, ex is OperationCanceledException && stopping.IsCancellationRequested
+                ? new RoomException(RoomErrorKind.Stopping, "The server is stopping; try again.")
+                : new RoomException(RoomErrorKind.Crashed, $"Room '{RoomId}' crashed on this request and was restarted from its last acknowledged state.", ex));
+            throw;
+        }
+    }
+
+    /// <summary>Answers a command that will not be handled; for a finished media request, the request waiting behind it.</summary>
+    private void Answer(RoomCommand command, Exception error)
+    {
+        command.Reply?.TrySetException(error);
+        if (command is MediaCompleted done)
+        {
+            Interlocked.Decrement(ref _mediaPending);
+            done.Request.Reply?.TrySetException(error);
+        }
+    }
+
     /// <summary>True once the room was asked nothing for <see cref="RoomsOptions.HibernateAfter"/> and waits on nothing.</summary>
     private bool IdleLongEnough()
     {
-        if (_hibernateCheckAt is not { } checkAt || _state is not { IsLive: true } || _mediaPending > 0)
+        if (_hibernateCheckAt is not { } checkAt || Volatile.Read(ref _mediaPending) > 0)
         {
             return false;
         }
@@ -153,6 +180,14 @@ internal sealed class RoomWorker : IDisposable
         var now = _time.GetUtcNow();
         if (now < checkAt)
         {
+            return false;
+        }
+
+        if (_state is not { IsLive: true })
+        {
+            // no state (the backup did not answer): keep looking, so that the deadlines this room may hold are not forgotten
+            _hibernateCheckAt = now + _options.HibernateAfter!.Value;
+            ArmTimer();
             return false;
         }
 
@@ -265,7 +300,7 @@ internal sealed class RoomWorker : IDisposable
             }
             catch (Exception ex) when (IsBackupFailure(ex))
             {
-                command.Reply?.TrySetException(Unavailable(ex));
+                Answer(command, Unavailable(ex));
                 throw new BackupUnavailableException(RoomId, ex);
             }
 
@@ -295,7 +330,7 @@ internal sealed class RoomWorker : IDisposable
         switch (command)
         {
             case MediaCompleted done:
-                _mediaPending = Math.Max(0, _mediaPending - 1);
+                Interlocked.Decrement(ref _mediaPending);
                 if (done.Outcome.IsCompletedSuccessfully)
                 {
                     done.Request.Reply?.TrySetResult(new RoomReply(RoomStatus.From(state), Sdp: done.Outcome.Result));
@@ -350,7 +385,7 @@ internal sealed class RoomWorker : IDisposable
                     TrickleMedia t => NoSdp(_media.TrickleAsync(call, t.ParticipantId, t.Target, t.CandidateJson, _stopping)),
                     _ => throw new InvalidOperationException($"No media request {request.GetType().Name}."),
                 };
-                _mediaPending++;
+                Interlocked.Increment(ref _mediaPending);
                 outcome.ContinueWith(
                     t =>
                     {
@@ -423,7 +458,7 @@ internal sealed class RoomWorker : IDisposable
         }
         catch (Exception ex) when (IsBackupFailure(ex))
         {
-            command.Reply?.TrySetException(Unavailable(ex));
+            Answer(command, Unavailable(ex));
             return false;
         }
 
@@ -443,7 +478,7 @@ internal sealed class RoomWorker : IDisposable
         {
             _state = null;
             RoomsLog.BackupUnavailable(_logger, ex);
-            command.Reply?.TrySetException(Unavailable(ex));
+            Answer(command, Unavailable(ex));
             return false;
         }
     }
