@@ -124,6 +124,19 @@ public sealed class CallServerApplication(
         return client;
     }
 
+    /// <summary>Ann and Bob in a call, both connected; Ann's connection then drops, and Bob has seen her <c>reconnecting</c>.</summary>
+    internal async Task<DroppedCall> CallWithOneDroppedAsync(string roomId)
+    {
+        var ann = await JoinAsync(roomId, "Ann");
+        var bob = await JoinAsync(roomId, "Bob");
+        var bobHub = await ConnectAsync(bob);
+        var annHub = await ConnectAsync(ann);
+        await annHub.DisposeAsync();
+        var dropped = await bobHub.WaitForStatusAsync(
+            s => s.Participants.Any(p => p.ParticipantId == ann.ParticipantId && p.Presence == "reconnecting"), "Ann reconnecting");
+        return new DroppedCall(ann, bob, bobHub, dropped);
+    }
+
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);

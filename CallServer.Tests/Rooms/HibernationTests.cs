@@ -16,6 +16,7 @@ public sealed class HibernationTests(RedisServer redis) : IDisposable
     {
         ["Rooms:HibernateAfterSeconds"] = "5",
         ["Rooms:JoinTimeoutSeconds"] = "60",
+        ["Rooms:ReconnectGraceSeconds"] = "20",
     }).Start();
 
     private RoomSupervisor Supervisor => App.Service<RoomSupervisor>();
@@ -50,5 +51,20 @@ public sealed class HibernationTests(RedisServer redis) : IDisposable
         var status = await bobHub.WaitForStatusAsync(s => s.Participants.Count == 1, "Ann removed at her join timeout");
         Assert.Equal(bob.ParticipantId, status.Participants.Single().ParticipantId);
         Assert.True(status.Version > before.Version);
+    }
+
+    [Fact]
+    public async Task ADroppedParticipantsGraceRunsOutWhileTheRoomSleeps()
+    {
+        var room = "grace-" + Guid.NewGuid().ToString("N")[..8];
+        await using var call = await App.CallWithOneDroppedAsync(room);
+        var (bob, bobHub) = (call.Bob, call.BobHub);
+
+        _time.Advance(TimeSpan.FromSeconds(6));
+        await Eventually.TrueAsync(() => Task.FromResult(Supervisor.WorkerCount == 0), "the room to hibernate during Ann's grace");
+
+        _time.Advance(TimeSpan.FromSeconds(15));
+        var status = await bobHub.WaitForStatusAsync(s => s.Participants.Count == 1, "Ann removed when her grace ran out");
+        Assert.Equal(bob.ParticipantId, status.Participants.Single().ParticipantId);
     }
 }

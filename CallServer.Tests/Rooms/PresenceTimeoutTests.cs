@@ -41,14 +41,9 @@ public sealed class PresenceTimeoutTests(RedisServer redis) : IDisposable
     public async Task DroppedConnectionIsReconnectingThenRemovedAfterTheGrace()
     {
         var room = "drop-" + Guid.NewGuid().ToString("N")[..8];
-        var ann = await App.JoinAsync(room, "Ann");
-        var bob = await App.JoinAsync(room, "Bob");
-        await using var bobHub = await App.ConnectAsync(bob);
-        var annHub = await App.ConnectAsync(ann);
+        await using var call = await App.CallWithOneDroppedAsync(room);
+        var (bob, bobHub) = (call.Bob, call.BobHub);
 
-        await annHub.DisposeAsync();
-
-        await bobHub.WaitForStatusAsync(s => s.Participants.Any(p => p.ParticipantId == ann.ParticipantId && p.Presence == "reconnecting"), "Ann reconnecting");
         _time.Advance(TimeSpan.FromSeconds(4));
         Assert.Equal(2, (await App.StatusAsync(room)).Participants.Count);
         _time.Advance(TimeSpan.FromSeconds(2));
@@ -60,12 +55,8 @@ public sealed class PresenceTimeoutTests(RedisServer redis) : IDisposable
     public async Task ReconnectingWithinTheGraceKeepsTheParticipant()
     {
         var room = "back-" + Guid.NewGuid().ToString("N")[..8];
-        var ann = await App.JoinAsync(room, "Ann");
-        var bob = await App.JoinAsync(room, "Bob");
-        await using var bobHub = await App.ConnectAsync(bob);
-        var annHub = await App.ConnectAsync(ann);
-        await annHub.DisposeAsync();
-        var dropped = await bobHub.WaitForStatusAsync(s => s.Participants.Any(p => p.ParticipantId == ann.ParticipantId && p.Presence == "reconnecting"), "Ann reconnecting");
+        await using var call = await App.CallWithOneDroppedAsync(room);
+        var (ann, bobHub, dropped) = (call.Ann, call.BobHub, call.Dropped);
 
         _time.Advance(TimeSpan.FromSeconds(3));
         await using var annAgain = await App.ConnectAsync(ann);
