@@ -21,8 +21,15 @@ public sealed class RedisOutageTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        _app.Dispose();
-        await _redis.DisposeAsync();
+        try
+        {
+            _app.Dispose();
+        }
+        finally
+        {
+            // the server it started must go even when the host's stop throws
+            await _redis.DisposeAsync();
+        }
     }
 
     [Fact]

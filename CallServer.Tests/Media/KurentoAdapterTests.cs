@@ -27,8 +27,15 @@ public sealed class KurentoAdapterTests(RedisServer redis) : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        _app.Dispose();
-        await _kms.DisposeAsync();
+        try
+        {
+            _app.Dispose();
+        }
+        finally
+        {
+            // the server it started must go even when the host's stop throws
+            await _kms.DisposeAsync();
+        }
     }
 
     [Fact]

@@ -20,8 +20,15 @@ public sealed class MediaRequestTests(RedisServer redis) : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        _app.Dispose();
-        await _janus.DisposeAsync();
+        try
+        {
+            _app.Dispose();
+        }
+        finally
+        {
+            // the server it started must go even when the host's stop throws
+            await _janus.DisposeAsync();
+        }
     }
 
     [Fact]
