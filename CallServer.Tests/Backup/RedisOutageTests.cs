@@ -19,18 +19,7 @@ public sealed class RedisOutageTests : IAsyncLifetime
         _app = new CallServerApplication(_redis.ConnectionString).Start();
     }
 
-    public async Task DisposeAsync()
-    {
-        try
-        {
-            _app.Dispose();
-        }
-        finally
-        {
-            // the server it started must go even when the host's stop throws
-            await _redis.DisposeAsync();
-        }
-    }
+    public Task DisposeAsync() => _app.DisposeBeforeAsync(_redis.DisposeAsync);
 
     [Fact]
     public async Task CommandsFailWith503WhileRedisIsDownAndNothingAcknowledgedIsLost()

@@ -124,6 +124,19 @@ public sealed class CallServerApplication(
         return client;
     }
 
+    /// <summary>Disposes this application, then the server it ran against, even when the host's stop throws.</summary>
+    internal async Task DisposeBeforeAsync(Func<Task> stopServer)
+    {
+        try
+        {
+            Dispose();
+        }
+        finally
+        {
+            await stopServer();
+        }
+    }
+
     /// <summary>Ann and Bob in a call, both connected; Ann's connection then drops, and Bob has seen her <c>reconnecting</c>.</summary>
     internal async Task<DroppedCall> CallWithOneDroppedAsync(string roomId)
     {

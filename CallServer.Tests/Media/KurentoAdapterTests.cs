@@ -25,18 +25,7 @@ public sealed class KurentoAdapterTests(RedisServer redis) : IAsyncLifetime
         }).Start();
     }
 
-    public async Task DisposeAsync()
-    {
-        try
-        {
-            _app.Dispose();
-        }
-        finally
-        {
-            // the server it started must go even when the host's stop throws
-            await _kms.DisposeAsync();
-        }
-    }
+    public Task DisposeAsync() => _app.DisposeBeforeAsync(() => _kms.DisposeAsync().AsTask());
 
     [Fact]
     public async Task PublishSubscribeCandidatesReleaseAndRebuildAfterInvalidSession()

@@ -18,18 +18,7 @@ public sealed class MediaRequestTests(RedisServer redis) : IAsyncLifetime
         _app = _janus.StartCallServer(redis.ConnectionString, requestTimeoutSeconds: 2);
     }
 
-    public async Task DisposeAsync()
-    {
-        try
-        {
-            _app.Dispose();
-        }
-        finally
-        {
-            // the server it started must go even when the host's stop throws
-            await _janus.DisposeAsync();
-        }
-    }
+    public Task DisposeAsync() => _app.DisposeBeforeAsync(_janus.DisposeAsync);
 
     [Fact]
     public async Task BadMediaRequestsGetAClearHubExceptionAndDisturbNothing()

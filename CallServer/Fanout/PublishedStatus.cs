@@ -52,7 +52,7 @@ internal sealed record PublishedStatus(
                     }
                 }
 
-                Ended(ref reader, JsonTokenType.EndObject);
+                Require(ref reader, JsonTokenType.EndObject);
                 status = message[start..(int)reader.BytesConsumed];
             }
             else if (reader.ValueTextEquals("endReason"u8))
@@ -67,7 +67,7 @@ internal sealed record PublishedStatus(
             }
         }
 
-        Ended(ref reader, JsonTokenType.EndObject);
+        Require(ref reader, JsonTokenType.EndObject);
         if (roomId is null || version is null || status.IsEmpty)
         {
             throw new JsonException("A room update needs a status with roomId and version.");
@@ -95,17 +95,18 @@ internal sealed record PublishedStatus(
                 }
             }
 
-            Ended(ref reader, JsonTokenType.EndObject);
+            Require(ref reader, JsonTokenType.EndObject);
         }
 
         // the status is forwarded as it is: anything but a list of participant objects is refused, not cut short
-        Ended(ref reader, JsonTokenType.EndArray);
+        Require(ref reader, JsonTokenType.EndArray);
     }
 
     private static JsonTokenType Next(ref Utf8JsonReader reader) =>
         reader.Read() ? reader.TokenType : throw new JsonException("The room update ends too early.");
 
-    private static void Ended(ref Utf8JsonReader reader, JsonTokenType type)
+    /// <summary>The token the reader is at must be a <paramref name="type"/>.</summary>
+    private static void Require(ref Utf8JsonReader reader, JsonTokenType type)
     {
         if (reader.TokenType != type)
         {
@@ -115,9 +116,7 @@ internal sealed record PublishedStatus(
 
     private static void Expect(ref Utf8JsonReader reader, JsonTokenType type)
     {
-        if (Next(ref reader) != type)
-        {
-            throw new JsonException($"Expected {type} in a room update, found {reader.TokenType}.");
-        }
+        Next(ref reader);
+        Require(ref reader, type);
     }
 }

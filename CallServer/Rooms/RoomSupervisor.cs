@@ -26,12 +26,9 @@ internal sealed class RoomSupervisor(
     private readonly ConcurrentDictionary<string, RoomWorker> _workers = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private readonly ILogger _logger = loggers.CreateLogger<RoomSupervisor>();
-    private readonly RoomWakeUps _wakeUps = new(time);
-    private RoomWorkerServices? _services;
-
-    private RoomWorkerServices Services => _services ??= new(
+    private readonly RoomWorkerServices _services = new(
         backup, options.Value, faults, instance, TimeSpan.FromSeconds(redisOptions.Value.InstanceTtlSeconds), time,
-        media, signals, _wakeUps, loggers.CreateLogger<RoomWorker>());
+        media, signals, new RoomWakeUps(time), loggers.CreateLogger<RoomWorker>());
 
     private Task _restore = Task.CompletedTask;
 
@@ -39,7 +36,7 @@ internal sealed class RoomSupervisor(
     public int WorkerCount => _workers.Count;
 
     /// <summary>How many hibernated rooms wait for a deadline.</summary>
-    public int HibernatedWithDeadline => _wakeUps.Count;
+    public int HibernatedWithDeadline => _services.WakeUps.Count;
 
     /// <summary>
     /// Sends a command to a room's worker and waits for its acknowledged answer. Every posted command is answered (done,
@@ -60,7 +57,7 @@ internal sealed class RoomSupervisor(
         {
             if (!_workers.TryGetValue(roomId, out var worker))
             {
-                var started = new RoomWorker(roomId, Services);
+                var started = new RoomWorker(roomId, _services);
                 worker = _workers.GetOrAdd(roomId, started);
                 if (worker == started)
                 {
@@ -87,7 +84,7 @@ internal sealed class RoomSupervisor(
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _wakeUps.Start(roomId => Post(roomId, new ExpireDeadlines()));
+        _services.WakeUps.Start(roomId => Post(roomId, new ExpireDeadlines()));
         _restore = Task.Run(() => RestoreLiveRoomsAsync(_stopping.Token), CancellationToken.None);
         return Task.CompletedTask;
     }
@@ -95,7 +92,7 @@ internal sealed class RoomSupervisor(
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await _stopping.CancelAsync();
-        _wakeUps.Dispose();
+        _services.WakeUps.Dispose();
         foreach (var worker in _workers.Values)
         {
             worker.DrainOnStop();
@@ -136,19 +133,19 @@ internal sealed class RoomSupervisor(
             {
                 var now = time.GetUtcNow();
                 restarts.Enqueue(now);
-                while (restarts.Peek() <= now - Services.Options.RestartWindow)
+                while (restarts.Peek() <= now - _services.Options.RestartWindow)
                 {
                     restarts.Dequeue();
                 }
 
-                var max = Services.Options.MaxRestarts;
+                var max = _services.Options.MaxRestarts;
                 using (_logger.BeginScope(new Dictionary<string, object> { ["RoomId"] = worker.RoomId }))
                 {
                     RoomsLog.WorkerCrashed(_logger, ex, worker.CurrentCommand ?? "start", restarts.Count, max);
                     failFirst = restarts.Count > max;
                     if (failFirst)
                     {
-                        RoomsLog.RestartIntensityExceeded(_logger, max, Services.Options.RestartWindowSeconds);
+                        RoomsLog.RestartIntensityExceeded(_logger, max, _services.Options.RestartWindowSeconds);
                         restarts.Clear();
                     }
                 }

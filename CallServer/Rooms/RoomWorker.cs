@@ -206,12 +206,7 @@ internal sealed class RoomWorker : IDisposable
     /// <summary>Lets this worker go: its state is in the backup already; its next deadline goes to the shared wake-ups.</summary>
     private void Hibernate()
     {
-        var due = _state!.NextDeadline();
-        if (_instanceRecheckAt is { } recheck && (due is null || recheck < due))
-        {
-            due = recheck;
-        }
-
+        var due = NextDeadline();
         if (due is { } at)
         {
             _wakeUps.At(RoomId, at);
@@ -278,12 +273,6 @@ internal sealed class RoomWorker : IDisposable
             {
                 command.Reply?.TrySetException(ex);
                 return;
-            }
-            catch (Exception ex)
-            {
-                command.Reply?.TrySetException(new RoomException(
-                    RoomErrorKind.Crashed, $"Room '{RoomId}' crashed on this request and was restarted from its last acknowledged state.", ex));
-                throw;
             }
 
             if (decision.Next is null)
@@ -524,14 +513,17 @@ internal sealed class RoomWorker : IDisposable
         return (next, result.Written);
     }
 
+    /// <summary>The room's earliest deadline, or the re-check of other instances' connections if that comes first.</summary>
+    private DateTimeOffset? NextDeadline()
+    {
+        var due = _state?.NextDeadline();
+        return _instanceRecheckAt is { } recheck && (due is null || recheck < due) ? recheck : due;
+    }
+
     /// <summary>Schedules an <see cref="ExpireDeadlines"/> message at the room's earliest deadline (timers live in the state).</summary>
     private void ArmTimer()
     {
-        var due = _state?.NextDeadline();
-        if (_instanceRecheckAt is { } recheck && (due is null || recheck < due))
-        {
-            due = recheck;
-        }
+        var due = NextDeadline();
 
         // a check that is due already is made once the mailbox is empty (IdleLongEnough), which moves it on
         if (_hibernateCheckAt is { } idle && idle > _time.GetUtcNow() && (due is null || idle < due))
