@@ -16,11 +16,10 @@ internal sealed class JanusConnection(JanusOptions options, TimeProvider time, I
     private readonly ConcurrentDictionary<string, Pending> _pending = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<long, Action<JsonObject>> _listeners = new();
     private readonly SemaphoreSlim _sendLock = new(1, 1);
-    private readonly CancellationTokenSource _stopping = new();
+    private readonly BackgroundLoop _loop = new();
     private readonly TimeSpan _timeout = TimeSpan.FromSeconds(options.RequestTimeoutSeconds);
     private TaskCompletionSource<long> _session = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ClientWebSocket? _socket;
-    private Task _loop = Task.CompletedTask;
     private long _nextTransaction;
 
     /// <summary>Raised with the new session's generation (1, 2, …) each time a session opens; above 1 the previous one was lost.</summary>
@@ -30,7 +29,7 @@ internal sealed class JanusConnection(JanusOptions options, TimeProvider time, I
 
     public bool IsOpen => _session.Task.IsCompletedSuccessfully;
 
-    public void Start() => _loop = Task.Run(() => RunAsync(_stopping.Token));
+    public void Start() => _loop.Start(RunAsync);
 
     /// <summary>The open session's id and generation, waiting for one up to the request timeout.</summary>
     public async Task<(long SessionId, int Generation)> ReadyAsync(CancellationToken cancellationToken)
@@ -198,19 +197,7 @@ internal sealed class JanusConnection(JanusOptions options, TimeProvider time, I
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) == 1)
-        {
-            return;
-        }
-
-        await _stopping.CancelAsync();
-        await _loop.ContinueWith(_ => { }, TaskScheduler.Default);
-        _stopping.Dispose();
-    }
-
-    private int _disposed;
+    public ValueTask DisposeAsync() => _loop.StopAsync();
 
     private sealed record Pending(JanusCompletion Completion, TaskCompletionSource<JsonObject> Reply);
 }

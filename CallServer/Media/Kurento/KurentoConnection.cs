@@ -15,14 +15,12 @@ internal sealed class KurentoConnection(KurentoOptions options, TimeProvider tim
     private readonly ConcurrentDictionary<long, TaskCompletionSource<JsonNode?>> _pending = new();
     private readonly ConcurrentDictionary<string, Action<JsonObject>> _listeners = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _sendLock = new(1, 1);
-    private readonly CancellationTokenSource _stopping = new();
+    private readonly BackgroundLoop _loop = new();
     private readonly TimeSpan _timeout = TimeSpan.FromSeconds(options.RequestTimeoutSeconds);
     private TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ClientWebSocket? _socket;
     private string? _sessionId;
-    private Task _loop = Task.CompletedTask;
     private long _nextId;
-    private int _disposed;
 
     /// <summary>Raised with the new generation when a new session replaced a lost one (every object of the old one is gone).</summary>
     public event Action<int>? SessionLost;
@@ -31,7 +29,7 @@ internal sealed class KurentoConnection(KurentoOptions options, TimeProvider tim
 
     public bool IsOpen => _ready.Task.IsCompletedSuccessfully;
 
-    public void Start() => _loop = Task.Run(() => RunAsync(_stopping.Token));
+    public void Start() => _loop.Start(RunAsync);
 
     public void Listen(string objectId, Action<JsonObject> listener) => _listeners[objectId] = listener;
 
@@ -209,15 +207,5 @@ internal sealed class KurentoConnection(KurentoOptions options, TimeProvider tim
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) == 1)
-        {
-            return;
-        }
-
-        await _stopping.CancelAsync();
-        await _loop.ContinueWith(_ => { }, TaskScheduler.Default);
-        _stopping.Dispose();
-    }
+    public ValueTask DisposeAsync() => _loop.StopAsync();
 }
