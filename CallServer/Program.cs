@@ -7,10 +7,12 @@ using CallServer.History;
 using CallServer.Hubs;
 using CallServer.Media;
 using CallServer.Rooms;
+using CallServer.Supervision;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, WebRootPath = ShippedSettings.WebRoot() });
 builder.Configuration.AddShippedSettings();
 
+builder.AddSupervision(); // ServiceSupervisor: restarts the long-running services below (relay, history writer, heartbeat, wake-ups)
 builder.AddBackup();   // BackupServer: Redis, or the embedded store, holds every room's state
 builder.AddRooms();    // RoomSupervisor and one RoomWorker per live room
 builder.AddMedia();    // the media server the rooms talk to asynchronously (mesh relay, Janus, Kurento)
@@ -21,6 +23,7 @@ builder.AddApi();      // REST: join, leave, status, admin
 
 var app = builder.Build();
 
+app.UseRetryAfter();      // every 503 and 429 says when to try again
 app.UseExceptionHandler();
 app.UseDefaultFiles();   // the browser client at /
 app.UseStaticFiles();

@@ -12,4 +12,5 @@ namespace CallServer.Api;
 [JsonSerializable(typeof(List<RoomSummary>))]
 [JsonSerializable(typeof(IReadOnlyList<CallRecord>))]
 [JsonSerializable(typeof(CallDetails))]
+[JsonSerializable(typeof(IReadOnlyList<DeadLetter>))]
 internal sealed partial class ApiJson : JsonSerializerContext;

@@ -13,6 +13,7 @@ internal static class ApiSetup
     {
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BadRequestHandler>();
+        builder.Services.AddExceptionHandler<StoreUnavailableHandler>();
         // bad bodies throw, so that BadRequestHandler can answer them with ProblemDetails
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJson.Default));

@@ -1,3 +1,4 @@
+using CallServer.Backup;
 using CallServer.History;
 using CallServer.Rooms;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -14,7 +15,27 @@ internal static class CallsApi
         var calls = routes.MapGroup("").WithTags("History").AddEndpointFilter<AdminAccess>();
         calls.MapGet("/rooms/{roomId}/calls", CallsOfRoomAsync);
         calls.MapGet("/calls/{callId}", CallAsync);
+        calls.MapGet("/history/dead-letters", DeadLettersAsync);
         return routes;
+    }
+
+    /// <summary>The newest history events the database refused for good (set aside so that the events behind them went on).</summary>
+    private static async Task<Results<Ok<IReadOnlyList<DeadLetter>>, ProblemHttpResult>> DeadLettersAsync(
+        int? limit, HistoryDeadLetters deadLetters, CancellationToken cancellationToken)
+    {
+        if (limit is < 1 or > MaxPageSize)
+        {
+            return RoomProblems.Invalid($"limit is 1-{MaxPageSize}.");
+        }
+
+        try
+        {
+            return TypedResults.Ok(await deadLetters.ListAsync(limit ?? MaxPageSize, cancellationToken));
+        }
+        catch (Exception ex) when (StoreFailures.IsUnavailable(ex))
+        {
+            return RoomProblems.From(new RoomException(RoomErrorKind.Unavailable, "The backup store is unavailable; try again.", ex));
+        }
     }
 
     /// <param name="before">The callId of the last call of the previous page: the page goes on with older calls.</param>

@@ -5,7 +5,6 @@ using CallServer.Rooms;
 using CallServer.Rooms.Commands;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using StackExchange.Redis;
 
 namespace CallServer.Api;
 
@@ -132,9 +131,9 @@ internal static class RoomsApi
 
             return TypedResults.Ok(list.OrderBy(r => r.RoomId, StringComparer.Ordinal).ToList());
         }
-        catch (RedisException ex)
+        catch (Exception ex) when (StoreFailures.IsUnavailable(ex))
         {
-            return RoomProblems.From(new RoomException(RoomErrorKind.Unavailable, "The backup store is unavailable.", ex));
+            return RoomProblems.From(new RoomException(RoomErrorKind.Unavailable, "The backup store is unavailable; try again.", ex));
         }
     }
 
@@ -195,7 +194,7 @@ internal static class RoomsApi
         {
             return RoomProblems.From(ex);
         }
-        catch (RedisException ex)
+        catch (Exception ex) when (StoreFailures.IsUnavailable(ex))
         {
             return RoomProblems.From(new RoomException(RoomErrorKind.Unavailable, "The backup store is unavailable; try again.", ex));
         }

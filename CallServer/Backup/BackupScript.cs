@@ -5,7 +5,8 @@ internal static class BackupScript
 {
     /// <summary>
     /// KEYS: room hash, live-room set, history queue.
-    /// ARGV: expected version, new version, snapshot, room id, live (1/0), retention of an ended room in ms, status channel, update, events...
+    /// ARGV: expected version, new version, snapshot, room id, live (1/0), retention of an ended room in ms, status channel
+    /// (empty: not published here), update, events...
     /// Returns -1 when written, else the version the backup holds (the write was refused).
     /// </summary>
     public const string Save = """
@@ -24,7 +25,9 @@ internal static class BackupScript
         for i = 9, #ARGV do
             redis.call('LPUSH', KEYS[3], ARGV[i])
         end
-        redis.call('PUBLISH', ARGV[7], ARGV[8])
+        if ARGV[7] ~= '' then
+            redis.call('PUBLISH', ARGV[7], ARGV[8])
+        end
         return -1
         """;
 }

@@ -1,54 +1,63 @@
+using CallServer.Supervision;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace CallServer.Backup;
 
-/// <summary>Keeps this instance's liveness key in Redis; a room restored elsewhere sees a missing key as connections that died.</summary>
+/// <summary>
+/// Keeps this instance's liveness key in Redis; a room restored elsewhere sees a missing key as connections that died.
+/// Renews every third of the key's TTL, and every half second after a failed renewal, so that the key is back at once when
+/// the store answers again.
+/// </summary>
 internal sealed class InstanceHeartbeat(
-    IConnectionMultiplexer redis, RedisKeys keys, InstanceIdentity instance, IOptions<RedisOptions> options,
-    TimeProvider time, ILogger<InstanceHeartbeat> logger) : BackgroundService
+    IConnectionMultiplexer redis, RedisKeys keys, InstanceIdentity instance, InstanceLiveness liveness, IOptions<RedisOptions> options,
+    TimeProvider time, ILogger<InstanceHeartbeat> logger) : ISupervisedService
 {
+    private static readonly TimeSpan RetryAfterFailure = TimeSpan.FromMilliseconds(500);
     private readonly TimeSpan _ttl = TimeSpan.FromSeconds(options.Value.InstanceTtlSeconds);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public async Task RunAsync(CancellationToken stopping)
     {
-        using var timer = new PeriodicTimer(_ttl / 3, time);
         try
         {
-            do
+            while (true)
             {
-                await BeatAsync(stoppingToken);
+                var beat = await BeatAsync(stopping);
+                await Task.Delay(beat ? _ttl / 3 : RetryAfterFailure, time, stopping);
             }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
-            // stopping
+            await GoneAsync();
+            throw;
         }
     }
 
-    private async Task BeatAsync(CancellationToken cancellationToken)
+    private async Task<bool> BeatAsync(CancellationToken cancellationToken)
     {
         try
         {
             await redis.GetDatabase().StringSetAsync(keys.Instance(instance.Id), time.GetUtcNow().ToUnixTimeMilliseconds(), _ttl)
                 .WaitAsync(cancellationToken);
+            liveness.BeatSucceeded(_ttl);
+            return true;
         }
-        catch (RedisException ex)
+        catch (Exception ex) when (StoreFailures.IsUnavailable(ex))
         {
+            liveness.BeatFailed();
             BackupLog.HeartbeatFailed(logger, ex);
+            return false;
         }
     }
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>A clean stop says at once that this instance's connections are gone (bounded: the key expires by itself anyway).</summary>
+    private async Task GoneAsync()
     {
-        await base.StopAsync(cancellationToken);
         try
         {
-            // a clean stop says at once that this instance's connections are gone
-            await redis.GetDatabase().KeyDeleteAsync(keys.Instance(instance.Id)).WaitAsync(cancellationToken);
+            await redis.GetDatabase().KeyDeleteAsync(keys.Instance(instance.Id)).WaitAsync(TimeSpan.FromSeconds(1));
         }
-        catch (Exception ex) when (ex is RedisException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception ex) when (StoreFailures.IsUnavailable(ex))
         {
             BackupLog.HeartbeatFailed(logger, ex);
         }

@@ -13,7 +13,7 @@ internal sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCh
             var latency = await redis.GetDatabase().PingAsync().WaitAsync(cancellationToken);
             return HealthCheckResult.Healthy($"ping {latency.TotalMilliseconds:F1} ms");
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (Exception ex) when (StoreFailures.IsUnavailable(ex))
         {
             return HealthCheckResult.Unhealthy("Redis does not answer.", ex);
         }

@@ -17,6 +17,9 @@ internal sealed class RedisKeys(string prefix)
     /// <summary>List of events the history writer took and has not yet committed to its database.</summary>
     public string HistoryInFlight => $"{Prefix}history:inflight";
 
+    /// <summary>List of history events the database refused for good (dead letters), newest first.</summary>
+    public string HistoryDeadLetters => $"{Prefix}history:dead";
+
     /// <summary>String naming the instance whose history writer may take from the queue (a lease with a TTL).</summary>
     public string HistoryLease => $"{Prefix}history:lease";
 

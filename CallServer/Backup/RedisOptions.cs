@@ -14,4 +14,21 @@ internal sealed class RedisOptions
     /// <summary>How long an instance's liveness key lives without a refresh.</summary>
     [Range(2, 600)]
     public int InstanceTtlSeconds { get; set; } = 10;
+
+    /// <summary>
+    /// How long a Redis call may take before it fails as unavailable (connect, command and sync timeouts): the bound within
+    /// which every command is answered while Redis hangs, together with <see cref="AckReplicasTimeoutMs"/>.
+    /// </summary>
+    [Range(100, 60_000)]
+    public int TimeoutMs { get; set; } = 3000;
+
+    /// <summary>
+    /// How many replicas must hold a change before it is acknowledged (Redis <c>WAIT</c>); 0 acknowledges once the master has
+    /// it. Above 0, a change that too few replicas confirm within <see cref="AckReplicasTimeoutMs"/> fails with 503.
+    /// </summary>
+    [Range(0, 16)]
+    public int AckReplicas { get; set; }
+
+    [Range(1, 60_000)]
+    public int AckReplicasTimeoutMs { get; set; } = 500;
 }

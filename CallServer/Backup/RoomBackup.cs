@@ -5,7 +5,7 @@ using StackExchange.Redis;
 namespace CallServer.Backup;
 
 /// <summary>The BackupServer of the talk: keeps every room's state in Redis and writes each change atomically with its events and status.</summary>
-internal sealed class RoomBackup(IConnectionMultiplexer redis, RedisKeys keys, ILogger<RoomBackup> logger)
+internal sealed class RoomBackup(IConnectionMultiplexer redis, RedisKeys keys, AckedWrites acked, ILogger<RoomBackup> logger)
 {
     private IDatabase Db => redis.GetDatabase();
 
@@ -35,7 +35,8 @@ internal sealed class RoomBackup(IConnectionMultiplexer redis, RedisKeys keys, I
         args[3] = next.RoomId;
         args[4] = next.IsLive ? 1 : 0;
         args[5] = (long)endedRetention.TotalMilliseconds;
-        args[6] = keys.StatusChannel;
+        // acknowledged by replicas: the status is published only once they hold the change, never a version that may be lost
+        args[6] = acked.Enabled ? "" : keys.StatusChannel;
         args[7] = JsonSerializer.SerializeToUtf8Bytes(update, BackupJson.Default.RoomUpdate);
         for (var i = 0; i < events.Count; i++)
         {
@@ -44,12 +45,18 @@ internal sealed class RoomBackup(IConnectionMultiplexer redis, RedisKeys keys, I
 
         // not cancelled half-way: the write is one atomic step, and its outcome must be known
         cancellationToken.ThrowIfCancellationRequested();
-        var result = (long)await Db.ScriptEvaluateAsync(
+        var result = (long)await (acked.Enabled ? acked.Database : Db).ScriptEvaluateAsync(
             BackupScript.Save, [keys.Room(next.RoomId), keys.LiveRooms, keys.HistoryQueue], args);
         if (result >= 0)
         {
             BackupLog.WriteRefused(logger, next.RoomId, expectedVersion, result);
             return new BackupWriteResult(false, result);
+        }
+
+        if (acked.Enabled)
+        {
+            await acked.ConfirmAsync(CancellationToken.None);
+            await Db.PublishAsync(RedisChannel.Literal(keys.StatusChannel), args[7]);
         }
 
         return new BackupWriteResult(true, next.Version);

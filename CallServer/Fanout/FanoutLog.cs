@@ -7,4 +7,7 @@ internal static partial class FanoutLog
 
     [LoggerMessage(2, LogLevel.Warning, "A message could not be relayed")]
     public static partial void RelayFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(3, LogLevel.Debug, "Relay unsubscribe skipped: Redis does not answer")]
+    public static partial void UnsubscribeSkipped(ILogger logger, Exception exception);
 }

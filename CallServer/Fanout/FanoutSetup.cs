@@ -1,4 +1,7 @@
 using CallServer.Hubs;
+using Microsoft.AspNetCore.SignalR;
+using CallServer.Supervision;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace CallServer.Fanout;
 
@@ -7,9 +10,9 @@ internal static class FanoutSetup
     /// <summary>The Redis pub/sub to SignalR relay, and the hub it pushes through.</summary>
     public static IHostApplicationBuilder AddFanout(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.TypeInfoResolverChain.Insert(0, HubJson.Default));
+        builder.Services.AddSignalR(o => o.AddFilter<StoreUnavailableHubFilter>()).AddJsonProtocol(o => o.PayloadSerializerOptions.TypeInfoResolverChain.Insert(0, HubJson.Default));
         builder.Services.AddSingleton<RoomConnections>();
-        builder.Services.AddHostedService<StatusRelay>();
+        builder.Services.AddSupervised<StatusRelay>("status-relay", HealthStatus.Unhealthy);
         return builder;
     }
 }

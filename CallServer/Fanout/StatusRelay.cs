@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CallServer.Backup;
 using CallServer.Hubs;
+using CallServer.Supervision;
 using Microsoft.AspNetCore.SignalR;
 using StackExchange.Redis;
 
@@ -12,12 +13,12 @@ namespace CallServer.Fanout;
 /// </summary>
 internal sealed class StatusRelay(
     IConnectionMultiplexer redis, RedisKeys keys, IHubContext<RoomHub> hub, RoomConnections connections,
-    TimeProvider time, ILogger<StatusRelay> logger) : BackgroundService
+    TimeProvider time, ILogger<StatusRelay> logger) : ISupervisedService
 {
     /// <summary>How long a connection stays open after its last event, so that the event is flushed before the close.</summary>
     private static readonly TimeSpan CloseDelay = TimeSpan.FromMilliseconds(500);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public async Task RunAsync(CancellationToken stoppingToken)
     {
         var subscriber = redis.GetSubscriber();
         // a queue per channel keeps the messages of each channel in order: clients see versions in increasing order
@@ -32,8 +33,21 @@ internal sealed class StatusRelay(
         }
         finally
         {
-            await statuses.UnsubscribeAsync();
-            await signals.UnsubscribeAsync();
+            await UnsubscribeQuietlyAsync(statuses);
+            await UnsubscribeQuietlyAsync(signals);
+        }
+    }
+
+    /// <summary>Bounded, and quiet while Redis does not answer: the subscription dies with the connection anyway.</summary>
+    private async Task UnsubscribeQuietlyAsync(ChannelMessageQueue queue)
+    {
+        try
+        {
+            await queue.UnsubscribeAsync().WaitAsync(TimeSpan.FromSeconds(1));
+        }
+        catch (Exception ex) when (StoreFailures.IsUnavailable(ex))
+        {
+            FanoutLog.UnsubscribeSkipped(logger, ex);
         }
     }
 

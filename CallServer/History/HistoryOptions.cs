@@ -22,4 +22,15 @@ internal sealed class HistoryOptions
     /// <summary>How long the writer lease lasts without renewal; another instance takes over after it.</summary>
     [Range(2, 600)]
     public int LeaseSeconds { get; set; } = 15;
+
+    /// <summary>
+    /// The cap of the history queue in Redis while the database is down: beyond it, the oldest events are parked on the writer's
+    /// disk (<c>{DataDir}/history-parked</c>) and stored first once the database answers.
+    /// </summary>
+    [Range(100, 100_000_000)]
+    public int MaxQueuedEvents { get; set; } = 100_000;
+
+    /// <summary>How many times a batch the database refuses (not unavailable: refuses) is tried before its refused events go to the dead letters.</summary>
+    [Range(1, 100)]
+    public int MaxAttempts { get; set; } = 5;
 }

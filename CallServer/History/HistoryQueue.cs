@@ -75,6 +75,9 @@ internal sealed class HistoryQueue(IConnectionMultiplexer redis, RedisKeys keys,
     public async Task<bool> AcknowledgeAsync() =>
         (long)await Db.ScriptEvaluateAsync(AckScript, [keys.HistoryInFlight, keys.HistoryLease], [instance.Id]) == 1;
 
+    /// <summary>How many events wait in the queue (not counting the batch in flight).</summary>
+    public async Task<long> QueuedAsync() => await Db.ListLengthAsync(keys.HistoryQueue);
+
     /// <summary>How many events wait, queued or in flight.</summary>
     public async Task<long> WaitingAsync() =>
         await Db.ListLengthAsync(keys.HistoryQueue) + await Db.ListLengthAsync(keys.HistoryInFlight);

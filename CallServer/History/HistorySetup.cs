@@ -1,4 +1,6 @@
 using CallServer.Backup;
+using CallServer.Supervision;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -26,8 +28,9 @@ internal static class HistorySetup
         builder.Services.AddSingleton<HistoryMigrator>();
         builder.Services.AddSingleton<HistoryQueue>();
         builder.Services.AddSingleton<HistoryHealth>();
-        builder.Services.AddSingleton<HistoryWriter>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<HistoryWriter>());
+        builder.Services.AddSingleton<HistoryParking>();
+        builder.Services.AddSingleton<HistoryDeadLetters>();
+        builder.Services.AddSupervised<HistoryWriter>("history-writer", HealthStatus.Degraded);
         builder.Services.AddHealthChecks().AddCheck<HistoryHealth>("history", tags: ["ready"]);
         return builder;
     }

@@ -1,5 +1,6 @@
 using CallServer.Backup;
 using CallServer.Rooms;
+using CallServer.Supervision;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -8,63 +9,66 @@ namespace CallServer.History;
 /// <summary>
 /// The talk's Call History: takes room events from the durable queue in batches and stores them, idempotently, in order.
 /// It wakes on every status publication (each carries new events) and never touches the command path. While the database is
-/// down the events wait in Redis and the writer retries with backoff.
+/// down the events wait in Redis (beyond <c>History:MaxQueuedEvents</c>, on this instance's disk) and the writer retries with
+/// backoff; events the database refuses <c>History:MaxAttempts</c> times go to the dead letters. Supervised: what it cannot
+/// handle crashes it, and it is restarted.
 /// </summary>
 internal sealed class HistoryWriter(
     HistoryStore store,
     HistoryMigrator migrator,
     HistoryQueue queue,
+    HistoryParking parking,
+    HistoryDeadLetters deadLetters,
     HistoryHealth health,
     IConnectionMultiplexer redis,
     RedisKeys keys,
     IOptions<HistoryOptions> options,
     TimeProvider time,
-    ILogger<HistoryWriter> logger) : BackgroundService
+    ILogger<HistoryWriter> logger) : ISupervisedService
 {
     private readonly SemaphoreSlim _wake = new(0, 1);
+    private bool _migrated;
 
     /// <summary>Test hook: runs after a batch is committed and before it is acknowledged (a crash there must not duplicate).</summary>
     internal Func<IReadOnlyList<RoomEvent>, Task>? AfterCommit { get; set; }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public async Task RunAsync(CancellationToken stopping)
     {
         HistoryLog.UsingStore(logger, store.Name);
         var subscription = await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(keys.StatusChannel));
         subscription.OnMessage(_ => Wake());
         try
         {
-            await RunAsync(stoppingToken);
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // stopping
+            await LoopAsync(stopping);
         }
         finally
         {
-            await subscription.UnsubscribeAsync();
-            await ReleaseLeaseQuietlyAsync();
+            // bounded, and quiet while Redis does not answer: the subscription dies with the connection, the lease expires
+            await QuietlyAsync(subscription.UnsubscribeAsync());
+            await QuietlyAsync(queue.ReleaseLeaseAsync());
         }
     }
 
-    private async Task RunAsync(CancellationToken stoppingToken)
+    private async Task LoopAsync(CancellationToken stopping)
     {
         var settings = options.Value;
         var lease = TimeSpan.FromSeconds(settings.LeaseSeconds);
         var delay = TimeSpan.Zero;
-        var migrated = false;
-        while (!stoppingToken.IsCancellationRequested)
+        var refusals = 0;
+        while (true)
         {
             if (delay > TimeSpan.Zero)
             {
-                await Task.Delay(delay, time, stoppingToken);
+                await Task.Delay(delay, time, stopping);
             }
 
+            Batch? batch = null;
             try
             {
-                if (!migrated)
+                if (!_migrated)
                 {
-                    await migrator.RunAsync(stoppingToken);
-                    migrated = true;
+                    await migrator.RunAsync(stopping);
+                    _migrated = true;
                 }
 
                 if (!await queue.HoldLeaseAsync(lease))
@@ -75,49 +79,126 @@ internal sealed class HistoryWriter(
                     continue;
                 }
 
-                var batch = await queue.TakeAsync(settings.BatchSize);
-                if (batch.Count > 0)
+                // what was parked on disk is older than anything in Redis
+                batch = parking.Oldest() is { } parked ? new Batch(parked.Events, parked) : new Batch(await queue.TakeAsync(settings.BatchSize), null);
+                if (batch.Events.Count > 0)
                 {
-                    await store.WriteAsync(batch, stoppingToken);
-                    if (AfterCommit is { } hook)
-                    {
-                        await hook(batch);
-                    }
-
-                    await queue.AcknowledgeAsync();
-                    HistoryLog.BatchStored(logger, batch.Count);
+                    await StoreAsync(batch, refusals >= settings.MaxAttempts, stopping);
+                    HistoryLog.BatchStored(logger, batch.Events.Count);
                 }
 
-                health.Healthy();
+                refusals = 0;
+                health.Healthy(parking.Events);
                 delay = TimeSpan.Zero;
-                if (batch.Count < settings.BatchSize)
+                if (batch.Parked is null && batch.Events.Count < settings.BatchSize)
                 {
                     // idle: wait for the next status publication, and look again now and then (a lease to renew, a missed wake-up);
                     // then let more events gather, one transaction for many rather than one for each
-                    if (await _wake.WaitAsync(lease / 3, stoppingToken) && settings.LingerMilliseconds > 0)
+                    if (await _wake.WaitAsync(lease / 3, stopping) && settings.LingerMilliseconds > 0)
                     {
-                        await Task.Delay(TimeSpan.FromMilliseconds(settings.LingerMilliseconds), time, stoppingToken);
+                        await Task.Delay(TimeSpan.FromMilliseconds(settings.LingerMilliseconds), time, stopping);
                     }
                 }
             }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            catch (Exception ex) when (!stopping.IsCancellationRequested && (store.IsUnavailable(ex) || StoreFailures.IsUnavailable(ex)))
             {
-                delay = delay == TimeSpan.Zero
-                    ? TimeSpan.FromMilliseconds(200)
-                    : TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(settings.MaxRetryDelaySeconds).Ticks));
-                if (store.IsUnavailable(ex) || ex is RedisException)
+                delay = Backoff(delay, settings);
+                var redisDown = StoreFailures.IsUnavailable(ex) && !store.IsUnavailable(ex);
+                if (!redisDown)
                 {
-                    health.Failing(ex is RedisException ? "Redis unavailable" : $"{store.Name} unavailable");
-                    HistoryLog.StoreUnavailable(logger, ex, await WaitingQuietlyAsync(), (long)delay.TotalMilliseconds);
+                    await ParkOverflowAsync(settings);
                 }
-                else
-                {
-                    health.Failing(ex.Message);
-                    HistoryLog.WriterFailed(logger, ex, (long)delay.TotalMilliseconds);
-                }
+
+                health.Failing(redisDown ? "Redis unavailable" : $"{store.Name} unavailable", parking.Events);
+                HistoryLog.StoreUnavailable(logger, ex, await WaitingQuietlyAsync(), parking.Events, (long)delay.TotalMilliseconds);
+            }
+            catch (Exception ex) when (!stopping.IsCancellationRequested && batch is { Events.Count: > 0 })
+            {
+                // the database refuses this batch: try it again a few times, then one event at a time, setting aside what it refuses
+                refusals++;
+                delay = refusals >= settings.MaxAttempts ? TimeSpan.Zero : Backoff(delay, settings);
+                health.Failing(ex.Message, parking.Events);
+                HistoryLog.BatchRefused(logger, ex, refusals, settings.MaxAttempts);
             }
         }
     }
+
+    /// <summary>Stores a batch and drops it from where it waited; <paramref name="oneByOne"/> sets aside the events the database refuses.</summary>
+    private async Task StoreAsync(Batch batch, bool oneByOne, CancellationToken stopping)
+    {
+        if (oneByOne)
+        {
+            foreach (var e in batch.Events)
+            {
+                try
+                {
+                    await store.WriteAsync([e], stopping);
+                }
+                catch (Exception ex) when (!store.IsUnavailable(ex) && !StoreFailures.IsUnavailable(ex) && ex is not OperationCanceledException)
+                {
+                    await deadLetters.AddAsync(new DeadLetter(e, ex.Message, time.GetUtcNow()));
+                    HistoryLog.DeadLettered(logger, ex, e.CallId, e.Seq);
+                }
+            }
+        }
+        else
+        {
+            await store.WriteAsync(batch.Events, stopping);
+        }
+
+        if (AfterCommit is { } hook)
+        {
+            await hook(batch.Events);
+        }
+
+        if (batch.Parked is { } parked)
+        {
+            parking.Remove(parked);
+        }
+        else
+        {
+            await queue.AcknowledgeAsync();
+        }
+    }
+
+    /// <summary>While the database is down, keeps the queue in Redis under its cap by parking its oldest events on disk.</summary>
+    private async Task ParkOverflowAsync(HistoryOptions settings)
+    {
+        try
+        {
+            var parked = 0L;
+            while (await queue.QueuedAsync() > settings.MaxQueuedEvents)
+            {
+                // the batch in flight (if any) is the oldest, so it is parked first and the order holds
+                var batch = await queue.TakeAsync(settings.BatchSize);
+                if (batch.Count == 0)
+                {
+                    break;
+                }
+
+                parking.Park(batch);
+                parked += batch.Count;
+                if (!await queue.AcknowledgeAsync())
+                {
+                    break;
+                }
+            }
+
+            if (parked > 0)
+            {
+                HistoryLog.EventsParked(logger, parked, settings.MaxQueuedEvents, parking.Directory, parking.Events);
+            }
+        }
+        catch (Exception ex) when (StoreFailures.IsUnavailable(ex) || ex is IOException or UnauthorizedAccessException)
+        {
+            HistoryLog.ParkingFailed(logger, ex);
+        }
+    }
+
+    private static TimeSpan Backoff(TimeSpan delay, HistoryOptions settings) =>
+        delay == TimeSpan.Zero
+            ? TimeSpan.FromMilliseconds(200)
+            : TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(settings.MaxRetryDelaySeconds).Ticks));
 
     private void Wake()
     {
@@ -140,21 +221,24 @@ internal sealed class HistoryWriter(
         {
             return await queue.WaitingAsync();
         }
-        catch (RedisException)
+        catch (Exception ex) when (StoreFailures.IsUnavailable(ex))
         {
             return -1;
         }
     }
 
-    private async Task ReleaseLeaseQuietlyAsync()
+    private async Task QuietlyAsync(Task task)
     {
         try
         {
-            await queue.ReleaseLeaseAsync();
+            await task.WaitAsync(TimeSpan.FromSeconds(1));
         }
-        catch (RedisException)
+        catch (Exception ex) when (StoreFailures.IsUnavailable(ex))
         {
-            // it expires by itself
+            HistoryLog.CleanupSkipped(logger, ex);
         }
     }
+
+    /// <summary>A batch being stored: from the queue in Redis, or parked on disk.</summary>
+    private sealed record Batch(IReadOnlyList<RoomEvent> Events, ParkedBatch? Parked);
 }

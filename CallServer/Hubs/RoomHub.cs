@@ -4,7 +4,6 @@ using CallServer.Rooms;
 using CallServer.Rooms.Commands;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
-using StackExchange.Redis;
 
 namespace CallServer.Hubs;
 
@@ -70,7 +69,7 @@ internal sealed partial class RoomHub(
         {
             await signals.PublishAsync(new SignalEnvelope(caller.RoomId, toParticipantId, caller.ParticipantId, type, payload), Context.ConnectionAborted);
         }
-        catch (RedisException)
+        catch (Exception ex) when (StoreFailures.IsUnavailable(ex))
         {
             throw new HubException("The signal could not be relayed: the backup store is unavailable. Try again.");
         }

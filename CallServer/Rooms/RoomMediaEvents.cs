@@ -21,7 +21,7 @@ internal sealed class RoomMediaEvents(IServiceProvider services, SignalPublisher
         {
             await signals.PublishAsync(envelope, CancellationToken.None);
         }
-        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
+        catch (Exception ex) when (StoreFailures.IsUnavailable(ex))
         {
             RoomsLog.MediaEventLost(logger, ex);
         }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using CallServer.Backup;
 using CallServer.Media;
 using CallServer.Rooms.Commands;
@@ -10,7 +9,6 @@ namespace CallServer.Rooms;
 /// <summary>
 /// The RoomSupervisor of the talk: starts a worker on the first command for a room, restarts it from the backup when its loop
 /// throws (OTP "transient"), and ends the room as failed when it crashes more than its restart intensity allows.
-/// At start-up it brings back every room the backup lists as live (eagerly, so their timers run again).
 /// </summary>
 internal sealed class RoomSupervisor(
     RoomBackup backup,
@@ -21,6 +19,8 @@ internal sealed class RoomSupervisor(
     TimeProvider time,
     IMediaServer media,
     SignalPublisher signals,
+    RoomWakeUps wakeUps,
+    InstanceLiveness liveness,
     ILoggerFactory loggers) : IHostedService
 {
     private readonly ConcurrentDictionary<string, RoomWorker> _workers = new(StringComparer.Ordinal);
@@ -28,9 +28,7 @@ internal sealed class RoomSupervisor(
     private readonly ILogger _logger = loggers.CreateLogger<RoomSupervisor>();
     private readonly RoomWorkerServices _services = new(
         backup, options.Value, faults, instance, TimeSpan.FromSeconds(redisOptions.Value.InstanceTtlSeconds), time,
-        media, signals, new RoomWakeUps(time), loggers.CreateLogger<RoomWorker>());
-
-    private Task _restore = Task.CompletedTask;
+        media, signals, wakeUps, liveness, loggers.CreateLogger<RoomWorker>());
 
     /// <summary>How many rooms have a running worker.</summary>
     public int WorkerCount => _workers.Count;
@@ -82,29 +80,14 @@ internal sealed class RoomSupervisor(
         command.Reply?.TrySetException(new RoomException(RoomErrorKind.Stopping, "The server is stopping; try again."));
     }
 
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        _services.WakeUps.Start(roomId => Post(roomId, new ExpireDeadlines()));
-        _restore = Task.Run(() => RestoreLiveRoomsAsync(_stopping.Token), CancellationToken.None);
-        return Task.CompletedTask;
-    }
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await _stopping.CancelAsync();
-        _services.WakeUps.Dispose();
         foreach (var worker in _workers.Values)
         {
             worker.DrainOnStop();
-        }
-
-        try
-        {
-            await _restore.WaitAsync(cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            // the host gave up waiting; the restore loop ends with the stopping token anyway
         }
     }
 
@@ -112,12 +95,13 @@ internal sealed class RoomSupervisor(
     {
         var restarts = new Queue<DateTimeOffset>();
         var failFirst = false;
+        var reload = false;
         RoomsLog.WorkerStarted(_logger);
         while (!_stopping.IsCancellationRequested)
         {
             try
             {
-                await worker.RunAsync(failFirst, _stopping.Token);
+                await worker.RunAsync(failFirst, reload, _stopping.Token);
                 break;
             }
             catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
@@ -128,6 +112,7 @@ internal sealed class RoomSupervisor(
             {
                 // Redis is down, not the room broken: restart from the backup when it answers, without counting it
                 RoomsLog.BackupUnavailable(_logger, ex);
+                reload = true;
             }
             catch (Exception ex)
             {
@@ -138,6 +123,7 @@ internal sealed class RoomSupervisor(
                     restarts.Dequeue();
                 }
 
+                reload = false;
                 var max = _services.Options.MaxRestarts;
                 using (_logger.BeginScope(new Dictionary<string, object> { ["RoomId"] = worker.RoomId }))
                 {
@@ -155,25 +141,5 @@ internal sealed class RoomSupervisor(
         _workers.TryRemove(KeyValuePair.Create(worker.RoomId, worker));
         worker.DrainOnStop();
         worker.Dispose();
-    }
-
-    private async Task RestoreLiveRoomsAsync(CancellationToken stopping)
-    {
-        var watch = Stopwatch.StartNew();
-        try
-        {
-            var count = 0;
-            await foreach (var roomId in backup.LiveRoomIdsAsync(stopping))
-            {
-                Post(roomId, new GetStatus(RequireLive: false));
-                count++;
-            }
-
-            RoomsLog.RoomsRestored(_logger, count, watch.ElapsedMilliseconds);
-        }
-        catch (Exception ex) when (!stopping.IsCancellationRequested)
-        {
-            RoomsLog.RestoreFailed(_logger, ex);
-        }
     }
 }

@@ -1,16 +1,16 @@
 namespace CallServer.Rooms;
 
 /// <summary>
-/// The deadlines of hibernated rooms (a join timeout, a reconnect grace), under one timer for all of them: at its deadline a
-/// room is handed to <c>onDue</c>, which starts its worker again. An idle room costs this entry, not a worker.
+/// The deadlines of hibernated rooms (a join timeout, a reconnect grace), waited on by one loop for all of them: at its deadline
+/// a room is handed to <c>onDue</c>, which starts its worker again. An idle room costs this entry, not a worker. The entries
+/// live here, not in the loop, so that a restarted loop (<see cref="RoomWakeUpLoop"/>) finds every one of them.
 /// </summary>
-internal sealed class RoomWakeUps(TimeProvider time) : IDisposable
+internal sealed class RoomWakeUps(TimeProvider time)
 {
     private readonly PriorityQueue<string, DateTimeOffset> _due = new();
     private readonly Lock _gate = new();
-    private Action<string>? _onDue;
-    private ITimer? _timer;
-    private DateTimeOffset? _armedFor;
+    private CancellationTokenSource? _sleep;
+    private DateTimeOffset? _sleepingUntil;
 
     /// <summary>How many wake-ups are waiting.</summary>
     public int Count
@@ -24,69 +24,69 @@ internal sealed class RoomWakeUps(TimeProvider time) : IDisposable
         }
     }
 
-    /// <summary>Starts handing due rooms to <paramref name="onDue"/>.</summary>
-    public void Start(Action<string> onDue)
-    {
-        _onDue = onDue;
-        lock (_gate)
-        {
-            _armedFor = null;
-            Arm();
-        }
-    }
-
     /// <summary>Wakes <paramref name="roomId"/> at <paramref name="due"/> (at once when it has passed).</summary>
     public void At(string roomId, DateTimeOffset due)
     {
         lock (_gate)
         {
             _due.Enqueue(roomId, due);
-            Arm();
-        }
-    }
-
-    public void Dispose()
-    {
-        lock (_gate)
-        {
-            _timer?.Dispose();
-            _timer = null;
-            _onDue = null;
-        }
-    }
-
-    private void OnTimer()
-    {
-        var due = new List<string>();
-        var onDue = _onDue;
-        lock (_gate)
-        {
-            _armedFor = null;
-            var now = time.GetUtcNow();
-            while (onDue is not null && _due.TryPeek(out var roomId, out var at) && at <= now)
+            if (_sleepingUntil is null || due < _sleepingUntil)
             {
-                due.Add(roomId);
-                _due.Dequeue();
+                // the loop sleeps until a later wake-up (or for ever): wake it to sleep less
+                _sleep?.Cancel();
+            }
+        }
+    }
+
+    /// <summary>Hands every room whose wake-up is due to <paramref name="onDue"/>, until <paramref name="stopping"/> fires.</summary>
+    public async Task RunAsync(Action<string> onDue, CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            var due = new List<string>();
+            TimeSpan wait;
+            using var sleep = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+            lock (_gate)
+            {
+                var now = time.GetUtcNow();
+                while (_due.TryPeek(out var roomId, out var at) && at <= now)
+                {
+                    due.Add(roomId);
+                    _due.Dequeue();
+                }
+
+                var next = _due.TryPeek(out _, out var earliest) ? earliest : (DateTimeOffset?)null;
+                wait = next is { } until ? until - now : Timeout.InfiniteTimeSpan;
+                if (due.Count == 0)
+                {
+                    _sleepingUntil = next;
+                    _sleep = sleep;
+                }
             }
 
-            Arm();
+            // a room woken twice (it was also asked something meanwhile) only looks at its deadlines once more
+            due.ForEach(onDue);
+            if (due.Count > 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                await Task.Delay(wait, time, sleep.Token);
+            }
+            catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+            {
+                // an earlier wake-up came in
+            }
+            finally
+            {
+                lock (_gate)
+                {
+                    _sleep = null;
+                    _sleepingUntil = null;
+                }
+            }
         }
-
-        // a room woken twice (it was also asked something meanwhile) only looks at its deadlines once more
-        due.ForEach(roomId => onDue!(roomId));
-    }
-
-    /// <summary>Points the timer at the earliest wake-up (called under the gate).</summary>
-    private void Arm()
-    {
-        if (_onDue is null || !_due.TryPeek(out _, out var next) || next == _armedFor)
-        {
-            return;
-        }
-
-        _armedFor = next;
-        var delay = next - time.GetUtcNow();
-        _timer ??= time.CreateTimer(static w => ((RoomWakeUps)w!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        _timer.Change(delay < TimeSpan.Zero ? TimeSpan.Zero : delay, Timeout.InfiniteTimeSpan);
     }
 }

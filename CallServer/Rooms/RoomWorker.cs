@@ -2,7 +2,6 @@ using System.Threading.Channels;
 using CallServer.Backup;
 using CallServer.Media;
 using CallServer.Rooms.Commands;
-using StackExchange.Redis;
 
 namespace CallServer.Rooms;
 
@@ -13,6 +12,9 @@ namespace CallServer.Rooms;
 internal sealed class RoomWorker : IDisposable
 {
     private const int MaxConflictRetries = 3;
+
+    /// <summary>How soon a worker whose backup did not answer tries to reload (±20%): its deadlines must not be forgotten.</summary>
+    private static readonly TimeSpan ReloadRetry = TimeSpan.FromSeconds(1);
 
     private readonly Channel<RoomCommand> _mailbox;
     private readonly Lock _gate = new();
@@ -25,7 +27,9 @@ internal sealed class RoomWorker : IDisposable
     private readonly IMediaServer _media;
     private readonly SignalPublisher _signals;
     private readonly RoomWakeUps _wakeUps;
+    private readonly InstanceLiveness _liveness;
     private readonly ILogger _logger;
+    private readonly List<DisconnectParticipant> _retryAfterReload = [];
     private CancellationToken _stopping;
     private bool _closed;
     private RoomState? _state;
@@ -34,6 +38,7 @@ internal sealed class RoomWorker : IDisposable
     private DateTimeOffset? _instanceRecheckAt;
     private DateTimeOffset _askedAt;
     private DateTimeOffset? _hibernateCheckAt;
+    private DateTimeOffset? _reloadAt;
     private int _mediaPending;
 
     public RoomWorker(string roomId, RoomWorkerServices services)
@@ -48,6 +53,7 @@ internal sealed class RoomWorker : IDisposable
         _media = services.Media;
         _signals = services.Signals;
         _wakeUps = services.WakeUps;
+        _liveness = services.Liveness;
         _logger = services.Logger;
         _mailbox = Channel.CreateBounded<RoomCommand>(new BoundedChannelOptions(_options.MailboxCapacity)
         {
@@ -82,9 +88,10 @@ internal sealed class RoomWorker : IDisposable
 
     /// <summary>
     /// The loop. Returns when the call is over and the mailbox is empty (a normal stop), when the room hibernates, or when
-    /// <paramref name="stopping"/> fires; throws when a command crashed it. Every (re)start reads the state from the backup.
+    /// <paramref name="stopping"/> fires; throws when a command crashed it. Every (re)start reads the state from the backup;
+    /// after the backup store failed (<paramref name="reload"/>) it does so soon by itself, so that deadlines still fire.
     /// </summary>
-    public async Task RunAsync(bool failFirst, CancellationToken stopping)
+    public async Task RunAsync(bool failFirst, bool reload, CancellationToken stopping)
     {
         using var scope = _logger.BeginScope(new RoomLogScope(RoomId));
         _state = null;
@@ -92,6 +99,12 @@ internal sealed class RoomWorker : IDisposable
         _stopping = stopping;
         _askedAt = _time.GetUtcNow();
         _hibernateCheckAt = _askedAt + _options.HibernateAfter;
+        _reloadAt = null;
+        if (reload)
+        {
+            ScheduleReload();
+        }
+
         if (failFirst)
         {
             await HandleOrAnswerAsync(new FailRoom(), stopping);
@@ -161,6 +174,11 @@ internal sealed class RoomWorker : IDisposable
     /// <summary>Answers a command that will not be handled; for a finished media request, the request waiting behind it.</summary>
     private void Answer(RoomCommand command, Exception error)
     {
+        if (command is DisconnectParticipant gone && error is RoomException { Kind: RoomErrorKind.Unavailable })
+        {
+            _retryAfterReload.Add(new DisconnectParticipant(gone.ParticipantId, gone.ConnectionId));
+        }
+
         command.Reply?.TrySetException(error);
         if (command is MediaCompleted done)
         {
@@ -287,9 +305,9 @@ internal sealed class RoomWorker : IDisposable
             {
                 (next, written) = await WriteAsync(decision, now, stopping);
             }
-            catch (Exception ex) when (IsBackupFailure(ex))
+            catch (Exception ex) when (StoreFailures.IsUnavailable(ex))
             {
-                Answer(command, Unavailable(ex));
+                Unreachable(command, ex);
                 throw new BackupUnavailableException(RoomId, ex);
             }
 
@@ -445,9 +463,9 @@ internal sealed class RoomWorker : IDisposable
                 return true;
             }
         }
-        catch (Exception ex) when (IsBackupFailure(ex))
+        catch (Exception ex) when (StoreFailures.IsUnavailable(ex))
         {
-            Answer(command, Unavailable(ex));
+            Unreachable(command, ex);
             return false;
         }
 
@@ -461,15 +479,21 @@ internal sealed class RoomWorker : IDisposable
         {
             _state = await _backup.LoadAsync(RoomId, stopping) ?? RoomState.Empty(RoomId);
             await ReleaseDeadConnectionsAsync(stopping);
-            return true;
         }
-        catch (Exception ex) when (IsBackupFailure(ex))
+        catch (Exception ex) when (StoreFailures.IsUnavailable(ex))
         {
             _state = null;
             RoomsLog.BackupUnavailable(_logger, ex);
-            Answer(command, Unavailable(ex));
+            Unreachable(command, ex);
+            ScheduleReload();
             return false;
         }
+
+        _reloadAt = null;
+        // disconnects that came while the backup did not answer: they must not be lost, or the participant stays connected
+        _retryAfterReload.ForEach(d => TryPost(d));
+        _retryAfterReload.Clear();
+        return true;
     }
 
     private async Task ReleaseDeadConnectionsAsync(CancellationToken stopping)
@@ -481,6 +505,13 @@ internal sealed class RoomWorker : IDisposable
             .ToList();
         if (others.Count == 0)
         {
+            return;
+        }
+
+        if (_liveness.JudgeFrom > _time.GetUtcNow())
+        {
+            // just after an outage of the store, the others have not yet had the time to renew their keys
+            _instanceRecheckAt = _liveness.JudgeFrom;
             return;
         }
 
@@ -513,10 +544,15 @@ internal sealed class RoomWorker : IDisposable
         return (next, result.Written);
     }
 
-    /// <summary>The room's earliest deadline, or the re-check of other instances' connections if that comes first.</summary>
+    /// <summary>The room's earliest deadline, or the re-check of other instances' connections (or a reload) if that comes first.</summary>
     private DateTimeOffset? NextDeadline()
     {
-        var due = _state?.NextDeadline();
+        if (_state is null)
+        {
+            return _reloadAt;
+        }
+
+        var due = _state.NextDeadline();
         return _instanceRecheckAt is { } recheck && (due is null || recheck < due) ? recheck : due;
     }
 
@@ -559,8 +595,24 @@ internal sealed class RoomWorker : IDisposable
         TryPost(new ExpireDeadlines());
     }
 
-    private static bool IsBackupFailure(Exception ex) =>
-        ex is RedisException or TimeoutException or ObjectDisposedException;
+    private void ScheduleReload()
+    {
+        _reloadAt = _time.GetUtcNow() + (ReloadRetry * (0.8 + (Random.Shared.NextDouble() * 0.4)));
+        ArmTimer();
+    }
+
+    /// <summary>
+    /// The backup store did not answer: this command, and every one waiting behind it, is answered "unavailable" now rather
+    /// than each waiting out a timeout of its own; a disconnect is kept and handled once the backup answers again.
+    /// </summary>
+    private void Unreachable(RoomCommand command, Exception ex)
+    {
+        Answer(command, Unavailable(ex));
+        while (_mailbox.Reader.TryRead(out var waiting))
+        {
+            Answer(waiting, Unavailable(ex));
+        }
+    }
 
     private RoomException Unavailable(Exception ex) =>
         new(RoomErrorKind.Unavailable, $"The backup store is unavailable; room '{RoomId}' keeps its last acknowledged state. Try again.", ex);

@@ -14,4 +14,5 @@ internal sealed record RoomWorkerServices(
     IMediaServer Media,
     SignalPublisher Signals,
     RoomWakeUps WakeUps,
+    InstanceLiveness Liveness,
     ILogger Logger);

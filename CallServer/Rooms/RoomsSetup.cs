@@ -1,3 +1,6 @@
+using CallServer.Supervision;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
 namespace CallServer.Rooms;
 
 internal static class RoomsSetup
@@ -10,6 +13,9 @@ internal static class RoomsSetup
         builder.Services.AddSingleton<RoomFaultInjector>();
         builder.Services.AddSingleton<RoomSupervisor>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RoomSupervisor>());
+        builder.Services.AddSingleton<RoomWakeUps>();
+        builder.Services.AddSupervised<RoomWakeUpLoop>("room-wake-ups", HealthStatus.Unhealthy);
+        builder.Services.AddSupervised<RoomRestore>("room-restore", HealthStatus.Degraded);
         return builder;
     }
 }

@@ -1,0 +1,39 @@
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace CallServer.Backup;
+
+/// <summary>
+/// With <c>Redis:AckReplicas</c> above 0: backup writes go through a connection of their own, and each is followed by Redis's
+/// <c>WAIT</c>, which blocks that connection until enough replicas hold every write sent on it. A connection of its own,
+/// because <c>WAIT</c> blocks everything behind it: reads, pub/sub and the heartbeat keep their own connection.
+/// </summary>
+internal sealed class AckedWrites(IOptions<RedisOptions> options, Func<string, IConnectionMultiplexer> connect) : IDisposable
+{
+    private readonly RedisOptions _options = options.Value;
+    private readonly Lazy<IConnectionMultiplexer> _connection = new(() => connect("callserver-acked"));
+
+    /// <summary>False when changes are acknowledged once the master has them.</summary>
+    public bool Enabled => _options.AckReplicas > 0;
+
+    public IDatabase Database => _connection.Value.GetDatabase();
+
+    /// <summary>Waits until <c>Redis:AckReplicas</c> replicas hold every write sent so far; throws when too few confirm in time.</summary>
+    public async Task ConfirmAsync(CancellationToken cancellationToken)
+    {
+        var confirmed = (long)await Database.ExecuteAsync("WAIT", _options.AckReplicas, _options.AckReplicasTimeoutMs).WaitAsync(cancellationToken);
+        if (confirmed < _options.AckReplicas)
+        {
+            throw new StoreUnavailableException(
+                $"Only {confirmed} of {_options.AckReplicas} Redis replicas confirmed the change within {_options.AckReplicasTimeoutMs} ms.");
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_connection.IsValueCreated)
+        {
+            _connection.Value.Dispose();
+        }
+    }
+}

@@ -1,0 +1,88 @@
+using System.Text.Json;
+using CallServer.Backup;
+using CallServer.Rooms;
+using Microsoft.Extensions.Options;
+
+namespace CallServer.History;
+
+/// <summary>
+/// Where history waits once the queue in Redis reaches its cap (<c>History:MaxQueuedEvents</c>) while the database is down:
+/// files of events, oldest first, on this instance's disk (<c>{DataDir}/history-parked</c>). Redis stays bounded, commands keep
+/// working, and nothing is dropped: once the database answers, parked files are stored before anything newer.
+/// Used only by the history writer's loop, one call at a time.
+/// </summary>
+internal sealed class HistoryParking
+{
+    private readonly string _dir;
+    private long _sequence;
+    private long _events = -1;
+
+    public HistoryParking(IOptions<StorageOptions> storage)
+    {
+        _dir = Path.Combine(storage.Value.FullDataDir, "history-parked");
+    }
+
+    /// <summary>How many events are parked on this instance's disk.</summary>
+    public long Events
+    {
+        get
+        {
+            if (Interlocked.Read(ref _events) < 0)
+            {
+                Interlocked.Exchange(ref _events, Files().Sum(f => (long)File.ReadLines(f).Count()));
+            }
+
+            return Interlocked.Read(ref _events);
+        }
+    }
+
+    public string Directory => _dir;
+
+    /// <summary>Parks a batch (written and flushed to disk before the caller drops it from Redis).</summary>
+    public void Park(IReadOnlyList<RoomEvent> batch)
+    {
+        _ = Events;
+        System.IO.Directory.CreateDirectory(_dir);
+        var name = $"{DateTime.UtcNow.Ticks:D20}-{Interlocked.Increment(ref _sequence):D8}.jsonl";
+        var temp = Path.Combine(_dir, name + ".tmp");
+        using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024, FileOptions.WriteThrough))
+        {
+            foreach (var e in batch)
+            {
+                file.Write(JsonSerializer.SerializeToUtf8Bytes(e, BackupJson.Default.RoomEvent));
+                file.WriteByte((byte)'\n');
+            }
+
+            file.Flush(flushToDisk: true);
+        }
+
+        File.Move(temp, Path.Combine(_dir, name));
+        Interlocked.Add(ref _events, batch.Count);
+    }
+
+    /// <summary>The oldest parked batch, or null when none waits.</summary>
+    public ParkedBatch? Oldest()
+    {
+        if (Events == 0)
+        {
+            return null;
+        }
+
+        var file = Files().FirstOrDefault();
+        return file is null
+            ? null
+            : new ParkedBatch(file, [.. File.ReadLines(file).Where(l => l.Length > 0).Select(l => JsonSerializer.Deserialize(l, BackupJson.Default.RoomEvent)!)]);
+    }
+
+    /// <summary>Drops a parked batch once it is stored.</summary>
+    public void Remove(ParkedBatch batch)
+    {
+        File.Delete(batch.File);
+        Interlocked.Add(ref _events, -batch.Events.Count);
+    }
+
+    private IEnumerable<string> Files() =>
+        System.IO.Directory.Exists(_dir)
+            ? System.IO.Directory.EnumerateFiles(_dir, "*.jsonl").Order(StringComparer.Ordinal)
+            : [];
+}

@@ -1,0 +1,22 @@
+using CallServer.Backup;
+using Microsoft.AspNetCore.SignalR;
+
+namespace CallServer.Hubs;
+
+/// <summary>A hub method that met a backup store that does not answer fails with a HubException saying to retry, never a bare error.</summary>
+internal sealed class StoreUnavailableHubFilter : IHubFilter
+{
+    public const string Message = "The backup store is unavailable; nothing was changed. Try again.";
+
+    public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
+    {
+        try
+        {
+            return await next(invocationContext);
+        }
+        catch (Exception ex) when (StoreFailures.IsUnavailable(ex))
+        {
+            throw new HubException(Message);
+        }
+    }
+}
