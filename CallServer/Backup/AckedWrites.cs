@@ -8,10 +8,10 @@ namespace CallServer.Backup;
 /// <c>WAIT</c>, which blocks that connection until enough replicas hold every write sent on it. A connection of its own,
 /// because <c>WAIT</c> blocks everything behind it: reads, pub/sub and the heartbeat keep their own connection.
 /// </summary>
-internal sealed class AckedWrites(IOptions<RedisOptions> options, Func<string, IConnectionMultiplexer> connect) : IDisposable
+internal sealed class AckedWrites(IOptions<RedisOptions> options, RedisConnector connector) : IDisposable
 {
     private readonly RedisOptions _options = options.Value;
-    private readonly Lazy<IConnectionMultiplexer> _connection = new(() => connect("callserver-acked"));
+    private readonly Lazy<IConnectionMultiplexer> _connection = new(() => connector.Connect("callserver-acked"));
 
     /// <summary>False when changes are acknowledged once the master has them.</summary>
     public bool Enabled => _options.AckReplicas > 0;

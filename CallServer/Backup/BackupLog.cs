@@ -5,8 +5,8 @@ internal static partial class BackupLog
     [LoggerMessage(1, LogLevel.Information, "Embedded Redis-compatible store (Garnet) listening on 127.0.0.1:{Port}, data in {DataDir}")]
     public static partial void EmbeddedStoreStarted(ILogger logger, int port, string dataDir);
 
-    [LoggerMessage(2, LogLevel.Information, "Using Redis at {Endpoint} (Sentinel service {ServiceName})")]
-    public static partial void UsingRedis(ILogger logger, string endpoint, string serviceName);
+    [LoggerMessage(2, LogLevel.Information, "Connection {Client} to Redis at {Endpoint} (Sentinel service {ServiceName})")]
+    public static partial void UsingRedis(ILogger logger, string client, string endpoint, string serviceName);
 
     [LoggerMessage(3, LogLevel.Warning, "Instance heartbeat failed")]
     public static partial void HeartbeatFailed(ILogger logger, Exception exception);

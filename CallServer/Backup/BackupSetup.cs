@@ -16,9 +16,9 @@ internal static class BackupSetup
         builder.Services.AddSingleton(sp => new EmbeddedRedis(
             sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<ILogger<EmbeddedRedis>>()));
         var connectionString = builder.Configuration.GetConnectionString("Redis");
-        builder.Services.AddSingleton<IConnectionMultiplexer>(sp => Connect(sp, connectionString, "callserver"));
-        builder.Services.AddSingleton(sp => new AckedWrites(
-            sp.GetRequiredService<IOptions<RedisOptions>>(), name => Connect(sp, connectionString, name)));
+        builder.Services.AddSingleton(sp => new RedisConnector(connectionString, sp));
+        builder.Services.AddSingleton<IConnectionMultiplexer>(sp => sp.GetRequiredService<RedisConnector>().Connect("callserver"));
+        builder.Services.AddSingleton<AckedWrites>();
         builder.Services.AddSingleton<RoomBackup>();
         builder.Services.AddSingleton<SignalPublisher>();
         builder.Services.AddSingleton<InstanceIdentity>();
@@ -27,23 +27,5 @@ internal static class BackupSetup
         builder.Services.AddSupervised<EvictionPolicyCheck>("eviction-policy-check", HealthStatus.Healthy);
         builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
         return builder;
-    }
-
-    private static ConnectionMultiplexer Connect(IServiceProvider services, string? connectionString, string clientName)
-    {
-        var logger = services.GetRequiredService<ILogger<RoomBackup>>();
-        var options = services.GetRequiredService<IOptions<RedisOptions>>().Value;
-        var configuration = ConfigurationOptions.Parse(
-            string.IsNullOrWhiteSpace(connectionString) ? services.GetRequiredService<EmbeddedRedis>().ConnectionString : connectionString);
-        // start even when Redis is down, and fail commands at once while it is (they answer 503) rather than queueing them
-        configuration.AbortOnConnectFail = false;
-        configuration.BacklogPolicy = BacklogPolicy.FailFast;
-        // every call fails within this bound while Redis hangs: the bound of every answer (Redis:TimeoutMs)
-        configuration.ConnectTimeout = options.TimeoutMs;
-        configuration.AsyncTimeout = options.TimeoutMs;
-        configuration.SyncTimeout = options.TimeoutMs;
-        configuration.ClientName = clientName;
-        BackupLog.UsingRedis(logger, string.Join(",", configuration.EndPoints), configuration.ServiceName ?? "-");
-        return ConnectionMultiplexer.Connect(configuration);
     }
 }
