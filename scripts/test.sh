@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite, on a fresh Debian machine: installs what the tests need and is missing (redis-server, PostgreSQL,
-# Chromium, Janus), builds in Release, runs every test inside a network namespace that has only loopback
+# The whole test suite, on a fresh Debian machine: installs what the tests need and is missing (redis-server, redis-sentinel,
+# iptables, PostgreSQL, Chromium, Janus), builds in Release, runs every test inside a network namespace that has only loopback
 # (scripts/loopback-namespace.sh), and ends with a line "N passed, N failed".
 # The tests start their own throwaway servers (redis-server, PostgreSQL clusters made by initdb, Janus, headless Chromium)
 # on private loopback ports in temp dirs, and stop them.
@@ -9,6 +9,8 @@ cd "$(dirname "$0")/.."
 
 missing=()
 command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || missing+=(redis-server)
+[ -x /usr/bin/redis-sentinel ] || missing+=(redis-sentinel)
+[ -x /usr/sbin/iptables ] || missing+=(iptables)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -x /usr/bin/janus ] || missing+=(janus)
@@ -19,8 +21,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq -o DPkg::Lock::Timeout=600 "${missing[@]}" >/dev/null
-  # Debian starts a system-wide janus on install: the tests run their own
-  if command -v systemctl >/dev/null 2>&1; then $SUDO systemctl stop janus >/dev/null 2>&1 || true; fi
+  # Debian may start a system-wide janus, redis-server and redis-sentinel on install: the tests run their own
+  if command -v systemctl >/dev/null 2>&1; then $SUDO systemctl stop janus redis-server redis-sentinel >/dev/null 2>&1 || true; fi
+  for service in redis-server redis-sentinel; do [ -x /etc/init.d/$service ] && $SUDO /etc/init.d/$service stop >/dev/null 2>&1 || true; done
 fi
 
 dotnet build CallServer.sln -c Release -nologo -v quiet

@@ -4,18 +4,27 @@ using StackExchange.Redis;
 namespace CallServer.Tests.Infrastructure;
 
 /// <summary>A real redis-server on a private loopback port and temp dir, started and stopped by the tests.</summary>
-public sealed class RedisServer : IAsyncLifetime
+public sealed class RedisServer(params string[] extraArgs) : IAsyncLifetime
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("callserver-redis-").FullName;
     private Process? _process;
 
+    public RedisServer()
+        : this([])
+    {
+    }
+
     public int Port { get; } = FreePort.Next();
+
+    /// <summary>The process id of the running server.</summary>
+    public int Pid => _process?.Id ?? throw new InvalidOperationException("redis-server is not running.");
 
     public string ConnectionString => $"127.0.0.1:{Port}";
 
     public Task InitializeAsync() => StartAsync();
 
-    public async Task StartAsync()
+    /// <summary>Starts the server (again, on the same port and data), with <paramref name="moreArgs"/> added this time.</summary>
+    public async Task StartAsync(params string[] moreArgs)
     {
         var binary = FindBinary();
         _process = Process.Start(new ProcessStartInfo(binary)
@@ -28,7 +37,7 @@ public sealed class RedisServer : IAsyncLifetime
             },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-        })!;
+        }.WithArguments([.. extraArgs, .. moreArgs]))!;
         await Eventually.TrueAsync(async () =>
         {
             await using var probe = await ConnectionMultiplexer.ConnectAsync($"{ConnectionString},connectTimeout=500");
@@ -37,7 +46,13 @@ public sealed class RedisServer : IAsyncLifetime
         }, $"redis-server on port {Port}");
     }
 
-    /// <summary>Stops the server at once (its append-only file keeps what was written).</summary>
+    /// <summary>Freezes the server (SIGSTOP): it holds its connections and answers nothing, as a hung Redis does.</summary>
+    public Task FreezeAsync() => Signals.SendAsync("STOP", Pid);
+
+    /// <summary>Thaws a frozen server (SIGCONT).</summary>
+    public Task ThawAsync() => Signals.SendAsync("CONT", Pid);
+
+    /// <summary>Stops the server at once (SIGKILL; its append-only file keeps what was written).</summary>
     public async Task StopAsync()
     {
         if (_process is { HasExited: false } process)

@@ -9,10 +9,16 @@ internal sealed class RoomBackup(IConnectionMultiplexer redis, RedisKeys keys, A
 {
     private IDatabase Db => redis.GetDatabase();
 
-    /// <summary>The backed-up state of a room, or null when the room has none.</summary>
+    /// <summary>The backed-up state of a room, or null when the room has none; with <c>Redis:AckReplicas</c>, once replicas hold it.</summary>
     public async Task<RoomState?> LoadAsync(string roomId, CancellationToken cancellationToken)
     {
         var snapshot = await Db.HashGetAsync(keys.Room(roomId), "s").WaitAsync(cancellationToken);
+        if (acked.Enabled)
+        {
+            // the snapshot may be a change whose confirmation failed: answering from it would acknowledge what a failover can lose
+            await acked.ConfirmAsync(cancellationToken);
+        }
+
         return snapshot.IsNullOrEmpty ? null : JsonSerializer.Deserialize((byte[])snapshot!, BackupJson.Default.RoomState);
     }
 

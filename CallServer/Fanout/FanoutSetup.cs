@@ -1,6 +1,6 @@
 using CallServer.Hubs;
-using Microsoft.AspNetCore.SignalR;
 using CallServer.Supervision;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace CallServer.Fanout;
