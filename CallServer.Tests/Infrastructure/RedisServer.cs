@@ -4,17 +4,26 @@ using StackExchange.Redis;
 namespace CallServer.Tests.Infrastructure;
 
 /// <summary>A real redis-server on a private loopback port and temp dir, started and stopped by the tests.</summary>
-public sealed class RedisServer(params string[] extraArgs) : IAsyncLifetime
+public sealed class RedisServer : IAsyncLifetime
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("callserver-redis-").FullName;
+    private readonly string[] _extraArgs;
     private Process? _process;
 
     public RedisServer()
-        : this([])
     {
+        _extraArgs = [];
+    }
+
+    private RedisServer(string[] extraArgs)
+    {
+        _extraArgs = extraArgs;
     }
 
     public int Port { get; } = FreePort.Next();
+
+    /// <summary>A server started with these arguments added (replication settings, <c>--replicaof</c>).</summary>
+    public static RedisServer With(params string[] extraArgs) => new(extraArgs);
 
     /// <summary>The process id of the running server.</summary>
     public int Pid => _process?.Id ?? throw new InvalidOperationException("redis-server is not running.");
@@ -37,7 +46,7 @@ public sealed class RedisServer(params string[] extraArgs) : IAsyncLifetime
             },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-        }.WithArguments([.. extraArgs, .. moreArgs]))!;
+        }.WithArguments([.. _extraArgs, .. moreArgs]))!;
         await Eventually.TrueAsync(async () =>
         {
             await using var probe = await ConnectionMultiplexer.ConnectAsync($"{ConnectionString},connectTimeout=500");

@@ -19,8 +19,8 @@ public sealed class SentinelCluster : IAsyncLifetime
 
     public SentinelCluster()
     {
-        Master = new RedisServer(ReplicationArgs);
-        Replica = new RedisServer([.. ReplicationArgs, "--replicaof", "127.0.0.1", Master.Port.ToString(CultureInfo.InvariantCulture)]);
+        Master = RedisServer.With(ReplicationArgs);
+        Replica = RedisServer.With([.. ReplicationArgs, "--replicaof", "127.0.0.1", Master.Port.ToString(CultureInfo.InvariantCulture)]);
     }
 
     public RedisServer Master { get; }
