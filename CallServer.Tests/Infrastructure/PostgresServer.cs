@@ -35,6 +35,21 @@ public sealed class PostgresServer : IAsyncLifetime
     /// <summary>Stops the server at once, dropping its connections.</summary>
     public Task StopAsync() => RunPgAsync("pg_ctl", "-D", DataDir, "-m", "immediate", "-w", "stop");
 
+    /// <summary>Freezes the whole cluster (SIGSTOP to the postmaster and every backend): it holds its connections and answers nothing.</summary>
+    public Task FreezeAsync() => SignalClusterAsync("STOP");
+
+    /// <summary>Thaws a frozen cluster (SIGCONT).</summary>
+    public Task ThawAsync() => SignalClusterAsync("CONT");
+
+    /// <summary>Runs SQL in a database of this cluster, as its superuser.</summary>
+    public async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
     /// <summary>A new empty database, so that every test app has a history of its own.</summary>
     public async Task<string> CreateDatabaseAsync()
     {
@@ -58,6 +73,41 @@ public sealed class PostgresServer : IAsyncLifetime
         }
 
         Directory.Delete(_dir, recursive: true);
+    }
+
+    private async Task SignalClusterAsync(string signal)
+    {
+        var postmaster = int.Parse((await File.ReadAllLinesAsync(Path.Combine(DataDir, "postmaster.pid")))[0], CultureInfo.InvariantCulture);
+        await Signals.SendAsync(signal, [postmaster, .. ChildrenOf(postmaster)]);
+    }
+
+    /// <summary>The processes whose parent is <paramref name="pid"/> (from /proc, so that nothing beyond the kernel is needed).</summary>
+    private static IEnumerable<int> ChildrenOf(int pid)
+    {
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var child))
+            {
+                continue;
+            }
+
+            string stat;
+            try
+            {
+                stat = File.ReadAllText(Path.Combine(dir, "stat"));
+            }
+            catch (IOException)
+            {
+                continue;
+            }
+
+            // "pid (comm) state ppid ...": the command may hold spaces, so read after its closing parenthesis
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            if (fields.Length > 1 && int.Parse(fields[1], CultureInfo.InvariantCulture) == pid)
+            {
+                yield return child;
+            }
+        }
     }
 
     private Task RunPgAsync(string tool, params string[] args) =>
