@@ -11,12 +11,14 @@ namespace CallServer.Backup;
 internal sealed class AckedWrites(IOptions<RedisOptions> options, RedisConnector connector) : IDisposable
 {
     private readonly RedisOptions _options = options.Value;
-    private readonly Lazy<IConnectionMultiplexer> _connection = new(() => connector.Connect("callserver-acked"));
+
+    // connected when the server starts (never lazily on a request: a connect then waits on a busy thread pool)
+    private readonly ConnectionMultiplexer? _connection = options.Value.AckReplicas > 0 ? connector.Connect("callserver-acked") : null;
 
     /// <summary>False when changes are acknowledged once the master has them.</summary>
-    public bool Enabled => _options.AckReplicas > 0;
+    public bool Enabled => _connection is not null;
 
-    public IDatabase Database => _connection.Value.GetDatabase();
+    public IDatabase Database => (_connection ?? throw new InvalidOperationException("Redis:AckReplicas is 0.")).GetDatabase();
 
     /// <summary>Waits until <c>Redis:AckReplicas</c> replicas hold every write sent so far; throws when too few confirm in time.</summary>
     public async Task ConfirmAsync(CancellationToken cancellationToken)
@@ -29,11 +31,5 @@ internal sealed class AckedWrites(IOptions<RedisOptions> options, RedisConnector
         }
     }
 
-    public void Dispose()
-    {
-        if (_connection.IsValueCreated)
-        {
-            _connection.Value.Dispose();
-        }
-    }
+    public void Dispose() => _connection?.Dispose();
 }

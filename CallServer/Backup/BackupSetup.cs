@@ -11,6 +11,7 @@ internal static class BackupSetup
     public static IHostApplicationBuilder AddBackup(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<RedisOptions>().BindConfiguration(RedisOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<RedisOptions>, RedisOptionsValidation>();
         builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton(sp => new RedisKeys(sp.GetRequiredService<IOptions<RedisOptions>>().Value.KeyPrefix));
         builder.Services.AddSingleton(sp => new EmbeddedRedis(

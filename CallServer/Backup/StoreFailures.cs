@@ -9,8 +9,19 @@ namespace CallServer.Backup;
 /// </summary>
 internal static class StoreFailures
 {
-    /// <summary>Server errors that mean "not now": loading its data, busy with a script, a replica, no master, too few replicas.</summary>
-    private static readonly string[] TransientServerErrors = ["LOADING", "BUSY", "READONLY", "MASTERDOWN", "NOREPLICAS", "TRYAGAIN", "CLUSTERDOWN"];
+    /// <summary>
+    /// Server errors that mean "not now": loading its data, busy with a script, a replica, no master, too few replicas, out of
+    /// memory (with <c>noeviction</c>), persistence failing, too many clients. StackExchange.Redis classifies replies by prefix.
+    /// </summary>
+    private static readonly RedisErrorKind[] TransientKinds =
+    [
+        RedisErrorKind.Loading, RedisErrorKind.Busy, RedisErrorKind.ReadOnly, RedisErrorKind.MasterDown, RedisErrorKind.NoReplicas,
+        RedisErrorKind.TryAgain, RedisErrorKind.ClusterDown, RedisErrorKind.OutOfMemory, RedisErrorKind.Misconfigured,
+        RedisErrorKind.MaxClients,
+    ];
+
+    /// <summary>The same, as prefixes: a script's error wraps the reply of the command that failed inside it.</summary>
+    private static readonly string[] TransientPrefixes = ["LOADING", "BUSY", "READONLY", "MASTERDOWN", "NOREPLICAS", "TRYAGAIN", "CLUSTERDOWN", "OOM", "MISCONF"];
 
     /// <summary>How long clients are told to wait before trying again (the <c>Retry-After</c> of a 503).</summary>
     public static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(2);
@@ -21,7 +32,7 @@ internal static class StoreFailures
         // RedisTimeoutException is a TimeoutException, not a RedisException
         TimeoutException => true,
         RedisConnectionException => true,
-        RedisServerException server => IsTransient(server.Message),
+        RedisServerException server => TransientKinds.Contains(server.Kind) || IsWrappedTransient(server.Message),
         RedisCommandException => false,
         RedisException other => other.GetType() == typeof(RedisException),
         // the multiplexer once the host is stopping
@@ -30,13 +41,12 @@ internal static class StoreFailures
         _ => false,
     };
 
-    private static bool IsTransient(string message)
+    private static bool IsWrappedTransient(string message)
     {
-        // Redis puts the error code first; an error raised inside a script may be prefixed by "ERR Error running script ..."
-        foreach (var code in TransientServerErrors)
+        // "ERR Error running script (call to f_…): @user_script:5: -READONLY You can't write against a read only replica."
+        foreach (var code in TransientPrefixes)
         {
-            if (message.StartsWith(code, StringComparison.Ordinal) || message.Contains($" {code} ", StringComparison.Ordinal)
-                || message.Contains($"-{code} ", StringComparison.Ordinal))
+            if (message.StartsWith(code + " ", StringComparison.Ordinal) || message.Contains($"-{code} ", StringComparison.Ordinal))
             {
                 return true;
             }

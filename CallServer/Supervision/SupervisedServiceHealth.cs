@@ -13,8 +13,8 @@ internal sealed class SupervisedServiceHealth(ServiceSupervisor supervisor, stri
             null => HealthCheckResult.Healthy("not started"),
             { LastError: null } => HealthCheckResult.Healthy(status.Restarts == 0 ? "running" : $"running; restarted {status.Restarts} times"),
             _ => new HealthCheckResult(
-                status.IntensityExceeded ? HealthStatus.Unhealthy : context.Registration.FailureStatus,
-                $"down, restarting ({status.Restarts} restarts): {status.LastError}"),
+                context.Registration.FailureStatus,
+                $"down, restarting ({status.Restarts} restarts{(status.IntensityExceeded ? ", over its restart intensity" : "")}): {status.LastError}"),
         };
         return Task.FromResult(result);
     }

@@ -5,7 +5,7 @@ internal static partial class SupervisionLog
     [LoggerMessage(1, LogLevel.Error, "Service {Service} crashed; restart {Restarts} in its window, in {DelayMs} ms")]
     public static partial void ServiceCrashed(ILogger logger, Exception exception, string service, int restarts, long delayMs);
 
-    [LoggerMessage(2, LogLevel.Critical, "Service {Service} exceeded its restart intensity ({MaxRestarts} in {WindowSeconds} s); it keeps restarting every {DelayMs} ms and is reported unhealthy")]
+    [LoggerMessage(2, LogLevel.Critical, "Service {Service} exceeded its restart intensity ({MaxRestarts} in {WindowSeconds} s); it keeps restarting every {DelayMs} ms")]
     public static partial void RestartIntensityExceeded(ILogger logger, string service, int maxRestarts, int windowSeconds, long delayMs);
 
     [LoggerMessage(3, LogLevel.Information, "Service {Service} restarted")]

@@ -11,10 +11,11 @@ internal sealed class SupervisionOptions
     [Range(1, 60_000)]
     public int MinBackoffMilliseconds { get; set; } = 100;
 
+    /// <summary>Short, so that a service that crashed because Redis was down is back soon after Redis is.</summary>
     [Range(1, 600)]
-    public int MaxBackoffSeconds { get; set; } = 10;
+    public int MaxBackoffSeconds { get; set; } = 2;
 
-    /// <summary>Restart intensity: more restarts than this inside <see cref="RestartWindowSeconds"/> and the service restarts only every <see cref="MaxBackoffSeconds"/>, unhealthy.</summary>
+    /// <summary>Restart intensity: more restarts than this inside <see cref="RestartWindowSeconds"/> and the service is restarted only every <see cref="MaxBackoffSeconds"/>, with a critical log line each time.</summary>
     [Range(1, 1000)]
     public int MaxRestarts { get; set; } = 10;
 
