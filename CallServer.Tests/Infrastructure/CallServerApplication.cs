@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace CallServer.Tests.Infrastructure;
@@ -20,7 +21,8 @@ public sealed class CallServerApplication(
     string? keyPrefix = null,
     string? dataDir = null,
     FakeTimeProvider? time = null,
-    IReadOnlyDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
+    IReadOnlyDictionary<string, string?>? settings = null,
+    CapturedLogs? logs = null) : WebApplicationFactory<Program>
 {
     public const string AdminKey = "test-admin-key-0123456789";
     public const string SigningKey = "test-signing-key-0123456789-abcdefghijklmnop";
@@ -54,6 +56,11 @@ public sealed class CallServerApplication(
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);
+        }
+
+        if (logs is not null)
+        {
+            builder.ConfigureLogging(logging => logging.AddProvider(logs));
         }
 
         if (time is not null)
