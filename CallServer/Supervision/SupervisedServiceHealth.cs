@@ -11,6 +11,7 @@ internal sealed class SupervisedServiceHealth(ServiceSupervisor supervisor, stri
         var result = status switch
         {
             null => HealthCheckResult.Healthy("not started"),
+            { LastError: null, Running: false } => HealthCheckResult.Healthy("done"),
             { LastError: null } => HealthCheckResult.Healthy(status.Restarts == 0 ? "running" : $"running; restarted {status.Restarts} times"),
             _ => new HealthCheckResult(
                 context.Registration.FailureStatus,
