@@ -9,7 +9,9 @@ FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig appsettings.json ./
 COPY CallServer/CallServer.csproj CallServer/
+COPY CallServer.Domain/CallServer.Domain.csproj CallServer.Domain/
 RUN dotnet restore CallServer/CallServer.csproj
+COPY CallServer.Domain/ CallServer.Domain/
 COPY CallServer/ CallServer/
 # the build copies the pinned client library from node_modules into wwwroot/lib (no npm needed in this stage)
 COPY --from=client /src/CallServer/ClientApp/node_modules CallServer/ClientApp/node_modules

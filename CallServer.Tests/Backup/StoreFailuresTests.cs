@@ -46,18 +46,19 @@ public sealed class StoreFailuresTests
     public void AfterAFailedHeartbeatNoInstanceIsJudgedDeadUntilOthersHadAFullTtlToRenew()
     {
         var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-12-01T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
-        var liveness = new InstanceLiveness(time);
         var ttl = TimeSpan.FromSeconds(10);
-        liveness.BeatSucceeded(ttl);
+        var liveness = new InstanceLiveness(time, ttl);
+        liveness.BeatSucceeded();
         Assert.True(liveness.JudgeFrom <= time.GetUtcNow(), "a store that always answered: judge at once");
 
         liveness.BeatFailed();
+        Assert.Equal(DateTimeOffset.MaxValue, liveness.JudgeFrom);
         time.Advance(TimeSpan.FromSeconds(12));
-        liveness.BeatSucceeded(ttl);
+        liveness.BeatSucceeded();
 
         Assert.Equal(time.GetUtcNow() + ttl, liveness.JudgeFrom);
         time.Advance(TimeSpan.FromSeconds(3));
-        liveness.BeatSucceeded(ttl);
+        liveness.BeatSucceeded();
         Assert.Equal(time.GetUtcNow() - TimeSpan.FromSeconds(3) + ttl, liveness.JudgeFrom);
     }
 }

@@ -25,7 +25,7 @@ internal sealed class StoreUnavailableHandler(IProblemDetailsService problems) :
             {
                 Status = StatusCodes.Status503ServiceUnavailable,
                 Title = "Backup unavailable",
-                Detail = "The backup store is unavailable; nothing was changed. Try again.",
+                Detail = "The backup store is unavailable; the change was not acknowledged. Try again.",
             },
         });
     }

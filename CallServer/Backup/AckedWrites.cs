@@ -8,7 +8,7 @@ namespace CallServer.Backup;
 /// <c>WAIT</c>, which blocks that connection until enough replicas hold every write sent on it. A connection of its own,
 /// because <c>WAIT</c> blocks everything behind it: reads, pub/sub and the heartbeat keep their own connection.
 /// </summary>
-internal sealed class AckedWrites(IOptions<RedisOptions> options, RedisConnector connector) : IDisposable
+internal sealed class AckedWrites(IOptions<RedisOptions> options, RedisConnector connector, RedisKeys keys) : IDisposable
 {
     private readonly RedisOptions _options = options.Value;
 
@@ -20,7 +20,17 @@ internal sealed class AckedWrites(IOptions<RedisOptions> options, RedisConnector
 
     public IDatabase Database => (_connection ?? throw new InvalidOperationException("Redis:AckReplicas is 0.")).GetDatabase();
 
-    /// <summary>Waits until <c>Redis:AckReplicas</c> replicas hold every write sent so far; throws when too few confirm in time.</summary>
+    /// <summary>
+    /// Makes sure replicas hold everything the master holds now, whoever wrote it: a small write on this connection first, so
+    /// that <c>WAIT</c> (which only counts this connection's writes) covers the whole replication stream up to here.
+    /// </summary>
+    public async Task ConfirmAllAsync(CancellationToken cancellationToken)
+    {
+        await Database.StringIncrementAsync(keys.AckFence).WaitAsync(cancellationToken);
+        await ConfirmAsync(cancellationToken);
+    }
+
+    /// <summary>Waits until <c>Redis:AckReplicas</c> replicas hold every write sent so far on this connection; throws when too few confirm in time.</summary>
     public async Task ConfirmAsync(CancellationToken cancellationToken)
     {
         var confirmed = (long)await Database.ExecuteAsync("WAIT", _options.AckReplicas, _options.AckReplicasTimeoutMs).WaitAsync(cancellationToken);

@@ -14,6 +14,9 @@ internal static partial class BackupLog
     [LoggerMessage(4, LogLevel.Warning, "Backup write for room {RoomId} refused: expected version {Expected}, backup holds {Actual}")]
     public static partial void WriteRefused(ILogger logger, string roomId, long expected, long actual);
 
+    [LoggerMessage(7, LogLevel.Warning, "Status of room {RoomId} not published (its change is acknowledged; the room's next status carries it)")]
+    public static partial void StatusNotPublished(ILogger logger, Exception exception, string roomId);
+
     [LoggerMessage(5, LogLevel.Warning, "Redis maxmemory-policy is {Policy}: under memory pressure Redis may evict room snapshots and liveness keys. Set maxmemory-policy noeviction (writes then fail with 503 when memory is full, and nothing acknowledged is lost)")]
     public static partial void EvictionPolicyUnsafe(ILogger logger, string policy);
 

@@ -21,9 +21,11 @@ internal static class BackupSetup
         builder.Services.AddSingleton<IConnectionMultiplexer>(sp => sp.GetRequiredService<RedisConnector>().Connect("callserver"));
         builder.Services.AddSingleton<AckedWrites>();
         builder.Services.AddSingleton<RoomBackup>();
-        builder.Services.AddSingleton<SignalPublisher>();
+        builder.Services.AddSingleton<IRoomBackup>(sp => sp.GetRequiredService<RoomBackup>());
+        builder.Services.AddSingleton<ISignalPublisher, SignalPublisher>();
         builder.Services.AddSingleton<InstanceIdentity>();
-        builder.Services.AddSingleton<InstanceLiveness>();
+        builder.Services.AddSingleton(sp => new InstanceLiveness(
+            sp.GetRequiredService<TimeProvider>(), TimeSpan.FromSeconds(sp.GetRequiredService<IOptions<RedisOptions>>().Value.InstanceTtlSeconds)));
         builder.Services.AddSupervised<InstanceHeartbeat>("instance-heartbeat", HealthStatus.Unhealthy);
         builder.Services.AddSupervised<EvictionPolicyCheck>("eviction-policy-check", HealthStatus.Healthy);
         builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);

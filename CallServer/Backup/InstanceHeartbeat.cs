@@ -11,7 +11,7 @@ namespace CallServer.Backup;
 /// </summary>
 internal sealed class InstanceHeartbeat(
     IConnectionMultiplexer redis, RedisKeys keys, InstanceIdentity instance, InstanceLiveness liveness, IOptions<RedisOptions> options,
-    TimeProvider time, ILogger<InstanceHeartbeat> logger) : ISupervisedService
+    IHostApplicationLifetime lifetime, TimeProvider time, ILogger<InstanceHeartbeat> logger) : ISupervisedService
 {
     private static readonly TimeSpan RetryAfterFailure = TimeSpan.FromMilliseconds(500);
     private readonly TimeSpan _ttl = TimeSpan.FromSeconds(options.Value.InstanceTtlSeconds);
@@ -26,8 +26,9 @@ internal sealed class InstanceHeartbeat(
                 await Task.Delay(beat ? _ttl / 3 : RetryAfterFailure, time, stopping);
             }
         }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested && lifetime.ApplicationStopping.IsCancellationRequested)
         {
+            // only when the host stops: a heartbeat that is merely restarted must not announce this instance gone
             await GoneAsync();
             throw;
         }
@@ -39,7 +40,7 @@ internal sealed class InstanceHeartbeat(
         {
             await redis.GetDatabase().StringSetAsync(keys.Instance(instance.Id), time.GetUtcNow().ToUnixTimeMilliseconds(), _ttl)
                 .WaitAsync(cancellationToken);
-            liveness.BeatSucceeded(_ttl);
+            liveness.BeatSucceeded();
             return true;
         }
         catch (Exception ex) when (StoreFailures.IsUnavailable(ex))

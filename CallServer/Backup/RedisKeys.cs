@@ -20,6 +20,9 @@ internal sealed class RedisKeys(string prefix)
     /// <summary>List of history events the database refused for good (dead letters), newest first.</summary>
     public string HistoryDeadLetters => $"{Prefix}history:dead";
 
+    /// <summary>String naming the instance that has history parked on its disk: until it has stored it, no other instance writes history.</summary>
+    public string HistoryParkedBy => $"{Prefix}history:parked-by";
+
     /// <summary>String naming the instance whose history writer may take from the queue (a lease with a TTL).</summary>
     public string HistoryLease => $"{Prefix}history:lease";
 
@@ -28,6 +31,9 @@ internal sealed class RedisKeys(string prefix)
 
     /// <summary>Pub/sub channel of WebRTC signals between participants, relayed by whichever instance holds the receiver.</summary>
     public string SignalChannel => $"{Prefix}signal";
+
+    /// <summary>Counter written before a <c>WAIT</c> that must cover other connections' writes too (<c>Redis:AckReplicas</c>).</summary>
+    public string AckFence => $"{Prefix}ack-fence";
 
     /// <summary>String that exists while a server instance is alive (refreshed with a short TTL).</summary>
     public string Instance(string instanceId) => $"{Prefix}instance:{instanceId}";

@@ -5,32 +5,58 @@ using StackExchange.Redis;
 namespace CallServer.Backup;
 
 /// <summary>The BackupServer of the talk: keeps every room's state in Redis and writes each change atomically with its events and status.</summary>
-internal sealed class RoomBackup(IConnectionMultiplexer redis, RedisKeys keys, AckedWrites acked, ILogger<RoomBackup> logger)
+internal sealed class RoomBackup(IConnectionMultiplexer redis, RedisKeys keys, AckedWrites acked, ILogger<RoomBackup> logger) : IRoomBackup
 {
     private IDatabase Db => redis.GetDatabase();
 
+    public Task<RoomState?> LoadAsync(string roomId, CancellationToken cancellationToken) =>
+        Guarded(() => LoadCoreAsync(roomId, cancellationToken));
+
+    public Task<long> StoredVersionAsync(string roomId, CancellationToken cancellationToken) =>
+        Guarded(() => StoredVersionCoreAsync(roomId, cancellationToken));
+
+    public Task<BackupWriteResult> SaveAsync(
+        long expectedVersion, RoomState next, IReadOnlyList<RoomEvent> events, TimeSpan endedRetention, CancellationToken cancellationToken) =>
+        Guarded(() => SaveCoreAsync(expectedVersion, next, events, endedRetention, cancellationToken));
+
+    public Task<IReadOnlySet<string>> DeadInstancesAsync(IEnumerable<string> instanceIds, CancellationToken cancellationToken) =>
+        Guarded(() => DeadInstancesCoreAsync(instanceIds, cancellationToken));
+
+    /// <summary>The ids of every room whose call is live.</summary>
+    public async IAsyncEnumerable<string> LiveRoomIdsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var ids = Db.SetScanAsync(keys.LiveRooms, pageSize: 1000).GetAsyncEnumerator(cancellationToken);
+        while (await Guarded(async () => await ids.MoveNextAsync()))
+        {
+            yield return ids.Current.ToString();
+        }
+    }
+
     /// <summary>The backed-up state of a room, or null when the room has none; with <c>Redis:AckReplicas</c>, once replicas hold it.</summary>
-    public async Task<RoomState?> LoadAsync(string roomId, CancellationToken cancellationToken)
+    private async Task<RoomState?> LoadCoreAsync(string roomId, CancellationToken cancellationToken)
     {
         var snapshot = await Db.HashGetAsync(keys.Room(roomId), "s").WaitAsync(cancellationToken);
-        if (acked.Enabled)
+        var state = snapshot.IsNullOrEmpty ? null : JsonSerializer.Deserialize((byte[])snapshot!, BackupJson.Default.RoomState);
+        if (acked.Enabled && state is not null)
         {
-            // the snapshot may be a change whose confirmation failed: answering from it would acknowledge what a failover can lose
-            await acked.ConfirmAsync(cancellationToken);
+            // the snapshot may be a change whose confirmation failed (here or on another instance): answering from it would
+            // acknowledge what a failover can lose. Once replicas hold it, its status goes out (it may never have been published)
+            await acked.ConfirmAllAsync(cancellationToken);
+            await PublishQuietlyAsync(new RoomUpdate(RoomStatus.From(state), state.IsLive ? null : state.EndReason), roomId);
         }
 
-        return snapshot.IsNullOrEmpty ? null : JsonSerializer.Deserialize((byte[])snapshot!, BackupJson.Default.RoomState);
+        return state;
     }
 
     /// <summary>The version the backup holds for a room (0 when none).</summary>
-    public async Task<long> StoredVersionAsync(string roomId, CancellationToken cancellationToken)
+    private async Task<long> StoredVersionCoreAsync(string roomId, CancellationToken cancellationToken)
     {
         var version = await Db.HashGetAsync(keys.Room(roomId), "v").WaitAsync(cancellationToken);
         return version.IsNullOrEmpty ? 0 : (long)version;
     }
 
     /// <summary>Writes <paramref name="next"/> if the backup still holds <paramref name="expectedVersion"/>, in one step with its events and status.</summary>
-    public async Task<BackupWriteResult> SaveAsync(
+    private async Task<BackupWriteResult> SaveCoreAsync(
         long expectedVersion, RoomState next, IReadOnlyList<RoomEvent> events, TimeSpan endedRetention, CancellationToken cancellationToken)
     {
         var update = new RoomUpdate(RoomStatus.From(next), next.IsLive ? null : next.EndReason);
@@ -62,19 +88,11 @@ internal sealed class RoomBackup(IConnectionMultiplexer redis, RedisKeys keys, A
         if (acked.Enabled)
         {
             await acked.ConfirmAsync(CancellationToken.None);
-            await Db.PublishAsync(RedisChannel.Literal(keys.StatusChannel), args[7]);
+            // replicas hold the change: it is acknowledged even if its status cannot be published now (the next one carries it)
+            await PublishQuietlyAsync(args[7], next.RoomId);
         }
 
         return new BackupWriteResult(true, next.Version);
-    }
-
-    /// <summary>The ids of every room whose call is live.</summary>
-    public async IAsyncEnumerable<string> LiveRoomIdsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await foreach (var id in Db.SetScanAsync(keys.LiveRooms, pageSize: 1000).WithCancellation(cancellationToken))
-        {
-            yield return id.ToString();
-        }
     }
 
     /// <summary>The backed-up state of every live room.</summary>
@@ -111,10 +129,38 @@ internal sealed class RoomBackup(IConnectionMultiplexer redis, RedisKeys keys, A
     }
 
     /// <summary>Of the given instance ids, those whose liveness key is gone.</summary>
-    public async Task<IReadOnlySet<string>> DeadInstancesAsync(IEnumerable<string> instanceIds, CancellationToken cancellationToken)
+    private async Task<IReadOnlySet<string>> DeadInstancesCoreAsync(IEnumerable<string> instanceIds, CancellationToken cancellationToken)
     {
         var ids = instanceIds.Distinct().ToList();
         var alive = await Task.WhenAll(ids.Select(id => Db.KeyExistsAsync(keys.Instance(id)))).WaitAsync(cancellationToken);
         return ids.Where((_, i) => !alive[i]).ToHashSet();
+    }
+
+    private Task PublishQuietlyAsync(RoomUpdate update, string roomId) =>
+        PublishQuietlyAsync(JsonSerializer.SerializeToUtf8Bytes(update, BackupJson.Default.RoomUpdate), roomId);
+
+    private async Task PublishQuietlyAsync(RedisValue update, string roomId)
+    {
+        try
+        {
+            await Db.PublishAsync(RedisChannel.Literal(keys.StatusChannel), update);
+        }
+        catch (Exception ex) when (StoreFailures.IsUnavailable(ex))
+        {
+            BackupLog.StatusNotPublished(logger, ex, roomId);
+        }
+    }
+
+    /// <summary>The adapter's half of the one definition: a Redis failure that may pass is the domain's <see cref="StoreUnavailableException"/>.</summary>
+    private static async Task<T> Guarded<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (Exception ex) when (StoreFailures.IsUnavailable(ex) && ex is not StoreUnavailableException)
+        {
+            throw new StoreUnavailableException("The backup store is unavailable.", ex);
+        }
     }
 }

@@ -3,12 +3,21 @@ using StackExchange.Redis;
 
 namespace CallServer.Backup;
 
-/// <summary>Sends a message to a participant, on whichever instance its connection lives.</summary>
-internal sealed class SignalPublisher(IConnectionMultiplexer redis, RedisKeys keys)
+/// <summary>Sends a message to a participant, on whichever instance its connection lives (Redis pub/sub).</summary>
+internal sealed class SignalPublisher(IConnectionMultiplexer redis, RedisKeys keys) : ISignalPublisher
 {
     private readonly RedisChannel _channel = RedisChannel.Literal(keys.SignalChannel);
 
-    public Task PublishAsync(SignalEnvelope signal, CancellationToken cancellationToken) =>
-        redis.GetSubscriber().PublishAsync(_channel, JsonSerializer.SerializeToUtf8Bytes(signal, SignalJson.Default.SignalEnvelope))
-            .WaitAsync(cancellationToken);
+    public async Task PublishAsync(SignalEnvelope signal, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await redis.GetSubscriber().PublishAsync(_channel, JsonSerializer.SerializeToUtf8Bytes(signal, SignalJson.Default.SignalEnvelope))
+                .WaitAsync(cancellationToken);
+        }
+        catch (Exception ex) when (StoreFailures.IsUnavailable(ex) && ex is not StoreUnavailableException)
+        {
+            throw new StoreUnavailableException("The signal could not be relayed: the backup store is unavailable.", ex);
+        }
+    }
 }

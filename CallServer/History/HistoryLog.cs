@@ -26,6 +26,9 @@ internal static partial class HistoryLog
     [LoggerMessage(8, LogLevel.Error, "History events could not be parked on disk; they stay in Redis")]
     public static partial void ParkingFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(10, LogLevel.Error, "Parked history file {File} is unreadable; set aside as .unreadable")]
+    public static partial void ParkedFileUnreadable(ILogger logger, Exception exception, string file);
+
     [LoggerMessage(9, LogLevel.Debug, "History writer clean-up skipped: Redis does not answer")]
     public static partial void CleanupSkipped(ILogger logger, Exception exception);
 }

@@ -14,12 +14,14 @@ namespace CallServer.History;
 internal sealed class HistoryParking
 {
     private readonly string _dir;
-    private long _sequence;
+    private readonly ILogger<HistoryParking> _logger;
+    private long _sequence = -1;
     private long _events = -1;
 
-    public HistoryParking(IOptions<StorageOptions> storage)
+    public HistoryParking(IOptions<StorageOptions> storage, ILogger<HistoryParking> logger)
     {
         _dir = Path.Combine(storage.Value.FullDataDir, "history-parked");
+        _logger = logger;
     }
 
     /// <summary>How many events are parked on this instance's disk.</summary>
@@ -43,7 +45,13 @@ internal sealed class HistoryParking
     {
         _ = Events;
         System.IO.Directory.CreateDirectory(_dir);
-        var name = $"{DateTime.UtcNow.Ticks:D20}-{Interlocked.Increment(ref _sequence):D8}.jsonl";
+        // named by a sequence that goes on from the files already there (not by the clock, which may step back)
+        if (_sequence < 0)
+        {
+            _sequence = Files().Select(f => long.TryParse(Path.GetFileNameWithoutExtension(f), out var n) ? n : 0).DefaultIfEmpty(0).Max();
+        }
+
+        var name = $"{++_sequence:D20}.jsonl";
         var temp = Path.Combine(_dir, name + ".tmp");
         using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024, FileOptions.WriteThrough))
         {
@@ -68,10 +76,22 @@ internal sealed class HistoryParking
             return null;
         }
 
-        var file = Files().FirstOrDefault();
-        return file is null
-            ? null
-            : new ParkedBatch(file, [.. File.ReadLines(file).Where(l => l.Length > 0).Select(l => JsonSerializer.Deserialize(l, BackupJson.Default.RoomEvent)!)]);
+        foreach (var file in Files())
+        {
+            try
+            {
+                return new ParkedBatch(file, [.. File.ReadLines(file).Where(l => l.Length > 0).Select(l => JsonSerializer.Deserialize(l, BackupJson.Default.RoomEvent)!)]);
+            }
+            catch (JsonException ex)
+            {
+                // a damaged file must not stop the history for good: set aside for an operator, the next one goes on
+                File.Move(file, file + ".unreadable");
+                HistoryLog.ParkedFileUnreadable(_logger, ex, file);
+                Interlocked.Exchange(ref _events, -1);
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Drops a parked batch once it is stored.</summary>

@@ -71,10 +71,16 @@ internal sealed class HistoryWriter(
                     _migrated = true;
                 }
 
+                if (parking.Events > 0)
+                {
+                    // parked here (maybe by an earlier run of this instance): older than anything in Redis, so it goes first
+                    await queue.MarkParkedAsync();
+                }
+
                 if (!await queue.HoldLeaseAsync(lease))
                 {
                     // another instance writes; be ready to take over when its lease runs out
-                    health.Healthy();
+                    health.Healthy(parking.Events);
                     delay = lease / 3;
                     continue;
                 }
@@ -103,7 +109,8 @@ internal sealed class HistoryWriter(
             catch (Exception ex) when (!stopping.IsCancellationRequested && (store.IsUnavailable(ex) || StoreFailures.IsUnavailable(ex)))
             {
                 delay = Backoff(delay, settings);
-                var redisDown = StoreFailures.IsUnavailable(ex) && !store.IsUnavailable(ex);
+                // a Redis timeout is a TimeoutException, which the database's dialect would also take for its own
+                var redisDown = ex is RedisException or RedisTimeoutException or StoreUnavailableException || !store.IsUnavailable(ex);
                 if (!redisDown)
                 {
                     await ParkOverflowAsync(settings);
@@ -154,6 +161,10 @@ internal sealed class HistoryWriter(
         if (batch.Parked is { } parked)
         {
             parking.Remove(parked);
+            if (parking.Events == 0)
+            {
+                await queue.UnmarkParkedAsync();
+            }
         }
         else
         {
@@ -174,6 +185,11 @@ internal sealed class HistoryWriter(
                 if (batch.Count == 0)
                 {
                     break;
+                }
+
+                if (parked == 0)
+                {
+                    await queue.MarkParkedAsync();
                 }
 
                 parking.Park(batch);

@@ -13,7 +13,7 @@ namespace CallServer.Hubs;
 /// </summary>
 [Authorize]
 internal sealed partial class RoomHub(
-    RoomSupervisor rooms, InstanceIdentity instance, RoomConnections connections, SignalPublisher signals) : Hub
+    RoomSupervisor rooms, InstanceIdentity instance, RoomConnections connections, ISignalPublisher signals) : Hub
 {
     private const int MaxSignalPayload = 64 * 1024;
 
@@ -25,7 +25,19 @@ internal sealed partial class RoomHub(
         await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.Participant(caller.ParticipantId), Context.ConnectionAborted);
         // not cancelled when the client drops meanwhile: SignalR only calls OnDisconnectedAsync after an OnConnectedAsync that
         // completed, and a connect the worker carried out must be followed by its disconnect
-        var reply = await Ask(caller.RoomId, new ConnectParticipant(caller.ParticipantId, Context.ConnectionId, instance.Id), CancellationToken.None);
+        RoomReply reply;
+        try
+        {
+            reply = await Ask(caller.RoomId, new ConnectParticipant(caller.ParticipantId, Context.ConnectionId, instance.Id), CancellationToken.None);
+        }
+        catch (HubException)
+        {
+            // a connect that timed out may still be applied once the store answers, and no OnDisconnectedAsync follows a failed
+            // OnConnectedAsync: its disconnect is posted now (the worker keeps it until the store answers again)
+            rooms.Post(caller.RoomId, new DisconnectParticipant(caller.ParticipantId, Context.ConnectionId));
+            throw;
+        }
+
         connections.Add(caller.RoomId, caller.ParticipantId, Context, reply.Status.Version);
     }
 
@@ -69,7 +81,7 @@ internal sealed partial class RoomHub(
         {
             await signals.PublishAsync(new SignalEnvelope(caller.RoomId, toParticipantId, caller.ParticipantId, type, payload), Context.ConnectionAborted);
         }
-        catch (Exception ex) when (StoreFailures.IsUnavailable(ex))
+        catch (StoreUnavailableException)
         {
             throw new HubException("The signal could not be relayed: the backup store is unavailable. Try again.");
         }

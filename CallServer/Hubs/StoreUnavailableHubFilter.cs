@@ -6,7 +6,7 @@ namespace CallServer.Hubs;
 /// <summary>A hub method that met a backup store that does not answer fails with a HubException saying to retry, never a bare error.</summary>
 internal sealed class StoreUnavailableHubFilter : IHubFilter
 {
-    public const string Message = "The backup store is unavailable; nothing was changed. Try again.";
+    public const string Message = "The backup store is unavailable; the change was not acknowledged. Try again.";
 
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
     {

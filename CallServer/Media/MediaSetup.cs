@@ -12,7 +12,8 @@ internal static class MediaSetup
     {
         builder.Services.AddOptions<MediaOptions>().BindConfiguration(MediaOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<IceServers>();
-        builder.Services.AddSingleton<IMediaEvents, RoomMediaEvents>();
+        builder.Services.AddSingleton<RoomMediaEvents>();
+        builder.Services.AddSingleton<IMediaEvents>(sp => sp.GetRequiredService<RoomMediaEvents>());
         var mode = builder.Configuration[$"{MediaOptions.Section}:Mode"] ?? MediaModes.Mesh;
         switch (mode)
         {

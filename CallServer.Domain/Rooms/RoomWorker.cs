@@ -18,14 +18,14 @@ internal sealed class RoomWorker : IDisposable
 
     private readonly Channel<RoomCommand> _mailbox;
     private readonly Lock _gate = new();
-    private readonly RoomBackup _backup;
+    private readonly IRoomBackup _backup;
     private readonly RoomsOptions _options;
     private readonly RoomFaultInjector _faults;
     private readonly InstanceIdentity _instance;
     private readonly TimeSpan _instanceTtl;
     private readonly TimeProvider _time;
     private readonly IMediaServer _media;
-    private readonly SignalPublisher _signals;
+    private readonly ISignalPublisher _signals;
     private readonly RoomWakeUps _wakeUps;
     private readonly InstanceLiveness _liveness;
     private readonly ILogger _logger;
@@ -260,7 +260,19 @@ internal sealed class RoomWorker : IDisposable
 
         if (command is ExpireDeadlines && _instanceRecheckAt <= _time.GetUtcNow())
         {
-            await ReleaseDeadConnectionsAsync(stopping);
+            try
+            {
+                await ReleaseDeadConnectionsAsync(stopping);
+            }
+            catch (StoreUnavailableException ex)
+            {
+                // not the room's fault: answered like any unavailable store, and the room reloads by itself
+                RoomsLog.BackupUnavailable(_logger, ex);
+                Unreachable(command, ex);
+                _state = null;
+                ScheduleReload();
+                return;
+            }
         }
 
         // a state read from the backup a moment ago needs no second look (the restore at start-up asks every room)
@@ -305,7 +317,7 @@ internal sealed class RoomWorker : IDisposable
             {
                 (next, written) = await WriteAsync(decision, now, stopping);
             }
-            catch (Exception ex) when (StoreFailures.IsUnavailable(ex))
+            catch (StoreUnavailableException ex)
             {
                 Unreachable(command, ex);
                 throw new BackupUnavailableException(RoomId, ex);
@@ -463,7 +475,7 @@ internal sealed class RoomWorker : IDisposable
                 return true;
             }
         }
-        catch (Exception ex) when (StoreFailures.IsUnavailable(ex))
+        catch (StoreUnavailableException ex)
         {
             Unreachable(command, ex);
             return false;
@@ -480,7 +492,7 @@ internal sealed class RoomWorker : IDisposable
             _state = await _backup.LoadAsync(RoomId, stopping) ?? RoomState.Empty(RoomId);
             await ReleaseDeadConnectionsAsync(stopping);
         }
-        catch (Exception ex) when (StoreFailures.IsUnavailable(ex))
+        catch (StoreUnavailableException ex)
         {
             _state = null;
             RoomsLog.BackupUnavailable(_logger, ex);
@@ -610,6 +622,14 @@ internal sealed class RoomWorker : IDisposable
         Answer(command, Unavailable(ex));
         while (_mailbox.Reader.TryRead(out var waiting))
         {
+            if (waiting is MediaCompleted { Outcome.IsCompletedSuccessfully: true } done)
+            {
+                // the media server did its part: its answer goes back as it is (the room's state is not needed for it)
+                Interlocked.Decrement(ref _mediaPending);
+                done.Request.Reply?.TrySetResult(new RoomReply(RoomStatus.From(_state ?? RoomState.Empty(RoomId)), Sdp: done.Outcome.Result));
+                continue;
+            }
+
             Answer(waiting, Unavailable(ex));
         }
     }

@@ -33,8 +33,17 @@ internal sealed class ServiceSupervisor(
             return false;
         }
 
+        try
+        {
+            run.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // that run ended meanwhile
+            return false;
+        }
+
         SupervisionLog.ServiceKilled(logger, name);
-        run.Cancel();
         return true;
     }
 

@@ -9,7 +9,7 @@ namespace CallServer.Rooms;
 /// Brings back, once at start-up, every room the backup lists as live (eagerly, so that their timers run again). Supervised:
 /// when the backup store does not answer at start-up, it is tried again with backoff until it does.
 /// </summary>
-internal sealed class RoomRestore(RoomBackup backup, RoomSupervisor rooms, ILogger<RoomRestore> logger) : ISupervisedService
+internal sealed class RoomRestore(IRoomBackup backup, RoomSupervisor rooms, ILogger<RoomRestore> logger) : ISupervisedService
 {
     public async Task RunAsync(CancellationToken stopping)
     {

@@ -71,21 +71,13 @@ internal sealed class RoomWakeUps(TimeProvider time)
                 continue;
             }
 
-            try
+            // woken early by an earlier wake-up (cancelled), or stopping: the loop looks again either way. Never continued inline
+            // on the thread of the At() that cancelled it, which holds the gate
+            await Task.Delay(wait, time, sleep.Token).ConfigureAwait(ConfigureAwaitOptions.ForceYielding | ConfigureAwaitOptions.SuppressThrowing);
+            lock (_gate)
             {
-                await Task.Delay(wait, time, sleep.Token);
-            }
-            catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
-            {
-                // an earlier wake-up came in
-            }
-            finally
-            {
-                lock (_gate)
-                {
-                    _sleep = null;
-                    _sleepingUntil = null;
-                }
+                _sleep = null;
+                _sleepingUntil = null;
             }
         }
     }

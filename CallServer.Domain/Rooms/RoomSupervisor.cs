@@ -11,23 +11,23 @@ namespace CallServer.Rooms;
 /// throws (OTP "transient"), and ends the room as failed when it crashes more than its restart intensity allows.
 /// </summary>
 internal sealed class RoomSupervisor(
-    RoomBackup backup,
+    IRoomBackup backup,
     IOptions<RoomsOptions> options,
-    IOptions<RedisOptions> redisOptions,
     RoomFaultInjector faults,
     InstanceIdentity instance,
     TimeProvider time,
     IMediaServer media,
-    SignalPublisher signals,
+    ISignalPublisher signals,
     RoomWakeUps wakeUps,
     InstanceLiveness liveness,
+    RoomMediaEvents mediaEvents,
     ILoggerFactory loggers) : IHostedService
 {
     private readonly ConcurrentDictionary<string, RoomWorker> _workers = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private readonly ILogger _logger = loggers.CreateLogger<RoomSupervisor>();
     private readonly RoomWorkerServices _services = new(
-        backup, options.Value, faults, instance, TimeSpan.FromSeconds(redisOptions.Value.InstanceTtlSeconds), time,
+        backup, options.Value, faults, instance, liveness.Ttl, time,
         media, signals, wakeUps, liveness, loggers.CreateLogger<RoomWorker>());
 
     /// <summary>How many rooms have a running worker.</summary>
@@ -80,7 +80,11 @@ internal sealed class RoomSupervisor(
         command.Reply?.TrySetException(new RoomException(RoomErrorKind.Stopping, "The server is stopping; try again."));
     }
 
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        mediaEvents.RouteTo(this);
+        return Task.CompletedTask;
+    }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {

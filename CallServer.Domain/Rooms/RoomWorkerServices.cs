@@ -1,18 +1,19 @@
 using CallServer.Backup;
 using CallServer.Media;
+using Microsoft.Extensions.Logging;
 
 namespace CallServer.Rooms;
 
 /// <summary>What every room worker shares: the backup, the settings, the clock, the media server, the wake-ups of hibernated rooms.</summary>
 internal sealed record RoomWorkerServices(
-    RoomBackup Backup,
+    IRoomBackup Backup,
     RoomsOptions Options,
     RoomFaultInjector Faults,
     InstanceIdentity Instance,
     TimeSpan InstanceTtl,
     TimeProvider Time,
     IMediaServer Media,
-    SignalPublisher Signals,
+    ISignalPublisher Signals,
     RoomWakeUps WakeUps,
     InstanceLiveness Liveness,
     ILogger Logger);

@@ -1,0 +1,26 @@
+using CallServer.Rooms;
+
+namespace CallServer.Backup;
+
+/// <summary>
+/// The talk's BackupServer as the rooms see it: every room's state, written atomically with its events and status. Every
+/// method throws <see cref="StoreUnavailableException"/> when the store does not answer (and nothing else for that).
+/// </summary>
+internal interface IRoomBackup
+{
+    /// <summary>The backed-up state of a room, or null when the room has none.</summary>
+    Task<RoomState?> LoadAsync(string roomId, CancellationToken cancellationToken);
+
+    /// <summary>The version the backup holds for a room (0 when none).</summary>
+    Task<long> StoredVersionAsync(string roomId, CancellationToken cancellationToken);
+
+    /// <summary>Writes <paramref name="next"/> if the backup still holds <paramref name="expectedVersion"/>, in one step with its events and status.</summary>
+    Task<BackupWriteResult> SaveAsync(
+        long expectedVersion, RoomState next, IReadOnlyList<RoomEvent> events, TimeSpan endedRetention, CancellationToken cancellationToken);
+
+    /// <summary>The ids of every room whose call is live.</summary>
+    IAsyncEnumerable<string> LiveRoomIdsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Of the given instance ids, those whose liveness key is gone.</summary>
+    Task<IReadOnlySet<string>> DeadInstancesAsync(IEnumerable<string> instanceIds, CancellationToken cancellationToken);
+}
