@@ -23,6 +23,8 @@ internal static class RoomRules
             ExpireDeadlines => Remove(state, Expired(state, now), LeaveReasons.Timeout, log),
             ReleaseDeadConnections release => Release(state, release, now, options, log),
             FailRoom => Remove(state, [.. state.Participants.Select(p => p.ParticipantId)], LeaveReasons.Failed, log),
+            // the crash itself is the fault injector's, once the rules have decided (nothing)
+            CrashRoom => RoomDecision.Unchanged(),
             _ => throw new InvalidOperationException($"No rule for {command.GetType().Name}."),
         };
     }

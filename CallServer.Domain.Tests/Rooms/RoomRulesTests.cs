@@ -1,0 +1,180 @@
+using CallServer.Rooms;
+using CallServer.Rooms.Commands;
+
+namespace CallServer.Domain.Tests.Rooms;
+
+/// <summary>Every rule of <see cref="RoomRules"/>, by example.</summary>
+public sealed class RoomRulesTests
+{
+    private readonly RoomFixture _room = new();
+
+    [Fact]
+    public void TheFirstJoinStartsACallAndTheSecondMakesItActive()
+    {
+        var ann = _room.Join("Ann");
+        Assert.Equal((RoomPhase.Waiting, Presence.Joining), (_room.State.Phase, ann.Presence));
+        Assert.Equal(_room.Now + RoomFixture.Options.JoinTimeout, ann.Deadline);
+        var callId = _room.State.CallId;
+
+        var decision = _room.Apply(new JoinRoom("Bob", null));
+
+        Assert.Equal(RoomPhase.Active, _room.State.Phase);
+        Assert.Equal(callId, _room.State.CallId);
+        Assert.Equal([RoomEventTypes.ParticipantJoined], decision.Events.Select(e => e.Type));
+        Assert.Equal(["call_started", "participant_joined"], RoomRules.Decide(RoomState.Empty("r2"), new JoinRoom("Cid", null), _room.Now, RoomFixture.Options).Events.Select(e => e.Type));
+    }
+
+    [Fact]
+    public void AJoinBeyondTheLimitIsRefusedAsFull()
+    {
+        for (var i = 0; i < RoomFixture.Options.MaxParticipants; i++)
+        {
+            _room.Join($"P{i}");
+        }
+
+        var error = Assert.Throws<RoomException>(() => _room.Apply(new JoinRoom("One too many", null)));
+        Assert.Equal(RoomErrorKind.Full, error.Kind);
+    }
+
+    [Fact]
+    public void ARetriedJoinWithItsKeyGetsTheSameParticipantAndChangesNothing()
+    {
+        var first = _room.Join("Ann", key: "k1");
+
+        var again = _room.Apply(new JoinRoom("Ann", "k1"));
+
+        Assert.Null(again.Next);
+        Assert.Equal(first.ParticipantId, again.Participant!.ParticipantId);
+    }
+
+    [Fact]
+    public void ConnectingClearsTheDeadlineAndIsRecordedOnce()
+    {
+        var ann = _room.Join("Ann");
+
+        var first = _room.Apply(new ConnectParticipant(ann.ParticipantId, "c1", "i1"));
+        var second = _room.Apply(new ConnectParticipant(ann.ParticipantId, "c2", "i1"));
+
+        Assert.Equal([RoomEventTypes.ParticipantConnected], first.Events.Select(e => e.Type));
+        Assert.Empty(second.Events);
+        Assert.Equal((Presence.Connected, null, "c2"), (_room.State.Find(ann.ParticipantId)!.Presence, _room.State.Find(ann.ParticipantId)!.Deadline, _room.State.Find(ann.ParticipantId)!.ConnectionId));
+    }
+
+    [Fact]
+    public void OnlyTheParticipantsOwnConnectionStartsItsGrace()
+    {
+        var ann = _room.JoinAndConnect("Ann", "c1");
+
+        Assert.Null(_room.Apply(new DisconnectParticipant(ann.ParticipantId, "stale")).Next);
+        _room.Apply(new DisconnectParticipant(ann.ParticipantId, "c1"));
+
+        var now = _room.State.Find(ann.ParticipantId)!;
+        Assert.Equal((Presence.Reconnecting, _room.Now + RoomFixture.Options.ReconnectGrace), (now.Presence, now.Deadline));
+    }
+
+    [Fact]
+    public void MediaChangesAreRecordedAndTheSameMediaChangesNothing()
+    {
+        var ann = _room.JoinAndConnect("Ann", "c1");
+
+        var changed = _room.Apply(new SetMedia(ann.ParticipantId, false, true));
+        var same = _room.Apply(new SetMedia(ann.ParticipantId, false, true));
+
+        Assert.Equal("false", changed.Events.Single().Data!["audio"]);
+        Assert.Null(same.Next);
+        Assert.Throws<RoomException>(() => _room.Apply(new SetMedia("p-nobody", true, true)));
+    }
+
+    [Fact]
+    public void LeavingRemovesWithAReasonAndTheLastLeaveEndsTheCall()
+    {
+        var ann = _room.Join("Ann");
+        var bob = _room.Join("Bob");
+
+        var first = _room.Apply(new LeaveRoom(ann.ParticipantId));
+        var last = _room.Apply(new LeaveRoom(bob.ParticipantId));
+
+        Assert.Equal("left", first.Events.Single().Data!["reason"]);
+        Assert.Equal([RoomEventTypes.ParticipantLeft, RoomEventTypes.CallEnded], last.Events.Select(e => e.Type));
+        Assert.Equal((RoomPhase.Ended, LeaveReasons.Empty), (_room.State.Phase, _room.State.EndReason));
+        Assert.Null(_room.Apply(new LeaveRoom(bob.ParticipantId)).Next);
+    }
+
+    [Fact]
+    public void StatusOfARoomWithoutACallIsNotLiveUnlessAskedForAnyway()
+    {
+        Assert.Equal(RoomErrorKind.NotLive, Assert.Throws<RoomException>(() => _room.Apply(new GetStatus())).Kind);
+        Assert.Null(_room.Apply(new GetStatus(RequireLive: false)).Next);
+    }
+
+    [Fact]
+    public void EndingACallRemovesEveryoneWithTheAdminsReason()
+    {
+        _room.Join("Ann");
+        _room.Join("Bob");
+
+        var ended = _room.Apply(new EndCall(LeaveReasons.Ended));
+
+        Assert.Equal(["ended", "ended", "ended"], ended.Events.Select(e => e.Data!["reason"]));
+        Assert.Equal(RoomPhase.Ended, _room.State.Phase);
+        Assert.Equal(RoomErrorKind.NotLive, Assert.Throws<RoomException>(() => _room.Apply(new EndCall(LeaveReasons.Ended))).Kind);
+    }
+
+    [Fact]
+    public void PeersMustBeTwoParticipantsOfTheRoom()
+    {
+        var ann = _room.Join("Ann");
+        var bob = _room.Join("Bob");
+
+        Assert.Equal(bob.ParticipantId, _room.Apply(new CheckPeers(ann.ParticipantId, bob.ParticipantId)).Participant!.ParticipantId);
+        Assert.Throws<RoomException>(() => _room.Apply(new CheckPeers(ann.ParticipantId, ann.ParticipantId)));
+        Assert.Throws<RoomException>(() => _room.Apply(new CheckPeers(ann.ParticipantId, "p-nobody")));
+    }
+
+    [Fact]
+    public void DeadlinesThatPassedRemoveTheirParticipantsAsTimedOut()
+    {
+        _room.Join("Ann");
+        var bob = _room.JoinAndConnect("Bob", "c1");
+        Assert.Null(_room.Apply(new ExpireDeadlines()).Next);
+
+        _room.Advance(RoomFixture.Options.JoinTimeout);
+        var expired = _room.Apply(new ExpireDeadlines());
+
+        Assert.Equal("timeout", expired.Events.Single().Data!["reason"]);
+        Assert.Equal([bob.ParticipantId], _room.State.Participants.Select(p => p.ParticipantId));
+    }
+
+    [Fact]
+    public void ConnectionsOfADeadInstanceStartTheirGrace()
+    {
+        var ann = _room.JoinAndConnect("Ann", "c1", "i-dead");
+        var bob = _room.JoinAndConnect("Bob", "c2", "i-alive");
+
+        _room.Apply(new ReleaseDeadConnections(new HashSet<string> { "i-dead" }));
+
+        Assert.Equal(Presence.Reconnecting, _room.State.Find(ann.ParticipantId)!.Presence);
+        Assert.Equal(Presence.Connected, _room.State.Find(bob.ParticipantId)!.Presence);
+        Assert.Null(_room.Apply(new ReleaseDeadConnections(new HashSet<string> { "i-dead" })).Next);
+    }
+
+    [Fact]
+    public void AFailedRoomEndsItsCallAsFailed()
+    {
+        _room.Join("Ann");
+
+        _room.Apply(new FailRoom());
+
+        Assert.Equal((RoomPhase.Failed, LeaveReasons.Failed), (_room.State.Phase, _room.State.EndReason));
+    }
+
+    [Fact]
+    public void CrashRoomChangesNothingByItself()
+    {
+        _room.Join("Ann");
+
+        // the crash is the fault injector's, after the rules: the rule itself decides nothing
+        Assert.Null(_room.Apply(new CrashRoom()).Next);
+        Assert.True(new RoomFaultInjector().ShouldCrash("r1", new CrashRoom()));
+    }
+}
