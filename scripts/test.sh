@@ -34,7 +34,7 @@ run=()
 if [ "$(id -u)" -eq 0 ]; then run=(scripts/loopback-namespace.sh); else echo "not root: running without the loopback namespace (media tests need it)"; fi
 status=0
 "${run[@]}" dotnet test CallServer.sln -c Release --no-build -nologo \
-  --logger "trx;LogFileName=results.trx" --logger "console;verbosity=normal" \
+  --logger "trx;LogFilePrefix=results" --logger "console;verbosity=normal" \
   --results-directory "$results" "$@" || status=$?
 
 passed=0; failed=0

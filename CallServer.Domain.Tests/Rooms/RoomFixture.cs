@@ -15,7 +15,7 @@ internal sealed class RoomFixture
     public void Advance(TimeSpan by) => Now += by;
 
     /// <summary>Decides <paramref name="command"/> and, when it changes the room, makes the result the next version.</summary>
-    public RoomDecision Apply(RoomCommand command)
+    public RoomDecision Apply(RoomChange command)
     {
         var decision = RoomRules.Decide(State, command, Now, Options);
         if (decision.Next is { } next)

@@ -38,7 +38,7 @@ public sealed class RoomPropertiesTests
             }
         }, iter: 300);
 
-    private static void Check(RoomState before, RoomState after, RoomCommand command, RoomDecision decision, DateTimeOffset now)
+    private static void Check(RoomState before, RoomState after, RoomChange command, RoomDecision decision, DateTimeOffset now)
     {
         if (decision.Next is null)
         {
@@ -90,7 +90,7 @@ public sealed class RoomPropertiesTests
         }
     }
 
-    private static RoomCommand CommandFor(Step step, RoomState state)
+    private static RoomChange CommandFor(Step step, RoomState state)
     {
         var who = state.Participants.Count == 0 ? "p-nobody" : state.Participants[step.Who % state.Participants.Count].ParticipantId;
         var current = state.Find(who)?.ConnectionId;

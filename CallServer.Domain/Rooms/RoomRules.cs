@@ -7,30 +7,13 @@ namespace CallServer.Rooms;
 /// <summary>What each command does to a room's state: pure functions, no I/O; the worker applies and backs up the result.</summary>
 internal static class RoomRules
 {
-    public static RoomDecision Decide(RoomState state, RoomCommand command, DateTimeOffset now, RoomsOptions options)
-    {
-        var log = new RoomEventLog(state.RoomId, now);
-        return command switch
-        {
-            JoinRoom join => Join(state, join, now, options, log),
-            LeaveRoom leave => Remove(state, [leave.ParticipantId], LeaveReasons.Left, log),
-            ConnectParticipant connect => Connect(state, connect, log),
-            DisconnectParticipant disconnect => Disconnect(state, disconnect, now, options, log),
-            SetMedia media => Media(state, media, log),
-            GetStatus get => get.RequireLive ? RequireLive(state, RoomDecision.Unchanged()) : RoomDecision.Unchanged(),
-            EndCall end => RequireLive(state, Remove(state, [.. state.Participants.Select(p => p.ParticipantId)], end.Reason, log)),
-            CheckPeers peers => CheckPeers(state, peers),
-            ExpireDeadlines => Remove(state, Expired(state, now), LeaveReasons.Timeout, log),
-            ReleaseDeadConnections release => Release(state, release, now, options, log),
-            FailRoom => Remove(state, [.. state.Participants.Select(p => p.ParticipantId)], LeaveReasons.Failed, log),
-            // the crash itself is the fault injector's, once the rules have decided (nothing)
-            CrashRoom => RoomDecision.Unchanged(),
-            _ => throw new InvalidOperationException($"No rule for {command.GetType().Name}."),
-        };
-    }
+    /// <summary>What <paramref name="command"/> does to <paramref name="state"/> at <paramref name="now"/>: each command names its rule.</summary>
+    public static RoomDecision Decide(RoomState state, RoomChange command, DateTimeOffset now, RoomsOptions options) =>
+        command.Decide(state, new RuleContext(now, options, new RoomEventLog(state.RoomId, now)));
 
-    private static RoomDecision Join(RoomState state, JoinRoom join, DateTimeOffset now, RoomsOptions options, RoomEventLog log)
+    internal static RoomDecision Join(RoomState state, JoinRoom join, RuleContext context)
     {
+        var (now, options, log) = context;
         if (state.IsLive && join.JoinKey is not null
             && state.Participants.Find(p => p.JoinKey == join.JoinKey) is { } again)
         {
@@ -66,8 +49,9 @@ internal static class RoomRules
         return new RoomDecision(next, log.Events, participant);
     }
 
-    private static RoomDecision Connect(RoomState state, ConnectParticipant connect, RoomEventLog log)
+    internal static RoomDecision Connect(RoomState state, ConnectParticipant connect, RuleContext context)
     {
+        var log = context.Log;
         var p = Require(state, connect.ParticipantId);
         var wasConnected = p.Presence == Presence.Connected;
         var next = Replace(state, p with
@@ -85,7 +69,7 @@ internal static class RoomRules
         return new RoomDecision(next, log.Events, p);
     }
 
-    private static RoomDecision Disconnect(RoomState state, DisconnectParticipant disconnect, DateTimeOffset now, RoomsOptions options, RoomEventLog log)
+    internal static RoomDecision Disconnect(RoomState state, DisconnectParticipant disconnect, RuleContext context)
     {
         // a newer connection may already hold the participant: only its own connection's close counts
         if (state.Find(disconnect.ParticipantId) is not { } p || p.ConnectionId != disconnect.ConnectionId)
@@ -93,19 +77,20 @@ internal static class RoomRules
             return RoomDecision.Unchanged();
         }
 
-        return StartGrace(state, [p], now, options, log);
+        return StartGrace(state, [p], context);
     }
 
-    private static RoomDecision Release(RoomState state, ReleaseDeadConnections release, DateTimeOffset now, RoomsOptions options, RoomEventLog log)
+    internal static RoomDecision Release(RoomState state, ReleaseDeadConnections release, RuleContext context)
     {
         var dead = state.Participants
             .Where(p => p.Presence == Presence.Connected && p.InstanceId is { } i && release.DeadInstances.Contains(i))
             .ToList();
-        return dead.Count == 0 ? RoomDecision.Unchanged() : StartGrace(state, dead, now, options, log);
+        return dead.Count == 0 ? RoomDecision.Unchanged() : StartGrace(state, dead, context);
     }
 
-    private static RoomDecision StartGrace(RoomState state, List<Participant> participants, DateTimeOffset now, RoomsOptions options, RoomEventLog log)
+    private static RoomDecision StartGrace(RoomState state, List<Participant> participants, RuleContext context)
     {
+        var (now, options, log) = context;
         var next = state;
         foreach (var p in participants)
         {
@@ -122,8 +107,9 @@ internal static class RoomRules
         return new RoomDecision(next, log.Events);
     }
 
-    private static RoomDecision Media(RoomState state, SetMedia media, RoomEventLog log)
+    internal static RoomDecision Media(RoomState state, SetMedia media, RuleContext context)
     {
+        var log = context.Log;
         var p = Require(state, media.ParticipantId);
         if (p.Audio == media.Audio && p.Video == media.Video)
         {
@@ -139,7 +125,7 @@ internal static class RoomRules
         return new RoomDecision(next, log.Events, p);
     }
 
-    private static RoomDecision CheckPeers(RoomState state, CheckPeers peers)
+    internal static RoomDecision CheckPeers(RoomState state, CheckPeers peers)
     {
         Require(state, peers.From);
         if (peers.From == peers.To)
@@ -151,8 +137,9 @@ internal static class RoomRules
     }
 
     /// <summary>Removes participants for one reason; the call ends with the last of them.</summary>
-    private static RoomDecision Remove(RoomState state, IReadOnlyCollection<string> participantIds, string reason, RoomEventLog log)
+    internal static RoomDecision Remove(RoomState state, IReadOnlyCollection<string> participantIds, string reason, RuleContext context)
     {
+        var log = context.Log;
         var leaving = state.Participants.Where(p => participantIds.Contains(p.ParticipantId)).ToList();
         if (!state.IsLive || (leaving.Count == 0 && reason != LeaveReasons.Failed))
         {
@@ -177,10 +164,10 @@ internal static class RoomRules
         return new RoomDecision(next, log.Events);
     }
 
-    private static List<string> Expired(RoomState state, DateTimeOffset now) =>
+    internal static List<string> Expired(RoomState state, DateTimeOffset now) =>
         [.. state.Participants.Where(p => p.Deadline is { } d && d <= now).Select(p => p.ParticipantId)];
 
-    private static RoomDecision RequireLive(RoomState state, RoomDecision decision) =>
+    internal static RoomDecision RequireLive(RoomState state, RoomDecision decision) =>
         state.IsLive ? decision : throw new RoomException(RoomErrorKind.NotLive, $"Room '{state.RoomId}' has no live call.");
 
     private static Participant Require(RoomState state, string participantId) =>

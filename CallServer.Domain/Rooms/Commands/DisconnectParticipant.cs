@@ -1,4 +1,7 @@
 namespace CallServer.Rooms.Commands;
 
 /// <summary>A hub connection closed; the participant reconnects within its grace period or is removed.</summary>
-internal sealed record DisconnectParticipant(string ParticipantId, string ConnectionId) : RoomCommand;
+internal sealed record DisconnectParticipant(string ParticipantId, string ConnectionId) : RoomChange
+{
+    internal override RoomDecision Decide(RoomState state, RuleContext context) => RoomRules.Disconnect(state, this, context);
+}

@@ -1,9 +1,18 @@
 namespace CallServer.Rooms.Commands;
 
-/// <summary>A message in a room worker's mailbox. <see cref="Reply"/> is completed once the outcome is backed up.</summary>
+/// <summary>
+/// A message in a room worker's mailbox; <see cref="Reply"/> is completed once its outcome is backed up (every posted message
+/// is answered: done, refused, crashed, or the server stopping). There are two kinds, each handled in one place: a
+/// <see cref="RoomChange"/>, decided by the rules, and a <see cref="MediaMessage"/>, for the media bridge.
+/// </summary>
 internal abstract record RoomCommand
 {
-    /// <summary>Where the answer goes; null for messages nobody waits for (timer ticks, disconnects).</summary>
-    public TaskCompletionSource<RoomReply>? Reply { get; } =
-        new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private protected RoomCommand()
+    {
+    }
+
+    public TaskCompletionSource<RoomReply> Reply { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Hands this message to its handling in <paramref name="worker"/>.</summary>
+    internal abstract Task DispatchAsync(RoomWorker worker, CancellationToken stopping);
 }
