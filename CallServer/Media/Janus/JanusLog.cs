@@ -11,9 +11,6 @@ internal static partial class JanusLog
     [LoggerMessage(3, LogLevel.Warning, "Janus unreachable at {Url}; next try in {DelayMs} ms")]
     public static partial void Unreachable(ILogger logger, Exception exception, string url, long delayMs);
 
-    [LoggerMessage(4, LogLevel.Information, "Janus media of {Count} calls lost with the old session; their clients renegotiate")]
-    public static partial void RoomsLost(ILogger logger, int count);
-
     [LoggerMessage(5, LogLevel.Debug, "Janus event on handle {HandleId}: {Event}")]
     public static partial void Event(ILogger logger, long handleId, string @event);
 }

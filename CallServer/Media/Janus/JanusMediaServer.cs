@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
+using CallServer.Media.Sfu;
 using Microsoft.Extensions.Options;
 
 namespace CallServer.Media.Janus;
@@ -9,86 +9,74 @@ namespace CallServer.Media.Janus;
 /// subscription, trickle ICE both ways. When the Janus session is lost (restart, dropped connection), every call's media is
 /// gone: once a new session is open the rooms are told (<see cref="IMediaEvents.MediaLost"/>) and rebuild as clients publish again.
 /// </summary>
-internal sealed class JanusMediaServer : IMediaServer, IHostedService, IAsyncDisposable
+internal sealed class JanusMediaServer : SfuMediaServer<long, JanusPublisher, long>
 {
-    private readonly ConcurrentDictionary<MediaCall, JanusCall> _calls = new();
     private readonly JanusConnection _janus;
-    private readonly IMediaEvents _events;
     private readonly TimeSpan _timeout;
-    private readonly ILogger _logger;
 
     public JanusMediaServer(IOptions<MediaOptions> options, IMediaEvents events, TimeProvider time, ILogger<JanusMediaServer> logger)
+        : base(events, logger)
     {
-        _events = events;
-        _logger = logger;
         _timeout = TimeSpan.FromSeconds(options.Value.Janus.RequestTimeoutSeconds);
         _janus = new JanusConnection(options.Value.Janus, time, logger);
-        _janus.SessionOpened += OnSessionOpened;
+        _janus.SessionOpened += generation =>
+        {
+            if (generation > 1)
+            {
+                SessionLost(generation);
+            }
+        };
     }
 
-    public string Mode => MediaModes.Janus;
+    public override string Mode => MediaModes.Janus;
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    protected override int Generation => _janus.Generation;
+
+    public override Task StartAsync(CancellationToken cancellationToken)
     {
         _janus.Start();
         return Task.CompletedTask;
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public override ValueTask DisposeAsync() => _janus.DisposeAsync();
 
-    public ValueTask DisposeAsync() => _janus.DisposeAsync();
-
-    public Task<string?> ProblemAsync(CancellationToken cancellationToken) =>
+    public override Task<string?> ProblemAsync(CancellationToken cancellationToken) =>
         Task.FromResult(_janus.IsOpen ? null : "no Janus session");
 
-    public Task<string> PublishAsync(MediaCall call, string participantId, string displayName, string sdpOffer, CancellationToken cancellationToken) =>
+    public override Task<string> PublishAsync(MediaCall call, string participantId, string displayName, string sdpOffer, CancellationToken cancellationToken) =>
         Translate(async () =>
         {
-            var room = await RoomAsync(call, cancellationToken);
-            await room.Gate.WaitAsync(cancellationToken);
-            try
+            var (_, generation) = await _janus.ReadyAsync(cancellationToken);
+            var room = await HeldAsync(call, generation, () => CreateRoomAsync(call, cancellationToken), cancellationToken);
+            return await room.LockedAsync(async members =>
             {
-                if (room.Publishers.Remove(participantId, out var old))
+                if (members.Publishers.Remove(participantId, out var old))
                 {
                     await _janus.DetachQuietlyAsync(old.HandleId);
                 }
 
                 var publisher = new JanusPublisher(await _janus.AttachAsync(cancellationToken));
                 _janus.Listen(publisher.HandleId, e => OnEvent(call, participantId, MediaTargets.Publish, e, publisher));
-                room.Publishers[participantId] = publisher;
+                members.Publishers[participantId] = publisher;
                 var joined = await _janus.MessageAsync(publisher.HandleId, new JsonObject
                 {
                     ["request"] = "join",
                     ["ptype"] = "publisher",
-                    ["room"] = room.RoomId,
+                    ["room"] = room.Id,
                     ["display"] = displayName,
                 }, null, JanusCompletion.Event, cancellationToken);
                 publisher.FeedId = joined["plugindata"]!["data"]!["id"]!.GetValue<long>();
                 var configured = await _janus.MessageAsync(publisher.HandleId, new JsonObject { ["request"] = "publish" },
                     new JsonObject { ["type"] = "offer", ["sdp"] = sdpOffer }, JanusCompletion.Event, cancellationToken);
                 return (string?)configured["jsep"]?["sdp"] ?? throw new MediaException("Janus accepted the offer but sent no answer.");
-            }
-            finally
-            {
-                room.Gate.Release();
-            }
+            }, cancellationToken);
         });
 
-    public Task<string> SubscribeAsync(MediaCall call, string subscriberId, string publisherId, CancellationToken cancellationToken) =>
+    public override Task<string> SubscribeAsync(MediaCall call, string subscriberId, string publisherId, CancellationToken cancellationToken) =>
         Translate(async () =>
         {
             var room = Existing(call) ?? throw NotPublishing(publisherId);
-            JanusPublisher publisher;
-            await room.Gate.WaitAsync(cancellationToken);
-            try
-            {
-                publisher = room.Publishers.GetValueOrDefault(publisherId) ?? throw NotPublishing(publisherId);
-            }
-            finally
-            {
-                room.Gate.Release();
-            }
-
+            var publisher = await room.ReadAsync(m => m.Publishers.GetValueOrDefault(publisherId), cancellationToken) ?? throw NotPublishing(publisherId);
             try
             {
                 // Janus lists a publisher once its peer connection is up
@@ -99,120 +87,78 @@ internal sealed class JanusMediaServer : IMediaServer, IHostedService, IAsyncDis
                 throw new MediaException($"Publisher '{publisherId}' has not started sending media yet; subscribe again when it has.");
             }
 
-            await room.Gate.WaitAsync(cancellationToken);
-            try
+            return await room.LockedAsync(async members =>
             {
-                if (room.Subscriptions.Remove((subscriberId, publisherId), out var old))
+                if (members.Subscriptions.Remove((subscriberId, publisherId), out var old))
                 {
                     await _janus.DetachQuietlyAsync(old);
                 }
 
                 var handle = await _janus.AttachAsync(cancellationToken);
                 _janus.Listen(handle, e => OnEvent(call, subscriberId, publisherId, e, null));
-                room.Subscriptions[(subscriberId, publisherId)] = handle;
+                members.Subscriptions[(subscriberId, publisherId)] = handle;
                 var attached = await _janus.MessageAsync(handle, new JsonObject
                 {
                     ["request"] = "join",
                     ["ptype"] = "subscriber",
-                    ["room"] = room.RoomId,
+                    ["room"] = room.Id,
                     ["streams"] = new JsonArray(new JsonObject { ["feed"] = publisher.FeedId }),
                 }, null, JanusCompletion.Event, cancellationToken);
                 return (string?)attached["jsep"]?["sdp"] ?? throw new MediaException("Janus sent no offer for the subscription.");
-            }
-            finally
-            {
-                room.Gate.Release();
-            }
+            }, cancellationToken);
         });
 
-    public Task AnswerAsync(MediaCall call, string subscriberId, string publisherId, string sdpAnswer, CancellationToken cancellationToken) =>
+    public override Task AnswerAsync(MediaCall call, string subscriberId, string publisherId, string sdpAnswer, CancellationToken cancellationToken) =>
         Translate(async () =>
         {
-            var handle = SubscriptionHandle(call, subscriberId, publisherId);
+            var handle = await SubscriptionAsync(call, subscriberId, publisherId, cancellationToken);
             await _janus.MessageAsync(handle, new JsonObject { ["request"] = "start" },
                 new JsonObject { ["type"] = "answer", ["sdp"] = sdpAnswer }, JanusCompletion.Event, cancellationToken);
             return "";
         });
 
-    public Task TrickleAsync(MediaCall call, string participantId, string target, string candidateJson, CancellationToken cancellationToken) =>
+    public override Task TrickleAsync(MediaCall call, string participantId, string target, string candidateJson, CancellationToken cancellationToken) =>
         Translate(async () =>
         {
             var handle = target == MediaTargets.Publish
-                ? (Existing(call)?.Publishers.GetValueOrDefault(participantId)?.HandleId ?? throw new MediaException("Publish before trickling candidates for it."))
-                : SubscriptionHandle(call, participantId, target);
+                ? (await (Existing(call)?.ReadAsync(m => m.Publishers.GetValueOrDefault(participantId)?.HandleId, cancellationToken) ?? Task.FromResult<long?>(null))
+                    ?? throw new MediaException("Publish before trickling candidates for it."))
+                : await SubscriptionAsync(call, participantId, target, cancellationToken);
             await _janus.RequestAsync(new JsonObject { ["janus"] = "trickle", ["handle_id"] = handle, ["candidate"] = Candidate(candidateJson) },
                 JanusCompletion.Ack, cancellationToken);
             return "";
         });
 
-    public async Task LeaveAsync(MediaCall call, string participantId, CancellationToken cancellationToken)
+    protected override Task ReleasePublisherAsync(JanusPublisher publisher) => _janus.DetachQuietlyAsync(publisher.HandleId);
+
+    protected override Task ReleaseSubscriptionAsync(long subscription) => _janus.DetachQuietlyAsync(subscription);
+
+    protected override async Task DestroyAsync(SfuCall<long, JanusPublisher, long> held, SfuCallMembers<JanusPublisher, long> members, CancellationToken cancellationToken)
     {
-        if (Existing(call) is not { } room)
-        {
-            return;
-        }
-
-        var handles = new List<long>();
-        await room.Gate.WaitAsync(cancellationToken);
-        try
-        {
-            if (room.Publishers.Remove(participantId, out var publisher))
-            {
-                handles.Add(publisher.HandleId);
-            }
-
-            foreach (var key in room.Subscriptions.Keys.Where(k => k.Subscriber == participantId || k.Publisher == participantId).ToList())
-            {
-                handles.Add(room.Subscriptions[key]);
-                room.Subscriptions.Remove(key);
-            }
-        }
-        finally
-        {
-            room.Gate.Release();
-        }
-
-        await Task.WhenAll(handles.Select(_janus.DetachQuietlyAsync));
-    }
-
-    public async Task CloseAsync(MediaCall call, CancellationToken cancellationToken)
-    {
-        if (!_calls.TryRemove(call, out var room) || room.Generation != _janus.Generation)
-        {
-            return;
-        }
-
-        var handles = room.Publishers.Values.Select(p => p.HandleId).Concat(room.Subscriptions.Values).ToList();
-        await Task.WhenAll(handles.Select(_janus.DetachQuietlyAsync));
+        await ReleaseAsync(members);
         try
         {
             var admin = await _janus.AttachAsync(cancellationToken);
-            await _janus.MessageAsync(admin, new JsonObject { ["request"] = "destroy", ["room"] = room.RoomId }, null, JanusCompletion.Success, cancellationToken);
+            await _janus.MessageAsync(admin, new JsonObject { ["request"] = "destroy", ["room"] = held.Id }, null, JanusCompletion.Success, cancellationToken);
             await _janus.DetachQuietlyAsync(admin);
         }
-        catch (JanusException)
+        catch (Exception ex) when (ex is JanusException or MediaException)
         {
             // the room went with its last participant, or with Janus
         }
     }
 
-    /// <summary>The call's VideoRoom in the current session, created on its first publisher.</summary>
-    private async Task<JanusCall> RoomAsync(MediaCall call, CancellationToken cancellationToken)
+    /// <summary>A new VideoRoom for the call, made on its first publisher.</summary>
+    private async Task<long> CreateRoomAsync(MediaCall call, CancellationToken cancellationToken)
     {
-        var (_, generation) = await _janus.ReadyAsync(cancellationToken);
-        if (_calls.TryGetValue(call, out var existing) && existing.Generation == generation)
-        {
-            return existing;
-        }
-
-        var room = new JanusCall(Random.Shared.NextInt64(1, 1L << 52), generation);
+        var roomId = Random.Shared.NextInt64(1, 1L << 52);
         var admin = await _janus.AttachAsync(cancellationToken);
         try
         {
             await _janus.MessageAsync(admin, new JsonObject
             {
                 ["request"] = "create",
-                ["room"] = room.RoomId,
+                ["room"] = roomId,
                 ["permanent"] = false,
                 ["description"] = $"{call.RoomId} {call.CallId}",
                 ["publishers"] = 64,
@@ -223,17 +169,13 @@ internal sealed class JanusMediaServer : IMediaServer, IHostedService, IAsyncDis
             await _janus.DetachQuietlyAsync(admin);
         }
 
-        // two publishers of a new call may race here: the first room wins, the other is destroyed with the session
-        return _calls.AddOrUpdate(call, room, (_, current) => current.Generation == generation ? current : room);
+        return roomId;
     }
 
-    private JanusCall? Existing(MediaCall call) =>
-        _calls.TryGetValue(call, out var room) && room.Generation == _janus.Generation ? room : null;
-
-    private long SubscriptionHandle(MediaCall call, string subscriberId, string publisherId) =>
-        Existing(call)?.Subscriptions.GetValueOrDefault((subscriberId, publisherId)) is { } handle and not 0
+    private async Task<long> SubscriptionAsync(MediaCall call, string subscriberId, string publisherId, CancellationToken cancellationToken) =>
+        Existing(call) is { } room && await room.ReadAsync(m => m.Subscriptions.GetValueOrDefault((subscriberId, publisherId)), cancellationToken) is { } handle and not 0
             ? handle
-            : throw new MediaException($"No subscription to '{publisherId}': Subscribe first.");
+            : throw NotSubscribed(publisherId);
 
     private void OnEvent(MediaCall call, string participantId, string target, JsonObject message, JanusPublisher? publisher)
     {
@@ -244,28 +186,8 @@ internal sealed class JanusMediaServer : IMediaServer, IHostedService, IAsyncDis
                 break;
             case "trickle" when message["candidate"] is JsonObject candidate && candidate["completed"] is null:
                 // full-trickle Janus sends its candidates instead of putting them in its SDP
-                _events.CandidateFound(call, participantId, target, candidate.ToJsonString());
+                Events.CandidateFound(call, participantId, target, candidate.ToJsonString());
                 break;
-        }
-    }
-
-    private void OnSessionOpened(int generation)
-    {
-        if (generation <= 1)
-        {
-            return;
-        }
-
-        var lost = _calls.Where(c => c.Value.Generation < generation).Select(c => c.Key).ToList();
-        foreach (var call in lost)
-        {
-            _calls.TryRemove(call, out _);
-        }
-
-        JanusLog.RoomsLost(_logger, lost.Count);
-        foreach (var call in lost)
-        {
-            _events.MediaLost(call);
         }
     }
 
@@ -280,9 +202,6 @@ internal sealed class JanusMediaServer : IMediaServer, IHostedService, IAsyncDis
         // Janus takes candidate, sdpMid and sdpMLineIndex; the browser adds fields it does not know
         return new JsonObject { ["candidate"] = given["candidate"]?.DeepClone(), ["sdpMid"] = given["sdpMid"]?.DeepClone(), ["sdpMLineIndex"] = given["sdpMLineIndex"]?.DeepClone() };
     }
-
-    private static MediaException NotPublishing(string publisherId) =>
-        new($"Unknown publisher '{publisherId}': that participant is not publishing.");
 
     private static async Task<string> Translate(Func<Task<string>> request)
     {

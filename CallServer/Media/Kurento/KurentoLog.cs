@@ -11,6 +11,4 @@ internal static partial class KurentoLog
     [LoggerMessage(3, LogLevel.Warning, "Kurento unreachable at {Url}; next try in {DelayMs} ms")]
     public static partial void Unreachable(ILogger logger, Exception exception, string url, long delayMs);
 
-    [LoggerMessage(4, LogLevel.Information, "Kurento lost the media of {Count} calls; their clients renegotiate")]
-    public static partial void CallsLost(ILogger logger, int count);
 }

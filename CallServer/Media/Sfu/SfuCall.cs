@@ -1,0 +1,44 @@
+namespace CallServer.Media.Sfu;
+
+/// <summary>
+/// What an SFU adapter holds for one call in its media server's current session: the call's object there (a Janus VideoRoom,
+/// a Kurento MediaPipeline), one publisher per participant and one object per subscription. The publishers and subscriptions
+/// are reached only with the call's gate held (<see cref="LockedAsync{T}"/>), closing included.
+/// </summary>
+internal sealed class SfuCall<TId, TPublisher, TSubscription>(TId id, int generation)
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly SfuCallMembers<TPublisher, TSubscription> _members = new();
+
+    /// <summary>The call's object on the media server.</summary>
+    public TId Id { get; } = id;
+
+    /// <summary>The media server session the call lives in; a newer session has none of it.</summary>
+    public int Generation { get; } = generation;
+
+    /// <summary>Runs <paramref name="work"/> with the call's gate held: one change of its members at a time.</summary>
+    public async Task<T> LockedAsync<T>(Func<SfuCallMembers<TPublisher, TSubscription>, Task<T>> work, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await work(_members);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Reads the call's members with the gate held.</summary>
+    public Task<T> ReadAsync<T>(Func<SfuCallMembers<TPublisher, TSubscription>, T> read, CancellationToken cancellationToken) =>
+        LockedAsync(members => Task.FromResult(read(members)), cancellationToken);
+
+    /// <summary>Takes out what <paramref name="participantId"/> had: its publisher, and the subscriptions from or to it.</summary>
+    public Task<SfuCallMembers<TPublisher, TSubscription>> TakeParticipantAsync(string participantId, CancellationToken cancellationToken) =>
+        ReadAsync(members => members.Take(k => k == participantId, k => k.Subscriber == participantId || k.Publisher == participantId), cancellationToken);
+
+    /// <summary>Takes out everything the call had (it is being closed).</summary>
+    public Task<SfuCallMembers<TPublisher, TSubscription>> TakeAllAsync(CancellationToken cancellationToken) =>
+        ReadAsync(members => members.Take(_ => true, _ => true), cancellationToken);
+}

@@ -1,0 +1,122 @@
+using System.Collections.Concurrent;
+
+namespace CallServer.Media.Sfu;
+
+/// <summary>
+/// What the Janus and Kurento adapters share: the calls they hold in the media server's current session, leaving and closing
+/// (every release under the call's gate), and a lost session or call (its rooms are told to renegotiate). Each adapter keeps
+/// only its own protocol: creating a call's object, publishing, subscribing, answering, trickling, releasing.
+/// </summary>
+internal abstract class SfuMediaServer<TId, TPublisher, TSubscription>(IMediaEvents events, ILogger logger) : IMediaServer, IHostedService, IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<MediaCall, SfuCall<TId, TPublisher, TSubscription>> _calls = new();
+
+    public abstract string Mode { get; }
+
+    /// <summary>The media server session the adapter talks to now (1, 2, … : each new one has lost the objects of the previous).</summary>
+    protected abstract int Generation { get; }
+
+    protected IMediaEvents Events => events;
+
+    public abstract Task<string> PublishAsync(MediaCall call, string participantId, string displayName, string sdpOffer, CancellationToken cancellationToken);
+
+    public abstract Task<string> SubscribeAsync(MediaCall call, string subscriberId, string publisherId, CancellationToken cancellationToken);
+
+    public abstract Task AnswerAsync(MediaCall call, string subscriberId, string publisherId, string sdpAnswer, CancellationToken cancellationToken);
+
+    public abstract Task TrickleAsync(MediaCall call, string participantId, string target, string candidateJson, CancellationToken cancellationToken);
+
+    public abstract Task<string?> ProblemAsync(CancellationToken cancellationToken);
+
+    public abstract Task StartAsync(CancellationToken cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public abstract ValueTask DisposeAsync();
+
+    public async Task LeaveAsync(MediaCall call, string participantId, CancellationToken cancellationToken)
+    {
+        if (Existing(call) is { } held)
+        {
+            await ReleaseAsync(await held.TakeParticipantAsync(participantId, cancellationToken));
+        }
+    }
+
+    public async Task CloseAsync(MediaCall call, CancellationToken cancellationToken)
+    {
+        if (_calls.TryRemove(call, out var held) && held.Generation == Generation)
+        {
+            await DestroyAsync(held, await held.TakeAllAsync(cancellationToken), cancellationToken);
+        }
+    }
+
+    /// <summary>Releases a publisher on the media server, quietly (it may be gone already).</summary>
+    protected abstract Task ReleasePublisherAsync(TPublisher publisher);
+
+    /// <summary>Releases a subscription on the media server, quietly (it may be gone already).</summary>
+    protected abstract Task ReleaseSubscriptionAsync(TSubscription subscription);
+
+    /// <summary>Destroys a call's object on the media server, with what it still held.</summary>
+    protected abstract Task DestroyAsync(SfuCall<TId, TPublisher, TSubscription> held, SfuCallMembers<TPublisher, TSubscription> members, CancellationToken cancellationToken);
+
+    /// <summary>The call as held in the current session, or null.</summary>
+    protected SfuCall<TId, TPublisher, TSubscription>? Existing(MediaCall call) =>
+        _calls.TryGetValue(call, out var held) && held.Generation == Generation ? held : null;
+
+    /// <summary>
+    /// The call as held in <paramref name="generation"/>, made with <paramref name="create"/> when it has none; when two first
+    /// publishers race, the loser's object is destroyed.
+    /// </summary>
+    protected async Task<SfuCall<TId, TPublisher, TSubscription>> HeldAsync(
+        MediaCall call, int generation, Func<Task<TId>> create, CancellationToken cancellationToken)
+    {
+        if (_calls.TryGetValue(call, out var existing) && existing.Generation == generation)
+        {
+            return existing;
+        }
+
+        var created = new SfuCall<TId, TPublisher, TSubscription>(await create(), generation);
+        var held = _calls.AddOrUpdate(call, created, (_, current) => current.Generation == generation ? current : created);
+        if (held != created)
+        {
+            await DestroyAsync(created, new SfuCallMembers<TPublisher, TSubscription>(), cancellationToken);
+        }
+
+        return held;
+    }
+
+    /// <summary>The session was replaced by <paramref name="generation"/>: every call of an older one lost its media.</summary>
+    protected void SessionLost(int generation)
+    {
+        var lost = _calls.Where(c => c.Value.Generation < generation).Select(c => c.Key).ToList();
+        foreach (var call in lost)
+        {
+            _calls.TryRemove(call, out _);
+        }
+
+        SfuLog.CallsLost(logger, Mode, lost.Count);
+        foreach (var call in lost)
+        {
+            events.MediaLost(call);
+        }
+    }
+
+    /// <summary>The media server no longer knows this call: its participants are asked to renegotiate, and it is rebuilt.</summary>
+    protected void CallLost(MediaCall call)
+    {
+        if (_calls.TryRemove(call, out _))
+        {
+            events.MediaLost(call);
+        }
+    }
+
+    protected static MediaException NotPublishing(string publisherId) =>
+        new($"Unknown publisher '{publisherId}': that participant is not publishing.");
+
+    protected static MediaException NotSubscribed(string publisherId) =>
+        new($"No subscription to '{publisherId}': Subscribe first.");
+
+    /// <summary>Releases every publisher and subscription of <paramref name="members"/>.</summary>
+    protected Task ReleaseAsync(SfuCallMembers<TPublisher, TSubscription> members) =>
+        Task.WhenAll(members.Publishers.Values.Select(ReleasePublisherAsync).Concat(members.Subscriptions.Values.Select(ReleaseSubscriptionAsync)));
+}
