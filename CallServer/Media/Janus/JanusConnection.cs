@@ -13,13 +13,10 @@ namespace CallServer.Media.Janus;
 /// </summary>
 internal sealed class JanusConnection(JanusOptions options, TimeProvider time, ILogger logger) : IAsyncDisposable
 {
-    private readonly ConcurrentDictionary<string, Pending> _pending = new(StringComparer.Ordinal);
+    private readonly PendingRequests<string, JsonObject> _pending = new("Janus", TimeSpan.FromSeconds(options.RequestTimeoutSeconds), time);
+    private readonly MediaSession<long> _session = new($"Janus is not reachable at {options.Url}.", TimeSpan.FromSeconds(options.RequestTimeoutSeconds), time);
     private readonly ConcurrentDictionary<long, Action<JsonObject>> _listeners = new();
-    private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly BackgroundLoop _loop = new();
-    private readonly TimeSpan _timeout = TimeSpan.FromSeconds(options.RequestTimeoutSeconds);
-    private TaskCompletionSource<long> _session = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private ClientWebSocket? _socket;
     private long _nextTransaction;
 
     /// <summary>Raised with the new session's generation (1, 2, …) each time a session opens; above 1 the previous one was lost.</summary>
@@ -27,23 +24,13 @@ internal sealed class JanusConnection(JanusOptions options, TimeProvider time, I
 
     public int Generation { get; private set; }
 
-    public bool IsOpen => _session.Task.IsCompletedSuccessfully;
+    public bool IsOpen => _session.IsOpen;
 
     public void Start() => _loop.Start(RunAsync);
 
     /// <summary>The open session's id and generation, waiting for one up to the request timeout.</summary>
-    public async Task<(long SessionId, int Generation)> ReadyAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            var id = await _session.Task.WaitAsync(_timeout, time, cancellationToken);
-            return (id, Generation);
-        }
-        catch (TimeoutException ex)
-        {
-            throw new MediaException($"Janus is not reachable at {options.Url}.", unavailable: true, ex);
-        }
-    }
+    public async Task<(long SessionId, int Generation)> ReadyAsync(CancellationToken cancellationToken) =>
+        (await _session.ReadyAsync(cancellationToken), Generation);
 
     public void Listen(long handleId, Action<JsonObject> listener) => _listeners[handleId] = listener;
 
@@ -88,28 +75,12 @@ internal sealed class JanusConnection(JanusOptions options, TimeProvider time, I
         }
     }
 
-    private async Task<JsonObject> SendAsync(JsonObject request, JanusCompletion completion, CancellationToken cancellationToken)
+    private Task<JsonObject> SendAsync(JsonObject request, JanusCompletion completion, CancellationToken cancellationToken)
     {
-        var transaction = $"t{Interlocked.Increment(ref _nextTransaction)}";
+        // the transaction carries what ends the request (Janus echoes it), so that a reply is matched without a lookup of its own
+        var transaction = $"{(int)completion}-{Interlocked.Increment(ref _nextTransaction)}";
         request["transaction"] = transaction;
-        var pending = new Pending(completion, new TaskCompletionSource<JsonObject>(TaskCreationOptions.RunContinuationsAsynchronously));
-        // registered before sending: a reply can never arrive before its transaction is known
-        _pending[transaction] = pending;
-        try
-        {
-            var socket = _socket ?? throw new MediaException("Janus is not connected.", unavailable: true);
-            await JsonWebSocket.SendAsync(socket, _sendLock, request, cancellationToken);
-
-            return await pending.Reply.Task.WaitAsync(_timeout, time, cancellationToken);
-        }
-        catch (Exception ex) when (ex is WebSocketException or TimeoutException or ObjectDisposedException)
-        {
-            throw new MediaException($"Janus did not answer ({ex.Message}).", unavailable: true, ex);
-        }
-        finally
-        {
-            _pending.TryRemove(transaction, out _);
-        }
+        return _pending.SendAsync(transaction, request, cancellationToken);
     }
 
     private Task RunAsync(CancellationToken stopping) =>
@@ -118,12 +89,12 @@ internal sealed class JanusConnection(JanusOptions options, TimeProvider time, I
 
     private async Task<bool> SessionAsync(ClientWebSocket socket, CancellationToken cancellationToken)
     {
-        _socket = socket;
+        _pending.Socket = socket;
         var receiving = JsonWebSocket.ReceiveAsync(socket, Dispatch, cancellationToken);
         var created = await SendAsync(new JsonObject { ["janus"] = "create" }, JanusCompletion.Success, cancellationToken);
         var sessionId = created["data"]!["id"]!.GetValue<long>();
         Generation++;
-        _session.TrySetResult(sessionId);
+        _session.Opened(sessionId);
         JanusLog.SessionOpen(logger, sessionId, options.Url);
         SessionOpened?.Invoke(Generation);
         await Task.WhenAny(receiving, KeepAliveAsync(sessionId, cancellationToken));
@@ -133,17 +104,8 @@ internal sealed class JanusConnection(JanusOptions options, TimeProvider time, I
 
     private void Lost()
     {
-        _socket = null;
-        if (_session.Task.IsCompleted)
-        {
-            _session = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
-        }
-
-        foreach (var pending in _pending.Values)
-        {
-            pending.Reply.TrySetException(new MediaException("The connection to Janus was lost.", unavailable: true));
-        }
-
+        _session.Lost();
+        _pending.Lost();
         _listeners.Clear();
     }
 
@@ -160,23 +122,24 @@ internal sealed class JanusConnection(JanusOptions options, TimeProvider time, I
     private void Dispatch(JsonObject message)
     {
         var kind = (string?)message["janus"];
-        if ((string?)message["transaction"] is { } transaction && _pending.TryGetValue(transaction, out var pending))
+        if ((string?)message["transaction"] is { } transaction && _pending.TryGet(transaction, out var reply))
         {
+            var completion = (JanusCompletion)(transaction[0] - '0');
             switch (kind)
             {
                 case "error":
-                    pending.Reply.TrySetException(new JanusException((int?)message["error"]?["code"] ?? 490, (string?)message["error"]?["reason"] ?? "unknown"));
+                    reply.TrySetException(new JanusException((int?)message["error"]?["code"] ?? 490, (string?)message["error"]?["reason"] ?? "unknown"));
                     return;
-                case "ack" when pending.Completion == JanusCompletion.Ack:
-                case "success" when pending.Completion != JanusCompletion.Ack:
-                case "event" when pending.Completion == JanusCompletion.Event:
+                case "ack" when completion == JanusCompletion.Ack:
+                case "success" when completion != JanusCompletion.Ack:
+                case "event" when completion == JanusCompletion.Event:
                     if (message["plugindata"]?["data"]?["error_code"] is { } code)
                     {
-                        pending.Reply.TrySetException(new JanusException((int)code, (string?)message["plugindata"]!["data"]!["error"] ?? "unknown"));
+                        reply.TrySetException(new JanusException((int)code, (string?)message["plugindata"]!["data"]!["error"] ?? "unknown"));
                     }
                     else
                     {
-                        pending.Reply.TrySetResult(message);
+                        reply.TrySetResult(message);
                     }
 
                     return;
@@ -186,7 +149,7 @@ internal sealed class JanusConnection(JanusOptions options, TimeProvider time, I
         if (kind == "timeout")
         {
             // the session expired: close, so that the loop opens a new one
-            _ = _socket?.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "session timed out", CancellationToken.None);
+            _ = _pending.Socket?.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "session timed out", CancellationToken.None);
             return;
         }
 
@@ -198,6 +161,4 @@ internal sealed class JanusConnection(JanusOptions options, TimeProvider time, I
     }
 
     public ValueTask DisposeAsync() => _loop.StopAsync();
-
-    private sealed record Pending(JanusCompletion Completion, TaskCompletionSource<JsonObject> Reply);
 }

@@ -12,13 +12,10 @@ namespace CallServer.Media.Kurento;
 /// </summary>
 internal sealed class KurentoConnection(KurentoOptions options, TimeProvider time, ILogger logger) : IAsyncDisposable
 {
-    private readonly ConcurrentDictionary<long, TaskCompletionSource<JsonNode?>> _pending = new();
+    private readonly PendingRequests<long, JsonNode?> _pending = new("Kurento", TimeSpan.FromSeconds(options.RequestTimeoutSeconds), time);
+    private readonly MediaSession<string> _session = new($"Kurento Media Server is not reachable at {options.Url}.", TimeSpan.FromSeconds(options.RequestTimeoutSeconds), time);
     private readonly ConcurrentDictionary<string, Action<JsonObject>> _listeners = new(StringComparer.Ordinal);
-    private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly BackgroundLoop _loop = new();
-    private readonly TimeSpan _timeout = TimeSpan.FromSeconds(options.RequestTimeoutSeconds);
-    private TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private ClientWebSocket? _socket;
     private string? _sessionId;
     private long _nextId;
 
@@ -27,7 +24,7 @@ internal sealed class KurentoConnection(KurentoOptions options, TimeProvider tim
 
     public int Generation { get; private set; }
 
-    public bool IsOpen => _ready.Task.IsCompletedSuccessfully;
+    public bool IsOpen => _session.IsOpen;
 
     public void Start() => _loop.Start(RunAsync);
 
@@ -38,15 +35,8 @@ internal sealed class KurentoConnection(KurentoOptions options, TimeProvider tim
     /// <summary>Waits for an open session, up to the request timeout.</summary>
     public async Task<int> ReadyAsync(CancellationToken cancellationToken)
     {
-        try
-        {
-            await _ready.Task.WaitAsync(_timeout, time, cancellationToken);
-            return Generation;
-        }
-        catch (TimeoutException ex)
-        {
-            throw new MediaException($"Kurento Media Server is not reachable at {options.Url}.", unavailable: true, ex);
-        }
+        await _session.ReadyAsync(cancellationToken);
+        return Generation;
     }
 
     /// <summary>Sends a request in the session and returns its <c>result</c>.</summary>
@@ -83,7 +73,7 @@ internal sealed class KurentoConnection(KurentoOptions options, TimeProvider tim
         }
     }
 
-    private async Task<JsonNode?> SendAsync(string method, JsonObject parameters, CancellationToken cancellationToken)
+    private Task<JsonNode?> SendAsync(string method, JsonObject parameters, CancellationToken cancellationToken)
     {
         var id = Interlocked.Increment(ref _nextId);
         if (_sessionId is { } session && parameters["sessionId"] is null)
@@ -91,24 +81,7 @@ internal sealed class KurentoConnection(KurentoOptions options, TimeProvider tim
             parameters["sessionId"] = session;
         }
 
-        var request = new JsonObject { ["jsonrpc"] = "2.0", ["id"] = id, ["method"] = method, ["params"] = parameters };
-        var reply = new TaskCompletionSource<JsonNode?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _pending[id] = reply;
-        try
-        {
-            var socket = _socket ?? throw new MediaException("Kurento is not connected.", unavailable: true);
-            await JsonWebSocket.SendAsync(socket, _sendLock, request, cancellationToken);
-
-            return await reply.Task.WaitAsync(_timeout, time, cancellationToken);
-        }
-        catch (Exception ex) when (ex is WebSocketException or TimeoutException or ObjectDisposedException)
-        {
-            throw new MediaException($"Kurento did not answer ({ex.Message}).", unavailable: true, ex);
-        }
-        finally
-        {
-            _pending.TryRemove(id, out _);
-        }
+        return _pending.SendAsync(id, new JsonObject { ["jsonrpc"] = "2.0", ["id"] = id, ["method"] = method, ["params"] = parameters }, cancellationToken);
     }
 
     private Task RunAsync(CancellationToken stopping) =>
@@ -117,7 +90,7 @@ internal sealed class KurentoConnection(KurentoOptions options, TimeProvider tim
 
     private async Task<bool> SessionAsync(ClientWebSocket socket, CancellationToken cancellationToken)
     {
-        _socket = socket;
+        _pending.Socket = socket;
         var receiving = JsonWebSocket.ReceiveAsync(socket, Dispatch, cancellationToken);
         await OpenSessionAsync(cancellationToken);
         await Task.WhenAny(receiving, PingAsync(cancellationToken));
@@ -127,16 +100,8 @@ internal sealed class KurentoConnection(KurentoOptions options, TimeProvider tim
 
     private void Lost()
     {
-        _socket = null;
-        if (_ready.Task.IsCompleted)
-        {
-            _ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        }
-
-        foreach (var pending in _pending.Values)
-        {
-            pending.TrySetException(new MediaException("The connection to Kurento was lost.", unavailable: true));
-        }
+        _session.Lost();
+        _pending.Lost();
     }
 
     /// <summary>Resumes the session this connection had (KMS kept its objects), or opens a new one when KMS no longer knows it.</summary>
@@ -164,7 +129,7 @@ internal sealed class KurentoConnection(KurentoOptions options, TimeProvider tim
             Generation++;
         }
 
-        _ready.TrySetResult();
+        _session.Opened(_sessionId);
         KurentoLog.SessionOpen(logger, _sessionId, options.Url, Generation);
         if (lost)
         {
@@ -194,7 +159,7 @@ internal sealed class KurentoConnection(KurentoOptions options, TimeProvider tim
             return;
         }
 
-        if (message["id"] is JsonValue id && id.TryGetValue<long>(out var key) && _pending.TryGetValue(key, out var pending))
+        if (message["id"] is JsonValue id && id.TryGetValue<long>(out var key) && _pending.TryGet(key, out var pending))
         {
             if (message["error"] is JsonObject error)
             {
