@@ -1,6 +1,6 @@
 namespace CallServer.Rooms;
 
-/// <summary>The status every client sees (DESIGN §3): sent after every change of the room.</summary>
+/// <summary>The status every client sees (docs/API.md §3): sent after every change of the room.</summary>
 internal sealed record RoomStatus(
     string RoomId,
     string? CallId,

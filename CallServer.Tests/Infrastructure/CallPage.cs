@@ -2,7 +2,7 @@ using Microsoft.Playwright;
 
 namespace CallServer.Tests.Infrastructure;
 
-/// <summary>The browser client as a test sees it, through the stable hooks of the contract (DESIGN §6).</summary>
+/// <summary>The browser client as a test sees it, through the stable hooks of the contract (docs/API.md §6).</summary>
 internal sealed class CallPage(IPage page)
 {
     public IPage Page { get; } = page;

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CallServer.Api;
 
-/// <summary>The call history (DESIGN §4), for admins: a room's calls, newest first and paginated, and one call with its events.</summary>
+/// <summary>The call history (docs/API.md §4), for admins: a room's calls, newest first and paginated, and one call with its events.</summary>
 internal static class CallsApi
 {
     public const int MaxPageSize = 100;

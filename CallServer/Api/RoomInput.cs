@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 
 namespace CallServer.Api;
 
-/// <summary>The rules for what clients send: room ids, display names, idempotency keys (DESIGN §3, §4).</summary>
+/// <summary>The rules for what clients send: room ids, display names, idempotency keys (docs/API.md §3, §4).</summary>
 internal static partial class RoomInput
 {
     public const int MaxDisplayNameLength = 64;

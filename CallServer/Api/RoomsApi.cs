@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace CallServer.Api;
 
-/// <summary>The REST surface of rooms (DESIGN §4): join, leave, status, and the admin list and end.</summary>
+/// <summary>The REST surface of rooms (docs/API.md §4): join, leave, status, and the admin list and end.</summary>
 internal static class RoomsApi
 {
     public static RouteGroupBuilder MapRooms(this IEndpointRouteBuilder routes)

@@ -1,6 +1,6 @@
 namespace CallServer.Hubs;
 
-/// <summary>The names of server-to-client events (DESIGN §5).</summary>
+/// <summary>The names of server-to-client events (docs/API.md §5).</summary>
 internal static class HubMethods
 {
     public const string Status = "status";

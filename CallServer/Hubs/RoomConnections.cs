@@ -8,8 +8,6 @@ internal sealed class RoomConnections
 {
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, Entry>> _rooms = new(StringComparer.Ordinal);
 
-    public int Count => _rooms.Values.Sum(r => r.Count);
-
     /// <param name="confirmedVersion">The room version that acknowledged this connection: older statuses say nothing about it.</param>
     public void Add(string roomId, string participantId, HubCallerContext context, long confirmedVersion) =>
         _rooms.GetOrAdd(roomId, _ => new(StringComparer.Ordinal))[context.ConnectionId] = new Entry(participantId, context, confirmedVersion);

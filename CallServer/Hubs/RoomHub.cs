@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.SignalR;
 namespace CallServer.Hubs;
 
 /// <summary>
-/// The room hub (DESIGN §5): a thin layer that checks who calls and forwards to the room's worker.
+/// The room hub (docs/API.md §5): a thin layer that checks who calls and forwards to the room's worker.
 /// Pushes to clients come from the <see cref="StatusRelay"/>, never from here.
 /// </summary>
 [Authorize]
