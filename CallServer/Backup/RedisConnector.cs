@@ -21,6 +21,8 @@ internal sealed class RedisConnector(string? connectionString, IServiceProvider 
         configuration.ConnectTimeout = options.TimeoutMs;
         configuration.AsyncTimeout = options.TimeoutMs;
         configuration.SyncTimeout = options.TimeoutMs;
+        // timeouts are found by the heartbeat: twice a second keeps the bound close to Redis:TimeoutMs (default: once a second)
+        configuration.HeartbeatInterval = TimeSpan.FromMilliseconds(500);
         // once Redis answers again, reconnect within half a second (the default backs off to many seconds)
         configuration.ReconnectRetryPolicy = new LinearRetry(Math.Min(500, options.TimeoutMs));
         configuration.ClientName = clientName;

@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CallServer.Media.Sfu;
 
 namespace CallServer.Media.Janus;
 
@@ -11,7 +12,7 @@ namespace CallServer.Media.Janus;
 /// Replies are matched by transaction, whatever order Janus sends them in (an async request's <c>event</c> may come before
 /// its <c>ack</c>); events without a transaction go to the listener of their handle (<c>sender</c>).
 /// </summary>
-internal sealed class JanusConnection(JanusOptions options, TimeProvider time, ILogger logger) : IAsyncDisposable
+internal sealed class JanusConnection(JanusOptions options, TimeProvider time, ILogger logger) : IMediaConnection
 {
     private readonly PendingRequests<string, JsonObject> _pending = new("Janus", TimeSpan.FromSeconds(options.RequestTimeoutSeconds), time);
     private readonly MediaSession<long> _session = new($"Janus is not reachable at {options.Url}.", TimeSpan.FromSeconds(options.RequestTimeoutSeconds), time);

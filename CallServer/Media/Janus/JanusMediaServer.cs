@@ -30,18 +30,7 @@ internal sealed class JanusMediaServer : SfuMediaServer<long, JanusPublisher, lo
 
     public override string Mode => MediaModes.Janus;
 
-    protected override int Generation => _janus.Generation;
-
-    public override Task StartAsync(CancellationToken cancellationToken)
-    {
-        _janus.Start();
-        return Task.CompletedTask;
-    }
-
-    public override ValueTask DisposeAsync() => _janus.DisposeAsync();
-
-    public override Task<string?> ProblemAsync(CancellationToken cancellationToken) =>
-        Task.FromResult(_janus.IsOpen ? null : "no Janus session");
+    protected override IMediaConnection Connection => _janus;
 
     public override Task<string> PublishAsync(MediaCall call, string participantId, string displayName, string sdpOffer, CancellationToken cancellationToken) =>
         Translate(async () =>

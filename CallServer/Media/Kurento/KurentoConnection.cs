@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
+using CallServer.Media.Sfu;
 
 namespace CallServer.Media.Kurento;
 
@@ -10,7 +11,7 @@ namespace CallServer.Media.Kurento;
 /// notifications routed by object id, a ping to keep it alive. On a dropped connection it reconnects and resumes the session
 /// (<c>connect {sessionId}</c>); when KMS answers INVALID_SESSION (it restarted) it opens a new session and reports the loss.
 /// </summary>
-internal sealed class KurentoConnection(KurentoOptions options, TimeProvider time, ILogger logger) : IAsyncDisposable
+internal sealed class KurentoConnection(KurentoOptions options, TimeProvider time, ILogger logger) : IMediaConnection
 {
     private readonly PendingRequests<long, JsonNode?> _pending = new("Kurento", TimeSpan.FromSeconds(options.RequestTimeoutSeconds), time);
     private readonly MediaSession<string> _session = new($"Kurento Media Server is not reachable at {options.Url}.", TimeSpan.FromSeconds(options.RequestTimeoutSeconds), time);

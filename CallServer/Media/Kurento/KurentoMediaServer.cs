@@ -25,18 +25,7 @@ internal sealed class KurentoMediaServer : SfuMediaServer<string, string, string
 
     public override string Mode => MediaModes.Kurento;
 
-    protected override int Generation => _kms.Generation;
-
-    public override Task StartAsync(CancellationToken cancellationToken)
-    {
-        _kms.Start();
-        return Task.CompletedTask;
-    }
-
-    public override ValueTask DisposeAsync() => _kms.DisposeAsync();
-
-    public override Task<string?> ProblemAsync(CancellationToken cancellationToken) =>
-        Task.FromResult(_kms.IsOpen ? null : "no Kurento session");
+    protected override IMediaConnection Connection => _kms;
 
     public override Task<string> PublishAsync(MediaCall call, string participantId, string displayName, string sdpOffer, CancellationToken cancellationToken) =>
         Translate(call, async () =>

@@ -13,8 +13,10 @@ internal abstract class SfuMediaServer<TId, TPublisher, TSubscription>(IMediaEve
 
     public abstract string Mode { get; }
 
-    /// <summary>The media server session the adapter talks to now (1, 2, … : each new one has lost the objects of the previous).</summary>
-    protected abstract int Generation { get; }
+    /// <summary>The connection to the media server; its session's generation is the one calls are held in.</summary>
+    protected abstract IMediaConnection Connection { get; }
+
+    private int Generation => Connection.Generation;
 
     protected IMediaEvents Events => events;
 
@@ -26,13 +28,18 @@ internal abstract class SfuMediaServer<TId, TPublisher, TSubscription>(IMediaEve
 
     public abstract Task TrickleAsync(MediaCall call, string participantId, string target, string candidateJson, CancellationToken cancellationToken);
 
-    public abstract Task<string?> ProblemAsync(CancellationToken cancellationToken);
+    public Task<string?> ProblemAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(Connection.IsOpen ? null : $"no {Mode} session");
 
-    public abstract Task StartAsync(CancellationToken cancellationToken);
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        Connection.Start();
+        return Task.CompletedTask;
+    }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public abstract ValueTask DisposeAsync();
+    public ValueTask DisposeAsync() => Connection.DisposeAsync();
 
     public async Task LeaveAsync(MediaCall call, string participantId, CancellationToken cancellationToken)
     {
