@@ -43,6 +43,12 @@ public sealed class SentinelFailoverTests(ITestOutputHelper output) : IAsyncLife
             ["Redis:AckReplicas"] = ackReplicas.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Redis:TimeoutMs"] = "1000",
         }).Start();
+        using (var http = app.CreateClient())
+        {
+            // through the sentinels, the server finds the master a moment after it started
+            await Eventually.TrueAsync(async () => (await http.GetAsync("/health/ready")).IsSuccessStatusCode, "the server ready");
+        }
+
         var rooms = Enumerable.Range(0, 4).Select(i => $"failover-{i}-" + Guid.NewGuid().ToString("N")[..6]).ToList();
         var clients = new List<HubClient>();
         var roomOf = new Dictionary<string, string>();
