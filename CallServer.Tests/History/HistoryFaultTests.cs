@@ -129,8 +129,11 @@ public sealed class HistoryFaultTests(RedisServer redis, ITestOutputHelper outpu
             h => h.GetProperty("checks").GetProperty("history").GetProperty("description").GetString()!.Contains("parked", StringComparison.Ordinal),
             "history parked in /health/ready");
         output.WriteLine(health.GetProperty("checks").GetProperty("history").GetProperty("description").GetString());
-        await Eventually.TrueAsync(async () => await queue.ListLengthAsync(keys.HistoryQueue) <= 100, "the queue in Redis under its cap");
-        Assert.True(app.Service<HistoryParking>().Events >= 200, $"{app.Service<HistoryParking>().Events} events parked");
+        // 302 events came while the database was down (300 changes, the leave, the end of the call): all but the cap (100 in
+        // the queue) and the batch in flight (50) go to disk
+        await Eventually.TrueAsync(
+            async () => await queue.ListLengthAsync(keys.HistoryQueue) <= 100 && app.Service<HistoryParking>().Events >= 302 - 100 - 50,
+            "the queue in Redis under its cap, the rest parked");
 
         await _postgres.StartAsync();
 
