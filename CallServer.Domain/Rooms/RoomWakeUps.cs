@@ -56,7 +56,8 @@ internal sealed class RoomWakeUps(TimeProvider time)
                 }
 
                 var next = _due.TryPeek(out _, out var earliest) ? earliest : (DateTimeOffset?)null;
-                wait = next is { } until ? until - now : Timeout.InfiniteTimeSpan;
+                // at most a day at a time (a delay takes no more than about 49 days; waking early just looks again)
+                wait = next is { } until ? TimeSpan.FromTicks(Math.Min((until - now).Ticks, TimeSpan.FromDays(1).Ticks)) : Timeout.InfiniteTimeSpan;
                 if (due.Count == 0)
                 {
                     _sleepingUntil = next;

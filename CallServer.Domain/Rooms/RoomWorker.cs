@@ -307,8 +307,10 @@ internal sealed class RoomWorker : IDisposable
         var now = _services.Time.GetUtcNow();
         if (_services.Liveness.JudgeFrom > now)
         {
-            // just after an outage of the store, the others have not yet had the time to renew their keys
-            _schedule.RecheckInstancesAt(_services.Liveness.JudgeFrom);
+            // during or just after an outage of the store, the others have not had the time to renew their keys: look again later
+            // (while this instance's heartbeat fails, JudgeFrom is "never": a TTL from now, then)
+            var judgeFrom = _services.Liveness.JudgeFrom;
+            _schedule.RecheckInstancesAt(judgeFrom - now < _services.InstanceTtl ? judgeFrom : now + _services.InstanceTtl);
             return;
         }
 

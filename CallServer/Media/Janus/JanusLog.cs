@@ -13,4 +13,7 @@ internal static partial class JanusLog
 
     [LoggerMessage(5, LogLevel.Debug, "Janus event on handle {HandleId}: {Event}")]
     public static partial void Event(ILogger logger, long handleId, string @event);
+
+    [LoggerMessage(9, LogLevel.Warning, "Janus VideoRoom {Room} could not be destroyed")]
+    public static partial void CloseFailed(ILogger logger, Exception exception, long room);
 }

@@ -13,11 +13,13 @@ internal sealed class JanusMediaServer : SfuMediaServer<long, JanusPublisher, lo
 {
     private readonly JanusConnection _janus;
     private readonly TimeSpan _timeout;
+    private readonly ILogger _logger;
 
     public JanusMediaServer(IOptions<MediaOptions> options, IMediaEvents events, TimeProvider time, ILogger<JanusMediaServer> logger)
         : base(events, logger)
     {
         _timeout = TimeSpan.FromSeconds(options.Value.Janus.RequestTimeoutSeconds);
+        _logger = logger;
         _janus = new JanusConnection(options.Value.Janus, time, logger);
         _janus.SessionOpened += generation =>
         {
@@ -29,6 +31,8 @@ internal sealed class JanusMediaServer : SfuMediaServer<long, JanusPublisher, lo
     }
 
     public override string Mode => MediaModes.Janus;
+
+    protected override string ServerName => "Janus";
 
     protected override IMediaConnection Connection => _janus;
 
@@ -131,9 +135,14 @@ internal sealed class JanusMediaServer : SfuMediaServer<long, JanusPublisher, lo
             await _janus.MessageAsync(admin, new JsonObject { ["request"] = "destroy", ["room"] = held.Id }, null, JanusCompletion.Success, cancellationToken);
             await _janus.DetachQuietlyAsync(admin);
         }
-        catch (Exception ex) when (ex is JanusException or MediaException)
+        catch (JanusException)
         {
-            // the room went with its last participant, or with Janus
+            // the room went with its last participant
+        }
+        catch (MediaException ex)
+        {
+            // or with Janus: nothing is left to destroy, but say so
+            JanusLog.CloseFailed(_logger, ex, held.Id);
         }
     }
 

@@ -25,6 +25,8 @@ internal sealed class KurentoMediaServer : SfuMediaServer<string, string, string
 
     public override string Mode => MediaModes.Kurento;
 
+    protected override string ServerName => "Kurento";
+
     protected override IMediaConnection Connection => _kms;
 
     public override Task<string> PublishAsync(MediaCall call, string participantId, string displayName, string sdpOffer, CancellationToken cancellationToken) =>

@@ -13,6 +13,9 @@ internal abstract class SfuMediaServer<TId, TPublisher, TSubscription>(IMediaEve
 
     public abstract string Mode { get; }
 
+    /// <summary>The media server's name, for health and messages.</summary>
+    protected abstract string ServerName { get; }
+
     /// <summary>The connection to the media server; its session's generation is the one calls are held in.</summary>
     protected abstract IMediaConnection Connection { get; }
 
@@ -29,7 +32,7 @@ internal abstract class SfuMediaServer<TId, TPublisher, TSubscription>(IMediaEve
     public abstract Task TrickleAsync(MediaCall call, string participantId, string target, string candidateJson, CancellationToken cancellationToken);
 
     public Task<string?> ProblemAsync(CancellationToken cancellationToken) =>
-        Task.FromResult(Connection.IsOpen ? null : $"no {Mode} session");
+        Task.FromResult(Connection.IsOpen ? null : $"no {ServerName} session");
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
