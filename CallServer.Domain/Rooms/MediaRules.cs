@@ -18,12 +18,15 @@ internal static class MediaRules
             throw new RoomException(RoomErrorKind.UnknownParticipant, $"Participant '{request.ParticipantId}' is not in room '{state.RoomId}'.");
         }
 
+        var rights = state.Find(request.ParticipantId)!.Rights;
         switch (request)
         {
             case PublishMedia publish:
+                Allow(rights.Publish, "publish");
                 CheckSdp(publish.SdpOffer, "sdpOffer");
                 break;
             case SubscribeMedia subscribe:
+                Allow(rights.Subscribe, "subscribe");
                 CheckPeer(state, request.ParticipantId, subscribe.PublisherId);
                 break;
             case AnswerMedia answer:
@@ -38,6 +41,14 @@ internal static class MediaRules
 
                 CheckCandidate(trickle.CandidateJson);
                 break;
+        }
+    }
+
+    private static void Allow(bool granted, string what)
+    {
+        if (!granted)
+        {
+            throw new RoomException(RoomErrorKind.NotAllowed, $"This participant may not {what}: its join token does not grant it.");
         }
     }
 

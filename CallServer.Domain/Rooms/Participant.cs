@@ -5,6 +5,9 @@ namespace CallServer.Rooms;
 /// <param name="ConnectionId">The hub connection that holds the participant's presence.</param>
 /// <param name="InstanceId">The server instance that holds that connection.</param>
 /// <param name="JoinKey">The idempotency key of the join that added the participant.</param>
+/// <param name="Identity">The user's identity in the app (open mode: none, and the participant id stands for it).</param>
+/// <param name="Metadata">The app's own data about the participant.</param>
+/// <param name="Grants">What the participant may do (null, in states written before grants existed: the defaults).</param>
 internal sealed record Participant(
     string ParticipantId,
     string DisplayName,
@@ -15,4 +18,11 @@ internal sealed record Participant(
     DateTimeOffset? Deadline,
     string? ConnectionId = null,
     string? InstanceId = null,
-    string? JoinKey = null);
+    string? JoinKey = null,
+    string? Identity = null,
+    string? Metadata = null,
+    ParticipantGrants? Grants = null)
+{
+    /// <summary>What the participant may do.</summary>
+    public ParticipantGrants Rights => Grants ?? ParticipantGrants.Default;
+}

@@ -7,7 +7,10 @@ internal sealed record ParticipantStatus(
     string Presence,
     bool Audio,
     bool Video,
-    DateTimeOffset JoinedAt)
+    DateTimeOffset JoinedAt,
+    string Identity,
+    string? Metadata,
+    ParticipantGrants Grants)
 {
     public static ParticipantStatus From(Participant p) => new(
         p.ParticipantId,
@@ -20,5 +23,8 @@ internal sealed record ParticipantStatus(
         },
         p.Audio,
         p.Video,
-        p.JoinedAt);
+        p.JoinedAt,
+        p.Identity ?? p.ParticipantId,
+        p.Metadata,
+        p.Rights);
 }

@@ -29,4 +29,7 @@ internal enum RoomErrorKind
 
     /// <summary>The server is shutting down.</summary>
     Stopping,
+
+    /// <summary>The participant's grants do not allow this.</summary>
+    NotAllowed,
 }

@@ -40,9 +40,12 @@ internal static class RoomRules
             throw new RoomException(RoomErrorKind.Full, $"Room '{state.RoomId}' is full ({options.MaxParticipants} participants).");
         }
 
+        // without the publish grant a participant joins with its microphone and camera off
+        var grants = join.Who?.Grants ?? ParticipantGrants.Default;
         var participant = new Participant(
-            NewParticipantId(), join.DisplayName, Presence.Joining, Audio: true, Video: true, now,
-            Deadline: now + options.JoinTimeout, JoinKey: join.JoinKey);
+            NewParticipantId(), join.DisplayName, Presence.Joining, Audio: grants.Publish, Video: grants.Publish, now,
+            Deadline: now + options.JoinTimeout, JoinKey: join.JoinKey, Identity: join.Who?.Identity, Metadata: join.Who?.Metadata,
+            Grants: join.Who?.Grants);
         next = WithParticipants(next, next.Participants.Add(participant));
         next = log.Add(next, RoomEventTypes.ParticipantJoined, participant.ParticipantId,
             new Dictionary<string, string> { ["displayName"] = participant.DisplayName });
@@ -116,6 +119,11 @@ internal static class RoomRules
             return RoomDecision.Unchanged(p);
         }
 
+        if (!p.Rights.Publish && ((media.Audio && !p.Audio) || (media.Video && !p.Video)))
+        {
+            throw new RoomException(RoomErrorKind.NotAllowed, "This participant may not publish: it may only turn its media off.");
+        }
+
         var next = Replace(state, p with { Audio = media.Audio, Video = media.Video });
         next = log.Add(next, RoomEventTypes.MediaChanged, p.ParticipantId, new Dictionary<string, string>
         {
@@ -127,6 +135,11 @@ internal static class RoomRules
 
     internal static RoomDecision CheckPeers(RoomState state, CheckPeers peers)
     {
+        if (peers.Offer && !Require(state, peers.From).Rights.Publish)
+        {
+            throw new RoomException(RoomErrorKind.NotAllowed, "This participant may not publish: it may not send offers.");
+        }
+
         Require(state, peers.From);
         if (peers.From == peers.To)
         {

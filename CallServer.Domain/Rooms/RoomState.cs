@@ -6,6 +6,7 @@ namespace CallServer.Rooms;
 /// <param name="Version">+1 on every change; backup writes compare it.</param>
 /// <param name="EventSeq">The last history event sequence number of the current call.</param>
 /// <param name="EndReason">Why the last call ended (<c>empty</c>, <c>ended</c>, <c>failed</c>).</param>
+/// <param name="Metadata">The app's own data about the room.</param>
 internal sealed record RoomState(
     string RoomId,
     string? CallId,
@@ -15,7 +16,8 @@ internal sealed record RoomState(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     long EventSeq,
-    string? EndReason)
+    string? EndReason,
+    string? Metadata = null)
 {
     /// <summary>A room that has never been used.</summary>
     public static RoomState Empty(string roomId) =>

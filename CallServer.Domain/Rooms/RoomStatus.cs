@@ -8,7 +8,8 @@ internal sealed record RoomStatus(
     string State,
     IReadOnlyList<ParticipantStatus> Participants,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    string? Metadata = null)
 {
     public static RoomStatus From(RoomState state) => new(
         state.RoomId,
@@ -23,5 +24,6 @@ internal sealed record RoomStatus(
         },
         [.. state.Participants.Select(ParticipantStatus.From)],
         state.CreatedAt,
-        state.UpdatedAt);
+        state.UpdatedAt,
+        state.Metadata);
 }

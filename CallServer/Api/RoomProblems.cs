@@ -19,6 +19,7 @@ internal static class RoomProblems
         RoomErrorKind.InvalidMedia => Problem(StatusCodes.Status400BadRequest, "Media request refused", ex.Message),
         RoomErrorKind.MediaUnavailable => Problem(StatusCodes.Status503ServiceUnavailable, "Media server unavailable", ex.Message),
         RoomErrorKind.Stopping => Problem(StatusCodes.Status503ServiceUnavailable, "Server stopping", ex.Message),
+        RoomErrorKind.NotAllowed => Problem(StatusCodes.Status403Forbidden, "Not allowed", ex.Message),
         _ => Problem(StatusCodes.Status503ServiceUnavailable, "Backup unavailable", ex.Message),
     };
 

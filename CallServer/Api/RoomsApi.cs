@@ -43,12 +43,20 @@ internal static class RoomsApi
             return RoomProblems.Invalid(badRoom);
         }
 
-        if (request is null)
+        // tokens mode: the app's backend says who joins, with what name and rights
+        var check = joinTokens.Required ? await joinTokens.CheckAsync(BearerToken(http), roomId) : null;
+        if (check is { Problem: { } refused })
+        {
+            return check.Status == StatusCodes.Status403Forbidden ? RoomProblems.Forbidden(refused) : RoomProblems.Unauthorized(refused);
+        }
+
+        var displayName = check?.Name ?? request?.DisplayName;
+        if (request is null && displayName is null)
         {
             return RoomProblems.Invalid("A JSON body { \"displayName\": \"...\" } is required.");
         }
 
-        if (RoomInput.CheckDisplayName(request.DisplayName) is { } badName)
+        if (RoomInput.CheckDisplayName(displayName) is { } badName)
         {
             return RoomProblems.Invalid(badName);
         }
@@ -58,14 +66,9 @@ internal static class RoomsApi
             return RoomProblems.Invalid(badKey);
         }
 
-        if (joinTokens.Required && await joinTokens.CheckAsync(BearerToken(http), roomId) is { } refused)
-        {
-            return RoomProblems.Unauthorized(refused);
-        }
-
         return await WithIdempotency(roomId, "join", idempotencyKey, replies, ApiJson.Default.JoinResponse, async () =>
         {
-            var reply = await rooms.AskAsync(roomId, new JoinRoom(request.DisplayName!, idempotencyKey), cancellationToken);
+            var reply = await rooms.AskAsync(roomId, new JoinRoom(displayName!, idempotencyKey, check?.Who), cancellationToken);
             var participant = reply.Participant!;
             return new JoinResponse(
                 participant.ParticipantId, tokens.Issue(roomId, participant.ParticipantId), reply.Status, media.Mode, iceServers.For(participant.ParticipantId));

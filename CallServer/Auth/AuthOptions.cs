@@ -16,8 +16,23 @@ internal sealed class AuthOptions
     public string? AdminKey { get; set; }
 
     /// <summary>When set, joining needs a join token signed with this HMAC key by the app's backend.</summary>
+    /// <summary>The HMAC key the app's backend signs join tokens with; set, every join needs one (tokens mode).</summary>
     [RegularExpression("^$|^.{32,}$", ErrorMessage = "Auth:JoinSecret must be at least 32 characters.")]
     public string? JoinSecret { get; set; }
+
+    /// <summary>The previous join secret, still accepted while the backend rotates to the new one.</summary>
+    [RegularExpression("^$|^.{32,}$", ErrorMessage = "Auth:JoinSecretPrevious must be at least 32 characters.")]
+    public string? JoinSecretPrevious { get; set; }
+
+    /// <summary>When set, a join token's <c>iss</c> must be this.</summary>
+    public string? JoinIssuer { get; set; }
+
+    /// <summary>When set, a join token's <c>aud</c> must be this.</summary>
+    public string? JoinAudience { get; set; }
+
+    /// <summary>The longest a join token may be valid for, from its <c>iat</c> (or <c>nbf</c>) to its <c>exp</c>.</summary>
+    [Range(1, 24 * 60)]
+    public int MaxJoinTokenMinutes { get; set; } = 60;
 
     [Range(1, 7 * 24 * 60)]
     public int TokenLifetimeMinutes { get; set; } = 24 * 60;

@@ -12,6 +12,7 @@ internal static class AuthSetup
         builder.Services.AddSingleton<SigningKeys>();
         builder.Services.AddSingleton<TokenIssuer>();
         builder.Services.AddSingleton<JoinTokens>();
+        builder.Services.AddHostedService<JoinModeNotice>();
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<SigningKeys>((jwt, keys) =>
         {

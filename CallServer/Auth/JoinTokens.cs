@@ -1,4 +1,8 @@
 using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using CallServer.Api;
+using CallServer.Rooms;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -6,38 +10,120 @@ using Microsoft.IdentityModel.Tokens;
 namespace CallServer.Auth;
 
 /// <summary>
-/// Join tokens: when <c>Auth:JoinSecret</c> is set, the app's backend signs a short JWT (HS256) with claim <c>room</c>
-/// (a room id, or <c>*</c> for any) and the caller presents it as <c>Authorization: Bearer</c> on join.
+/// Join tokens (tokens mode, <c>Auth:JoinSecret</c> set): JWTs (HS256) the app's backend signs to say who joins which room
+/// with what rights. Checked with Microsoft.IdentityModel: signature (the secret, or the previous one while rotating), expiry
+/// (required, and no longer than <c>Auth:MaxJoinTokenMinutes</c>), issuer and audience when configured, then the claims.
 /// </summary>
-internal sealed class JoinTokens(IOptions<AuthOptions> options)
+internal sealed partial class JoinTokens(IOptions<AuthOptions> options)
 {
+    public const int MaxMetadataLength = 1024;
+
     private readonly JsonWebTokenHandler _handler = new();
 
+    /// <summary>False on an open server: anyone may join any room.</summary>
     public bool Required => !string.IsNullOrEmpty(options.Value.JoinSecret);
 
-    /// <summary>Null when the token lets its holder join <paramref name="roomId"/>, else why not.</summary>
-    public async Task<string?> CheckAsync(string? token, string roomId)
+    public async Task<JoinCheck> CheckAsync(string? token, string roomId)
     {
         if (string.IsNullOrEmpty(token))
         {
-            return "This server requires a join token (Authorization: Bearer) signed by the app's backend.";
+            return JoinCheck.Unauthorized("A join token is required: Authorization: Bearer <token signed by the app's backend>.");
         }
 
+        var settings = options.Value;
         var result = await _handler.ValidateTokenAsync(token, new TokenValidationParameters
         {
-            ValidateIssuer = false,
-            ValidateAudience = false,
-            IssuerSigningKey = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(options.Value.JoinSecret!)),
+            ValidateIssuer = !string.IsNullOrEmpty(settings.JoinIssuer),
+            ValidIssuer = settings.JoinIssuer,
+            ValidateAudience = !string.IsNullOrEmpty(settings.JoinAudience),
+            ValidAudience = settings.JoinAudience,
+            IssuerSigningKeys = new[] { settings.JoinSecret, settings.JoinSecretPrevious }
+                .Where(s => !string.IsNullOrEmpty(s)).Select(s => new SymmetricSecurityKey(Encoding.UTF8.GetBytes(s!))),
             ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+            RequireExpirationTime = true,
             ClockSkew = TimeSpan.FromSeconds(30),
         });
         if (!result.IsValid)
         {
-            return "The join token is invalid or expired.";
+            return JoinCheck.Unauthorized(result.Exception switch
+            {
+                SecurityTokenExpiredException => "The join token has expired.",
+                SecurityTokenNotYetValidException => "The join token is not valid yet (nbf).",
+                SecurityTokenNoExpirationException => "The join token has no exp claim.",
+                SecurityTokenInvalidSignatureException or SecurityTokenSignatureKeyNotFoundException => "The join token's signature is not valid.",
+                SecurityTokenInvalidAlgorithmException => "The join token must be signed with HS256.",
+                SecurityTokenInvalidIssuerException => "The join token's issuer (iss) is not the one this server expects.",
+                SecurityTokenInvalidAudienceException => "The join token's audience (aud) is not the one this server expects.",
+                SecurityTokenMalformedException or ArgumentException => "The join token is malformed: it is not a JWT.",
+                _ => "The join token is not valid.",
+            });
         }
 
-        return result.Claims.TryGetValue(ParticipantClaims.Room, out var room) && (room as string is "*" || room as string == roomId)
-            ? null
-            : $"The join token is not for room '{roomId}'.";
+        var jwt = (JsonWebToken)result.SecurityToken;
+        var issued = jwt.TryGetPayloadValue<long>("nbf", out _) ? jwt.ValidFrom : jwt.IssuedAt;
+        if (issued == DateTime.MinValue || jwt.ValidTo - issued > TimeSpan.FromMinutes(settings.MaxJoinTokenMinutes))
+        {
+            return JoinCheck.Unauthorized($"The join token must have iat (or nbf) and be valid for at most {settings.MaxJoinTokenMinutes} minutes.");
+        }
+
+        if (!jwt.TryGetPayloadValue<string>("sub", out var identity) || !IdentityPattern().IsMatch(identity))
+        {
+            return JoinCheck.Unauthorized("The join token's sub (the user's identity) must be 1-128 characters of letters, digits and _ . @ : -.");
+        }
+
+        if (!jwt.TryGetPayloadValue<string>("room", out var room) || room != roomId)
+        {
+            return JoinCheck.Forbidden($"The join token is not for room '{roomId}'.");
+        }
+
+        string? name = null;
+        if (jwt.TryGetPayloadValue<string>("name", out var claimed) && RoomInput.CheckDisplayName(claimed) is { } badName)
+        {
+            return JoinCheck.Unauthorized($"The join token's name claim is not a display name: {badName}");
+        }
+        else if (claimed is not null)
+        {
+            name = claimed;
+        }
+
+        string? metadata = null;
+        if (jwt.TryGetPayloadValue<object>("metadata", out var metadataClaim))
+        {
+            if (metadataClaim is not string text || text.Length > MaxMetadataLength)
+            {
+                return JoinCheck.Unauthorized($"The join token's metadata claim must be a string of at most {MaxMetadataLength} characters.");
+            }
+
+            metadata = text;
+        }
+
+        return Grants(jwt) is { } grants
+            ? new JoinCheck(new JoinIdentity(identity, metadata, grants), name)
+            : JoinCheck.Unauthorized("The join token's grants claim must be an object of booleans: publish, subscribe, admin.");
     }
+
+    /// <summary>The grants claim (absent: the defaults), or null when it is not an object of booleans.</summary>
+    private static ParticipantGrants? Grants(JsonWebToken jwt)
+    {
+        if (!jwt.TryGetPayloadValue<JsonElement>("grants", out var claim))
+        {
+            return jwt.TryGetPayloadValue<object>("grants", out _) ? null : ParticipantGrants.Default;
+        }
+
+        if (claim.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        bool? Flag(string name, bool fallback) => !claim.TryGetProperty(name, out var value)
+            ? fallback
+            : value.ValueKind switch { JsonValueKind.True => true, JsonValueKind.False => false, _ => null };
+
+        var defaults = ParticipantGrants.Default;
+        var (publish, subscribe, admin) = (Flag("publish", defaults.Publish), Flag("subscribe", defaults.Subscribe), Flag("admin", defaults.Admin));
+        return publish is null || subscribe is null || admin is null ? null : new ParticipantGrants(publish.Value, subscribe.Value, admin.Value);
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9_.@:-]{1,128}$")]
+    private static partial Regex IdentityPattern();
 }

@@ -76,7 +76,7 @@ internal sealed partial class RoomHub(
         }
 
         var caller = HubCaller.Of(Context);
-        await Ask(caller.RoomId, new CheckPeers(caller.ParticipantId, toParticipantId));
+        await Ask(caller.RoomId, new CheckPeers(caller.ParticipantId, toParticipantId, Offer: type == "offer"));
         try
         {
             await signals.PublishAsync(new SignalEnvelope(caller.RoomId, toParticipantId, caller.ParticipantId, type, payload), Context.ConnectionAborted);

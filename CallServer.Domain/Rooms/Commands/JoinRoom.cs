@@ -1,7 +1,10 @@
 namespace CallServer.Rooms.Commands;
 
-/// <summary>Adds a participant, starting a new call when the room is not live; a repeated <c>JoinKey</c> returns the participant it added.</summary>
-internal sealed record JoinRoom(string DisplayName, string? JoinKey) : RoomChange
+/// <summary>
+/// Adds a participant, starting a new call when the room is not live; a repeated <c>JoinKey</c> returns the participant it
+/// added. <paramref name="Who"/> is who the app's backend says joins (null on an open server).
+/// </summary>
+internal sealed record JoinRoom(string DisplayName, string? JoinKey, JoinIdentity? Who = null) : RoomChange
 {
     internal override RoomDecision Decide(RoomState state, RuleContext context) => RoomRules.Join(state, this, context);
 }
