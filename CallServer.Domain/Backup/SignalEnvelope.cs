@@ -11,5 +11,11 @@ internal sealed record SignalEnvelope(string RoomId, string To, string From, str
 {
     public const string Signal = "signal";
     public const string Candidate = "candidate";
+
+    /// <summary>In-call data between participants (chat, reactions): delivered as a <c>data</c> event.</summary>
+    public const string Data = "data";
+
+    /// <summary>The sender of what the server itself tells a participant (for example <c>muted</c>).</summary>
+    public const string Server = "server";
     public const string MediaServer = "media-server";
 }

@@ -9,6 +9,12 @@ internal static class LeaveReasons
     /// <summary>The participant never connected, or did not come back within its grace period.</summary>
     public const string Timeout = "timeout";
 
+    /// <summary>The same identity joined again (another phone, a reinstalled app): the older participant gives way.</summary>
+    public const string Replaced = "replaced";
+
+    /// <summary>A moderator removed the participant.</summary>
+    public const string Kicked = "kicked";
+
     /// <summary>An admin ended the call.</summary>
     public const string Ended = "ended";
 

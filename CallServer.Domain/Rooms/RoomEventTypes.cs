@@ -9,5 +9,6 @@ internal static class RoomEventTypes
     public const string ParticipantReconnecting = "participant_reconnecting";
     public const string ParticipantLeft = "participant_left";
     public const string MediaChanged = "media_changed";
+    public const string MetadataChanged = "metadata_changed";
     public const string CallEnded = "call_ended";
 }

@@ -7,6 +7,7 @@ namespace CallServer.Rooms;
 /// <param name="EventSeq">The last history event sequence number of the current call.</param>
 /// <param name="EndReason">Why the last call ended (<c>empty</c>, <c>ended</c>, <c>failed</c>).</param>
 /// <param name="Metadata">The app's own data about the room.</param>
+/// <param name="Bans">Identities removed by a moderator from the current call, and until when they may not rejoin it.</param>
 internal sealed record RoomState(
     string RoomId,
     string? CallId,
@@ -17,7 +18,8 @@ internal sealed record RoomState(
     DateTimeOffset UpdatedAt,
     long EventSeq,
     string? EndReason,
-    string? Metadata = null)
+    string? Metadata = null,
+    ImmutableDictionary<string, DateTimeOffset>? Bans = null)
 {
     /// <summary>A room that has never been used.</summary>
     public static RoomState Empty(string roomId) =>

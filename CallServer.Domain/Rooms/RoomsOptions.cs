@@ -40,6 +40,10 @@ internal sealed class RoomsOptions
     [Range(0, 24 * 3600)]
     public int HibernateAfterSeconds { get; set; } = 30;
 
+    /// <summary>How long an identity a moderator removed may not rejoin the same call.</summary>
+    [Range(0, 24 * 3600)]
+    public int KickBanSeconds { get; set; } = 60;
+
     /// <summary>Lets admins crash a room worker on purpose (<c>POST /rooms/{id}/crash</c>): for chaos tests and benchmarks only.</summary>
     public bool EnableFaultInjection { get; set; }
 

@@ -1,16 +1,11 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Security.Claims;
-using System.Text;
 using CallServer.Api;
 using CallServer.Rooms;
 using CallServer.Tests.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 
 namespace CallServer.Tests.Auth;
 
@@ -18,7 +13,7 @@ namespace CallServer.Tests.Auth;
 [Collection(RedisCollection.Name)]
 public sealed class JoinTokenTests(RedisServer redis) : IDisposable
 {
-    private const string Secret = "join-secret-of-the-apps-backend-0123456789";
+    private const string Secret = JoinTokenMinter.Secret;
     private const string Previous = "the-previous-join-secret-still-accepted-42";
 
     private readonly CallServerApplication _app = new CallServerApplication(redis.ConnectionString, settings: new Dictionary<string, string?>
@@ -155,41 +150,13 @@ public sealed class JoinTokenTests(RedisServer redis) : IDisposable
         return (await response.Content.ReadFromJsonAsync<JoinResponse>())!;
     }
 
-    private Task<HttpResponseMessage> JoinAsync(string room, string? token, string? displayName) => JoinAsync(_app, room, token, displayName);
+    private Task<HttpResponseMessage> JoinAsync(string room, string? token, string? displayName) => JoinTokenMinter.JoinAsync(_app, room, token, displayName);
 
-    private static async Task<HttpResponseMessage> JoinAsync(CallServerApplication app, string room, string? token, string? displayName)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/rooms/{room}/join")
-        {
-            Content = displayName is null ? null : JsonContent.Create(new { displayName }),
-        };
-        if (token is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
+    private static Task<HttpResponseMessage> JoinAsync(CallServerApplication app, string room, string? token, string? displayName) =>
+        JoinTokenMinter.JoinAsync(app, room, token, displayName);
 
-        return await app.CreateClient().SendAsync(request);
-    }
-
-    /// <summary>A join token as an app's backend mints one (Microsoft.IdentityModel.JsonWebTokens).</summary>
     private static string Token(
         string room, string identity, string secret = Secret, DateTime? issuedAt = null, DateTime? expires = null, bool noExpiry = false,
-        string? issuer = null, string? audience = null, Dictionary<string, object>? claims = null)
-    {
-        var now = issuedAt ?? DateTime.UtcNow;
-        var payload = new Dictionary<string, object>(claims ?? []) { ["sub"] = identity, ["room"] = room };
-        var descriptor = new SecurityTokenDescriptor
-        {
-            Claims = payload,
-            IssuedAt = now,
-            NotBefore = now,
-            Issuer = issuer,
-            Audience = audience,
-            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(secret)), SecurityAlgorithms.HmacSha256),
-            Expires = noExpiry ? null : expires ?? now.AddMinutes(10),
-        };
-
-        var handler = new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false };
-        return handler.CreateToken(descriptor);
-    }
+        string? issuer = null, string? audience = null, Dictionary<string, object>? claims = null) =>
+        JoinTokenMinter.Token(room, identity, secret, issuedAt, expires, noExpiry, issuer, audience, claims);
 }

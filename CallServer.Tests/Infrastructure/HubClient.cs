@@ -12,6 +12,8 @@ public sealed class HubClient : IAsyncDisposable
     private readonly ConcurrentQueue<SignalMessage> _signals = new();
     private readonly ConcurrentQueue<EndedMessage> _ended = new();
     private readonly ConcurrentQueue<CandidateMessage> _candidates = new();
+    private readonly ConcurrentQueue<RemovedMessage> _removed = new();
+    private readonly ConcurrentQueue<DataMessage> _data = new();
     private readonly TaskCompletionSource<Exception?> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     internal HubClient(HubConnection connection, string participantId)
@@ -22,6 +24,8 @@ public sealed class HubClient : IAsyncDisposable
         connection.On<SignalMessage>("signal", _signals.Enqueue);
         connection.On<EndedMessage>("ended", _ended.Enqueue);
         connection.On<CandidateMessage>("candidate", _candidates.Enqueue);
+        connection.On<RemovedMessage>("removed", _removed.Enqueue);
+        connection.On<DataMessage>("data", _data.Enqueue);
         connection.Closed += error =>
         {
             _closed.TrySetResult(error);
@@ -39,6 +43,8 @@ public sealed class HubClient : IAsyncDisposable
 
     internal IReadOnlyList<EndedMessage> Ended => [.. _ended];
 
+    internal IReadOnlyList<DataMessage> Data => [.. _data];
+
     public Task StartAsync() => Connection.StartAsync();
 
     /// <summary>Waits until a received status satisfies <paramref name="predicate"/>.</summary>
@@ -50,6 +56,12 @@ public sealed class HubClient : IAsyncDisposable
 
     internal Task<CandidateMessage> WaitForCandidateAsync(string target) =>
         Eventually.ValueAsync(() => Task.FromResult(_candidates.FirstOrDefault(c => c.Target == target)), c => c is not null, $"a candidate for {target} at {ParticipantId}")!;
+
+    internal Task<RemovedMessage> WaitForRemovedAsync() =>
+        Eventually.ValueAsync(() => Task.FromResult(_removed.FirstOrDefault()), s => s is not null, $"removed at {ParticipantId}")!;
+
+    internal Task<DataMessage> WaitForDataAsync(Func<DataMessage, bool> predicate, string what) =>
+        Eventually.ValueAsync(() => Task.FromResult(_data.FirstOrDefault(predicate)), s => s is not null, what)!;
 
     internal Task<EndedMessage> WaitForEndedAsync() =>
         Eventually.ValueAsync(() => Task.FromResult(_ended.FirstOrDefault()), s => s is not null, $"ended at {ParticipantId}")!;

@@ -7,6 +7,8 @@ namespace CallServer.Api;
 /// <summary>Source-generated JSON for the REST surface.</summary>
 [JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(JoinRequest))]
+[JsonSerializable(typeof(MuteRequest))]
+[JsonSerializable(typeof(RoomMetadataRequest))]
 [JsonSerializable(typeof(JoinResponse))]
 [JsonSerializable(typeof(RoomStatus))]
 [JsonSerializable(typeof(List<RoomSummary>))]

@@ -59,7 +59,7 @@ internal sealed class RoomBackup(IConnectionMultiplexer redis, RedisKeys keys, A
     private async Task<BackupWriteResult> SaveCoreAsync(
         long expectedVersion, RoomState next, IReadOnlyList<RoomEvent> events, TimeSpan endedRetention, CancellationToken cancellationToken)
     {
-        var update = new RoomUpdate(RoomStatus.From(next), next.IsLive ? null : next.EndReason);
+        var update = RoomUpdate.Of(next, events);
         var args = new RedisValue[8 + events.Count];
         args[0] = expectedVersion;
         args[1] = next.Version;

@@ -7,7 +7,8 @@ namespace CallServer.Fanout;
 /// what the relay needs to route and close connections, and the status JSON itself to forward as it is.
 /// </summary>
 internal sealed record PublishedStatus(
-    string RoomId, string? CallId, long Version, HashSet<string> ParticipantIds, string? EndReason, ReadOnlyMemory<byte> StatusJson)
+    string RoomId, string? CallId, long Version, HashSet<string> ParticipantIds, string? EndReason, ReadOnlyMemory<byte> StatusJson,
+    IReadOnlyList<(string ParticipantId, string Reason)>? Removed = null)
 {
     /// <exception cref="JsonException">The message is not a room update.</exception>
     public static PublishedStatus Read(ReadOnlyMemory<byte> message)
@@ -17,6 +18,7 @@ internal sealed record PublishedStatus(
         string? roomId = null, callId = null, endReason = null;
         long? version = null;
         var participants = new HashSet<string>(StringComparer.Ordinal);
+        List<(string, string)>? removed = null;
         ReadOnlyMemory<byte> status = default;
         while (Next(ref reader) == JsonTokenType.PropertyName)
         {
@@ -60,6 +62,10 @@ internal sealed record PublishedStatus(
                 Next(ref reader);
                 endReason = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
             }
+            else if (reader.ValueTextEquals("removed"u8))
+            {
+                removed = ReadRemoved(ref reader);
+            }
             else
             {
                 Next(ref reader);
@@ -73,7 +79,49 @@ internal sealed record PublishedStatus(
             throw new JsonException("A room update needs a status with roomId and version.");
         }
 
-        return new PublishedStatus(roomId, callId, version.Value, participants, endReason, status);
+        return new PublishedStatus(roomId, callId, version.Value, participants, endReason, status, removed);
+    }
+
+    /// <summary>The participants the change removed, with their reasons (null in the JSON: none).</summary>
+    private static List<(string, string)>? ReadRemoved(ref Utf8JsonReader reader)
+    {
+        if (Next(ref reader) == JsonTokenType.Null)
+        {
+            return null;
+        }
+
+        Require(ref reader, JsonTokenType.StartArray);
+        var removed = new List<(string, string)>();
+        while (Next(ref reader) == JsonTokenType.StartObject)
+        {
+            string? id = null, reason = null;
+            while (Next(ref reader) == JsonTokenType.PropertyName)
+            {
+                var field = reader.ValueTextEquals("participantId"u8) ? 1 : reader.ValueTextEquals("reason"u8) ? 2 : 0;
+                Next(ref reader);
+                if (field == 1)
+                {
+                    id = reader.GetString();
+                }
+                else if (field == 2)
+                {
+                    reason = reader.GetString();
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+
+            Require(ref reader, JsonTokenType.EndObject);
+            if (id is not null && reason is not null)
+            {
+                removed.Add((id, reason));
+            }
+        }
+
+        Require(ref reader, JsonTokenType.EndArray);
+        return removed;
     }
 
     private static void ReadParticipantIds(ref Utf8JsonReader reader, HashSet<string> ids)

@@ -87,6 +87,13 @@ internal sealed class StatusRelay(
         }
         else
         {
+            // a removed participant hears why before its connections close (left, kicked, replaced, timeout)
+            foreach (var (participantId, why) in update.Removed ?? [])
+            {
+                await hub.Clients.Group(HubGroups.Participant(participantId))
+                    .SendAsync(HubMethods.Removed, new RemovedMessage(update.RoomId, update.CallId, participantId, why), cancellationToken);
+            }
+
             CloseLater(connections.Outdated(update.RoomId, update.Version, update.ParticipantIds));
         }
     }
@@ -95,9 +102,12 @@ internal sealed class StatusRelay(
     {
         var signal = JsonSerializer.Deserialize((byte[])message!, SignalJson.Default.SignalEnvelope)!;
         var receiver = hub.Clients.Group(HubGroups.Participant(signal.To));
-        await (signal.Kind == SignalEnvelope.Candidate
-            ? receiver.SendAsync(HubMethods.Candidate, new CandidateMessage(signal.Target ?? "", signal.Payload), cancellationToken)
-            : receiver.SendAsync(HubMethods.Signal, new SignalMessage(signal.From, signal.Type, signal.Payload), cancellationToken));
+        await (signal.Kind switch
+        {
+            SignalEnvelope.Candidate => receiver.SendAsync(HubMethods.Candidate, new CandidateMessage(signal.Target ?? "", signal.Payload), cancellationToken),
+            SignalEnvelope.Data => receiver.SendAsync(HubMethods.Data, new DataMessage(signal.From, signal.Type, signal.Payload), cancellationToken),
+            _ => receiver.SendAsync(HubMethods.Signal, new SignalMessage(signal.From, signal.Type, signal.Payload), cancellationToken),
+        });
     }
 
     private void CloseLater(List<HubCallerContext> closing)

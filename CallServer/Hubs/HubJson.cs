@@ -8,6 +8,10 @@ namespace CallServer.Hubs;
 [JsonSerializable(typeof(RoomStatus))]
 [JsonSerializable(typeof(SignalMessage))]
 [JsonSerializable(typeof(EndedMessage))]
+[JsonSerializable(typeof(RemovedMessage))]
+[JsonSerializable(typeof(DataMessage))]
+[JsonSerializable(typeof(Dictionary<string, bool>))]
+[JsonSerializable(typeof(string[]))]
 [JsonSerializable(typeof(CandidateMessage))]
 [JsonSerializable(typeof(CallServer.Fanout.RawJson))]
 internal sealed partial class HubJson : JsonSerializerContext;

@@ -7,4 +7,6 @@ internal static class HubMethods
     public const string Signal = "signal";
     public const string Candidate = "candidate";
     public const string Ended = "ended";
+    public const string Removed = "removed";
+    public const string Data = "data";
 }

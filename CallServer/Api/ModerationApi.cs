@@ -1,0 +1,84 @@
+using CallServer.Backup;
+using CallServer.Hubs;
+using CallServer.Rooms;
+using CallServer.Rooms.Commands;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace CallServer.Api;
+
+/// <summary>Moderation with the admin key (docs/API.md §4): mute, remove, the room's metadata; ending a call is <c>DELETE /rooms/{id}</c>.</summary>
+internal static class ModerationApi
+{
+    public static RouteGroupBuilder MapModeration(this IEndpointRouteBuilder routes)
+    {
+        var rooms = routes.MapGroup("/rooms").WithTags("Moderation").AddEndpointFilter<AdminAccess>();
+        rooms.MapPost("/{roomId}/participants/{participantId}/mute", MuteAsync);
+        rooms.MapDelete("/{roomId}/participants/{participantId}", RemoveAsync);
+        rooms.MapPatch("/{roomId}", MetadataAsync);
+        return rooms;
+    }
+
+    private static async Task<Results<Ok<RoomStatus>, ProblemHttpResult>> MuteAsync(
+        string roomId, string participantId, [FromBody] MuteRequest? request, RoomSupervisor rooms, ISignalPublisher signals, CancellationToken cancellationToken)
+    {
+        if (Check(roomId, participantId) is { } bad)
+        {
+            return bad;
+        }
+
+        if (request is null)
+        {
+            return RoomProblems.Invalid("A JSON body { \"audio\": false, \"video\": false } is required.");
+        }
+
+        return await AskAsync(rooms, roomId, new MuteParticipant(null, participantId, request.Audio ?? true, request.Video ?? true),
+            reply => MutedNotice.SendAsync(signals, roomId, reply, cancellationToken), cancellationToken);
+    }
+
+    private static async Task<Results<Ok<RoomStatus>, ProblemHttpResult>> RemoveAsync(
+        string roomId, string participantId, RoomSupervisor rooms, CancellationToken cancellationToken) =>
+        Check(roomId, participantId) is { } bad
+            ? bad
+            : await AskAsync(rooms, roomId, new RemoveParticipant(null, participantId), null, cancellationToken);
+
+    private static async Task<Results<Ok<RoomStatus>, ProblemHttpResult>> MetadataAsync(
+        string roomId, [FromBody] RoomMetadataRequest? request, RoomSupervisor rooms, CancellationToken cancellationToken)
+    {
+        if (RoomInput.CheckRoomId(roomId) is { } badRoom)
+        {
+            return RoomProblems.Invalid(badRoom);
+        }
+
+        if (request is null || request.Metadata is { Length: > SetRoomMetadata.MaxLength })
+        {
+            return RoomProblems.Invalid($"A JSON body {{ \"metadata\": \"...\" }} is required, metadata at most {SetRoomMetadata.MaxLength} characters.");
+        }
+
+        return await AskAsync(rooms, roomId, new SetRoomMetadata(null, request.Metadata), null, cancellationToken);
+    }
+
+    private static ProblemHttpResult? Check(string roomId, string participantId) =>
+        RoomInput.CheckRoomId(roomId) is { } badRoom ? RoomProblems.Invalid(badRoom)
+        : participantId.Length is 0 or > 64 ? RoomProblems.Invalid("participantId is a participant id of this room.")
+        : null;
+
+    private static async Task<Results<Ok<RoomStatus>, ProblemHttpResult>> AskAsync(
+        RoomSupervisor rooms, string roomId, RoomCommand command, Func<RoomReply, Task>? then, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var reply = await rooms.AskAsync(roomId, command, cancellationToken);
+            if (then is not null)
+            {
+                await then(reply);
+            }
+
+            return TypedResults.Ok(reply.Status);
+        }
+        catch (RoomException ex)
+        {
+            return RoomProblems.From(ex);
+        }
+    }
+}

@@ -1,0 +1,23 @@
+using System.Text.Json;
+using CallServer.Backup;
+using CallServer.Rooms.Commands;
+
+namespace CallServer.Hubs;
+
+/// <summary>Tells a muted participant what a moderator turned off: <c>signal</c> from <c>server</c>, type <c>muted</c>, payload <c>{"audio","video"}</c>.</summary>
+internal static class MutedNotice
+{
+    public static Task SendAsync(ISignalPublisher signals, string roomId, RoomReply reply, CancellationToken cancellationToken)
+    {
+        var before = reply.Participant!;
+        var after = reply.Status.Participants.Single(p => p.ParticipantId == before.ParticipantId);
+        var (audio, video) = (before.Audio && !after.Audio, before.Video && !after.Video);
+        if (!audio && !video)
+        {
+            return Task.CompletedTask;
+        }
+
+        var payload = JsonSerializer.Serialize(new Dictionary<string, bool> { ["audio"] = audio, ["video"] = video }, HubJson.Default.DictionaryStringBoolean);
+        return signals.PublishAsync(new SignalEnvelope(roomId, before.ParticipantId, SignalEnvelope.Server, "muted", payload), cancellationToken);
+    }
+}
