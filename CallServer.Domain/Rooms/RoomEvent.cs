@@ -3,6 +3,7 @@ namespace CallServer.Rooms;
 /// <summary>One entry of a call's history, numbered <paramref name="Seq"/> from 1 without gaps inside its call.</summary>
 /// <param name="Type">See <see cref="RoomEventTypes"/>.</param>
 /// <param name="Data">Small details of the event (display name, leave reason, media flags).</param>
+/// <param name="Identity">The identity of the participant the event is about (open mode: its participant id).</param>
 internal sealed record RoomEvent(
     string CallId,
     string RoomId,
@@ -10,4 +11,5 @@ internal sealed record RoomEvent(
     string Type,
     string? ParticipantId,
     DateTimeOffset At,
-    IReadOnlyDictionary<string, string>? Data);
+    IReadOnlyDictionary<string, string>? Data,
+    string? Identity = null);

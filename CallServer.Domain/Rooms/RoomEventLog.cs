@@ -1,7 +1,7 @@
 namespace CallServer.Rooms;
 
 /// <summary>Collects the history events of one command, numbering them after the call's last event.</summary>
-internal sealed class RoomEventLog(string roomId, DateTimeOffset now)
+internal sealed class RoomEventLog(RoomState before, DateTimeOffset now)
 {
     private readonly List<RoomEvent> _events = [];
 
@@ -11,7 +11,9 @@ internal sealed class RoomEventLog(string roomId, DateTimeOffset now)
     public RoomState Add(RoomState state, string type, string? participantId, IReadOnlyDictionary<string, string>? data = null)
     {
         var seq = state.EventSeq + 1;
-        _events.Add(new RoomEvent(state.CallId!, roomId, seq, type, participantId, now, data));
+        // the participant may be gone already (a removal is logged after it): then it is found in the state before the command
+        var identity = participantId is null ? null : (state.Find(participantId) ?? before.Find(participantId))?.Identity ?? participantId;
+        _events.Add(new RoomEvent(state.CallId!, before.RoomId, seq, type, participantId, now, data, identity));
         return state with { EventSeq = seq };
     }
 }

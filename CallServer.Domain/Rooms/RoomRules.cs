@@ -9,7 +9,7 @@ internal static class RoomRules
 {
     /// <summary>What <paramref name="command"/> does to <paramref name="state"/> at <paramref name="now"/>: each command names its rule.</summary>
     public static RoomDecision Decide(RoomState state, RoomChange command, DateTimeOffset now, RoomsOptions options) =>
-        command.Decide(state, new RuleContext(now, options, new RoomEventLog(state.RoomId, now)));
+        command.Decide(state, new RuleContext(now, options, new RoomEventLog(state, now)));
 
     internal static RoomDecision Join(RoomState state, JoinRoom join, RuleContext context)
     {

@@ -44,7 +44,9 @@ public sealed class ModerationTests(RedisServer redis) : IDisposable
 
         (await _app.Admin().DeleteAsync($"/rooms/{room}")).EnsureSuccessStatusCode();
         var call = await CallHistoryTests.EndedCallAsync(_app, first.Room.CallId!);
-        Assert.Equal("replaced", call.Participants.Single(p => p.ParticipantId == first.ParticipantId).LeaveReason);
+        Assert.Equal(("replaced", "ann"), (call.Participants.Single(p => p.ParticipantId == first.ParticipantId).LeaveReason, call.Participants.Single(p => p.ParticipantId == first.ParticipantId).Identity));
+        // every event about a participant carries its identity
+        Assert.All(call.Events.Where(e => e.ParticipantId is not null), e => Assert.Equal(e.ParticipantId == bob.ParticipantId ? "bob" : "ann", e.Identity));
     }
 
     [Fact]

@@ -6,4 +6,5 @@ internal sealed record CallEventRecord(
     string Type,
     string? ParticipantId,
     DateTimeOffset At,
-    IReadOnlyDictionary<string, string>? Data);
+    IReadOnlyDictionary<string, string>? Data,
+    string? Identity);

@@ -6,4 +6,5 @@ internal sealed record CallParticipantRecord(
     string DisplayName,
     DateTimeOffset JoinedAt,
     DateTimeOffset? LeftAt,
-    string? LeaveReason);
+    string? LeaveReason,
+    string Identity);

@@ -20,6 +20,8 @@ internal static class HistoryRows
         public DateTimeOffset JoinedAt { get; set; }
         public DateTimeOffset? LeftAt { get; set; }
         public string? LeaveReason { get; set; }
+
+        public string? Identity { get; set; }
     }
 
     internal sealed class Event
@@ -29,6 +31,8 @@ internal static class HistoryRows
         public string? ParticipantId { get; set; }
         public DateTimeOffset At { get; set; }
         public string? Data { get; set; }
+
+        public string? Identity { get; set; }
     }
 
     /// <summary>The key of an event row that an insert stored (and did not find there already).</summary>

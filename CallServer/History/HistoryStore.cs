@@ -86,11 +86,12 @@ internal sealed class HistoryStore(HistoryDialect dialect)
             args.Add($"p{i}", e.ParticipantId);
             args.Add($"a{i}", e.At);
             args.Add($"d{i}", e.Data is null ? null : JsonSerializer.Serialize(new Dictionary<string, string>(e.Data), HistoryJson.Default.DictionaryStringString));
-            rows.Add($"({dialect.Uuid($"@c{i}")}, @s{i}, @t{i}, @p{i}, @a{i}, {dialect.Json($"@d{i}")})");
+            args.Add($"i{i}", e.Identity ?? e.ParticipantId);
+            rows.Add($"({dialect.Uuid($"@c{i}")}, @s{i}, @t{i}, @p{i}, @a{i}, {dialect.Json($"@d{i}")}, @i{i})");
         }
 
         return connection.QueryAsync<HistoryRows.StoredEvent>(new CommandDefinition($"""
-            INSERT INTO call_events (call_id, seq, type, participant_id, at, data) VALUES {string.Join(", ", rows)}
+            INSERT INTO call_events (call_id, seq, type, participant_id, at, data, identity) VALUES {string.Join(", ", rows)}
             ON CONFLICT (call_id, seq) DO NOTHING
             RETURNING {dialect.AsText("call_id")} AS CallId, seq AS Seq
             """, args, transaction, cancellationToken: cancellationToken));
@@ -104,6 +105,7 @@ internal sealed class HistoryStore(HistoryDialect dialect)
             e.CallId,
             e.ParticipantId,
             e.At,
+            Identity = e.Identity ?? e.ParticipantId,
             DisplayName = e.Data?.GetValueOrDefault("displayName") ?? "",
             Reason = e.Data?.GetValueOrDefault("reason"),
         };
@@ -113,8 +115,8 @@ internal sealed class HistoryStore(HistoryDialect dialect)
         return e.Type switch
         {
             RoomEventTypes.ParticipantJoined => Run($"""
-                INSERT INTO call_participants (call_id, participant_id, display_name, joined_at)
-                VALUES ({dialect.Uuid("@CallId")}, @ParticipantId, @DisplayName, @At)
+                INSERT INTO call_participants (call_id, participant_id, display_name, joined_at, identity)
+                VALUES ({dialect.Uuid("@CallId")}, @ParticipantId, @DisplayName, @At, @Identity)
                 ON CONFLICT (call_id, participant_id) DO NOTHING
                 """),
             RoomEventTypes.ParticipantLeft => Run($"""
@@ -160,12 +162,12 @@ internal sealed class HistoryStore(HistoryDialect dialect)
 
         var participants = await ParticipantsAsync(connection, [callId], cancellationToken);
         var events = await connection.QueryAsync<HistoryRows.Event>(new CommandDefinition($"""
-            SELECT seq AS Seq, type AS Type, participant_id AS ParticipantId, at AS At, {dialect.AsText("data")} AS Data
+            SELECT seq AS Seq, type AS Type, participant_id AS ParticipantId, at AS At, {dialect.AsText("data")} AS Data, identity AS Identity
             FROM call_events WHERE call_id = {dialect.Uuid("@callId")} ORDER BY seq
             """, new { callId }, cancellationToken: cancellationToken));
         return new CallDetails(call.CallId, call.RoomId, call.StartedAt, call.EndedAt, call.EndReason, [.. participants[callId]],
             [.. events.Select(e => new CallEventRecord(e.Seq, e.Type, e.ParticipantId, e.At,
-                e.Data is null ? null : JsonSerializer.Deserialize(e.Data, HistoryJson.Default.DictionaryStringString)))]);
+                e.Data is null ? null : JsonSerializer.Deserialize(e.Data, HistoryJson.Default.DictionaryStringString), e.Identity ?? e.ParticipantId))]);
     }
 
     private async Task<ILookup<string, CallParticipantRecord>> ParticipantsAsync(DbConnection connection, List<string> callIds, CancellationToken cancellationToken)
@@ -177,10 +179,10 @@ internal sealed class HistoryStore(HistoryDialect dialect)
 
         var rows = await connection.QueryAsync<HistoryRows.Participant>(new CommandDefinition($"""
             SELECT {dialect.AsText("call_id")} AS CallId, participant_id AS ParticipantId, display_name AS DisplayName,
-                   joined_at AS JoinedAt, left_at AS LeftAt, leave_reason AS LeaveReason
+                   joined_at AS JoinedAt, left_at AS LeftAt, leave_reason AS LeaveReason, identity AS Identity
             FROM call_participants WHERE {dialect.InList(dialect.AsText("call_id"), "@callIds")}
             ORDER BY joined_at, participant_id
             """, new { callIds = callIds.ToArray() }, cancellationToken: cancellationToken));
-        return rows.ToLookup(r => r.CallId, r => new CallParticipantRecord(r.ParticipantId, r.DisplayName, r.JoinedAt, r.LeftAt, r.LeaveReason));
+        return rows.ToLookup(r => r.CallId, r => new CallParticipantRecord(r.ParticipantId, r.DisplayName, r.JoinedAt, r.LeftAt, r.LeaveReason, r.Identity ?? r.ParticipantId));
     }
 }
