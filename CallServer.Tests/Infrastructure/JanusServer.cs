@@ -21,8 +21,8 @@ public sealed class JanusServer : IAsyncLifetime
     public string Url => $"ws://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}";
 
     /// <summary>A CallServer whose rooms go through this Janus.</summary>
-    public CallServerApplication StartCallServer(string redis, int requestTimeoutSeconds) =>
-        new CallServerApplication(redis, settings: new Dictionary<string, string?>
+    public CallServerApplication StartCallServer(string redis, int requestTimeoutSeconds, IReadOnlyDictionary<string, string?>? settings = null) =>
+        new CallServerApplication(redis, settings: new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
         {
             ["Media:Mode"] = "janus",
             ["Media:Janus:Url"] = Url,
