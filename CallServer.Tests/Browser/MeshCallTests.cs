@@ -40,6 +40,24 @@ public sealed class MeshCallTests(RedisServer redis, Chromium chromium) : IClass
     }
 
     [Fact]
+    public async Task TwoPagesChatWithSendData()
+    {
+        var room = "chat-" + Guid.NewGuid().ToString("N")[..8];
+        var ann = new CallPage(await chromium.OpenAsync(new Uri(_app.BaseAddress, $"/?room={room}&name=Ann&autojoin=1")));
+        var bob = new CallPage(await chromium.OpenAsync(new Uri(_app.BaseAddress, $"/?room={room}&name=Bob&autojoin=1")));
+        await Eventually.ValueAsync(ann.ParticipantsAsync, p => p.Count == 2 && p.Values.All(v => v == "connected"), "both connected at Ann");
+        var annId = await ann.MeAsync();
+
+        await ann.Page.FillAsync("#chat-text", "hello Bob");
+        await ann.Page.ClickAsync("#chat-send");
+
+        var line = bob.Page.Locator($"#chat-log li[data-from=\"{annId}\"]");
+        await Eventually.TrueAsync(async () => await line.CountAsync() == 1, "Ann's message at Bob");
+        Assert.Equal("Annhello Bob", await line.InnerTextAsync());
+        Assert.Equal(1, await ann.Page.Locator("#chat-log li").CountAsync());
+    }
+
+    [Fact]
     public async Task MutingShowsAtTheOtherPage()
     {
         var room = "mute-" + Guid.NewGuid().ToString("N")[..8];

@@ -1,6 +1,7 @@
 // CallServer's browser client: join over REST, live status over SignalR, WebRTC through the mesh relay or an SFU.
 // Stable hooks for automation: #room #name #join #leave #toggle-audio #toggle-video #participants #status video#local
-// and one video[data-participant-id] per remote participant.
+// #chat-log #chat-text #chat-send, one video[data-participant-id] per remote participant, and for an admin participant
+// button[data-action="mute"|"remove"] in each other participant's li.
 "use strict";
 
 const $ = (selector) => document.querySelector(selector);
@@ -23,6 +24,8 @@ function inCall(joined) {
   $("#toggle-video").disabled = !joined;
   $("#room").disabled = joined;
   $("#name").disabled = joined;
+  $("#chat-text").disabled = !joined;
+  $("#chat-send").disabled = !joined;
 }
 
 function newKey() {
@@ -87,6 +90,8 @@ async function connect() {
   hub.on("signal", (message) => onSignal(message).catch((e) => console.warn("signal", e)));
   hub.on("candidate", onCandidate);
   hub.on("ended", onEnded);
+  hub.on("removed", (message) => { cleanUp(); say(`removed from the call (${message.reason})`); });
+  hub.on("data", onData);
   hub.onreconnecting(() => say("reconnecting…"));
   hub.onreconnected(async () => {
     render(await hub.invoke("GetStatus"));
@@ -117,16 +122,66 @@ function render(status) {
   call.version = Math.max(call.version, status.version);
   call.status = status;
   const list = $("#participants");
+  const admin = status.participants.find((p) => p.participantId === call.me)?.grants?.admin === true;
   list.replaceChildren(...status.participants.map((p) => {
     const li = document.createElement("li");
     li.dataset.participantId = p.participantId;
     li.dataset.presence = p.presence;
     const you = p.participantId === call.me ? " (you)" : "";
-    li.textContent = `${p.displayName}${you} · ${p.presence}${p.audio ? "" : " · muted"}${p.video ? "" : " · camera off"}`;
+    li.append(`${p.displayName}${you} · ${p.presence}${p.audio ? "" : " · muted"}${p.video ? "" : " · camera off"}`);
+    if (p.identity && p.identity !== p.participantId) {
+      const identity = document.createElement("span");
+      identity.className = "identity";
+      identity.textContent = ` ${p.identity}`;
+      li.append(identity);
+    }
+    if (admin && p.participantId !== call.me) {
+      li.append(moderation("mute", "mute", () => call.hub.invoke("MuteParticipant", p.participantId, false, false)));
+      li.append(moderation("remove", "remove", () => call.hub.invoke("RemoveParticipant", p.participantId)));
+    }
     return li;
   }));
   const connected = call.hub?.state === "Connected" ? "connected" : "joined";
   say(`${connected} · ${status.participants.length} in call`);
+}
+
+function moderation(action, label, act) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.dataset.action = action;
+  button.textContent = label;
+  button.addEventListener("click", () => act().catch((e) => say(e.message)));
+  return button;
+}
+
+function nameOf(participantId) {
+  return call.status?.participants.find((p) => p.participantId === participantId)?.displayName || participantId;
+}
+
+function addChat(from, text) {
+  const li = document.createElement("li");
+  li.dataset.from = from;
+  const who = document.createElement("b");
+  who.textContent = from === call.me ? "you" : nameOf(from);
+  li.append(who, text);
+  $("#chat-log").append(li);
+  li.scrollIntoView({ block: "nearest" });
+}
+
+function onData(message) {
+  if (message.type === "chat") addChat(message.from, message.payload);
+}
+
+async function sendChat() {
+  const text = $("#chat-text").value.trim();
+  if (!text || !call.hub) return;
+  $("#chat-text").value = "";
+  try {
+    await call.hub.invoke("SendData", "chat", text, null);
+    addChat(call.me, text);
+  } catch (error) {
+    say(`not sent: ${error.message}`);
+  }
 }
 
 function others(status) {
@@ -183,6 +238,13 @@ async function offerTo(id) {
 }
 
 async function onSignal(message) {
+  if (message.from === "server" && message.type === "muted") {
+    // a moderator turned our media off: the room already says so, the tracks follow
+    const off = JSON.parse(message.payload);
+    if (off.audio) setTrack("audio", false);
+    if (off.video) setTrack("video", false);
+    return;
+  }
   if (message.from === MEDIA_SERVER) {
     if (message.type === "renegotiate") await startSfu();
     if (message.type === "published") await subscribeTo(message.payload);
@@ -302,12 +364,16 @@ function removeVideo(id) {
   document.querySelector(`video[data-participant-id="${CSS.escape(id)}"]`)?.closest("figure")?.remove();
 }
 
-async function toggle(kind) {
-  call[kind] = !call[kind];
-  for (const track of kind === "audio" ? call.local.getAudioTracks() : call.local.getVideoTracks()) track.enabled = call[kind];
+function setTrack(kind, on) {
+  call[kind] = on;
+  for (const track of kind === "audio" ? call.local?.getAudioTracks() ?? [] : call.local?.getVideoTracks() ?? []) track.enabled = on;
   const button = $(kind === "audio" ? "#toggle-audio" : "#toggle-video");
-  button.setAttribute("aria-pressed", String(call[kind]));
+  button.setAttribute("aria-pressed", String(on));
   button.textContent = kind === "audio" ? (call.audio ? "Mute" : "Unmute") : (call.video ? "Camera off" : "Camera on");
+}
+
+async function toggle(kind) {
+  setTrack(kind, !call[kind]);
   try {
     render(await call.hub.invoke("SetMedia", call.audio, call.video));
   } catch (error) {
@@ -352,6 +418,7 @@ function cleanUp() {
 }
 
 $("#join-form").addEventListener("submit", (event) => { event.preventDefault(); join(); });
+$("#chat-form").addEventListener("submit", (event) => { event.preventDefault(); sendChat(); });
 $("#leave").addEventListener("click", leave);
 $("#toggle-audio").addEventListener("click", () => toggle("audio"));
 $("#toggle-video").addEventListener("click", () => toggle("video"));
