@@ -56,7 +56,8 @@ public sealed class SentinelFailoverTests(ITestOutputHelper output) : IAsyncLife
         {
             foreach (var name in new[] { "Ann", "Bob" })
             {
-                var joined = await app.JoinAsync(room, name);
+                // as a client does, a join answered 503 (a replica slow to confirm under the parallel test load) is tried again
+                var joined = await Eventually.ValueAsync(() => app.JoinAsync(room, name), j => j is not null, $"{name} joined {room}");
                 var hub = await app.ConnectAsync(joined);
                 clients.Add(hub);
                 roomOf[hub.ParticipantId] = room;
