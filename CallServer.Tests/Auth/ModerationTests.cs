@@ -74,6 +74,27 @@ public sealed class ModerationTests(RedisServer redis) : IDisposable
     }
 
     [Fact]
+    public async Task EveryoneSetsItsOwnMetadataAndOnlyAnAdminTheRooms()
+    {
+        var room = NewRoom();
+        var host = await JoinedAsync(_app, room, "host", Grants(admin: true));
+        var bob = await JoinedAsync(_app, room, "bob");
+        await using var hostHub = await _app.ConnectAsync(host);
+        await using var bobHub = await _app.ConnectAsync(bob);
+
+        var mine = await bobHub.Connection.InvokeAsync<RoomStatus>("SetMetadata", "hand raised");
+        var refused = await Assert.ThrowsAsync<HubException>(() => bobHub.Connection.InvokeAsync<RoomStatus>("SetRoomMetadata", "bob's room"));
+        var tooLong = await Assert.ThrowsAsync<HubException>(() => bobHub.Connection.InvokeAsync<RoomStatus>("SetMetadata", new string('x', 1025)));
+        var topic = await hostHub.Connection.InvokeAsync<RoomStatus>("SetRoomMetadata", "weekly sync");
+
+        Assert.Equal("hand raised", mine.Participants.Single(p => p.ParticipantId == bob.ParticipantId).Metadata);
+        Assert.Contains("admin grant", refused.Message);
+        Assert.Contains("at most 1024", tooLong.Message);
+        Assert.Equal("weekly sync", topic.Metadata);
+        await bobHub.WaitForStatusAsync(s => s.Metadata == "weekly sync", "the room's metadata at Bob");
+    }
+
+    [Fact]
     public async Task TheAdminKeyModeratesOverRest()
     {
         var room = NewRoom();
