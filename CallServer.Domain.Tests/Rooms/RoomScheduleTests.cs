@@ -45,7 +45,7 @@ public sealed class RoomScheduleTests
     [Fact]
     public async Task AWakeUpIsHandedOutWhenItFallsDueAndAFarOneBreaksNothing()
     {
-        var wakeUps = new RoomWakeUps(_time);
+        using var wakeUps = new RoomWakeUps(_time);
         var woken = new List<string>();
         using var stop = new CancellationTokenSource();
         var loop = wakeUps.RunAsync(id => { lock (woken) { woken.Add(id); } }, stop.Token);
@@ -57,7 +57,7 @@ public sealed class RoomScheduleTests
 
         Assert.Equal(1, wakeUps.Count);
         await stop.CancelAsync();
-        await loop;
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => loop);
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)

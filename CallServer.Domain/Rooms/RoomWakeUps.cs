@@ -1,16 +1,21 @@
 namespace CallServer.Rooms;
 
 /// <summary>
-/// The deadlines of hibernated rooms (a join timeout, a reconnect grace), waited on by one loop for all of them: at its deadline
-/// a room is handed to <c>onDue</c>, which starts its worker again. An idle room costs this entry, not a worker. The entries
-/// live here, not in the loop, so that a restarted loop (<see cref="RoomWakeUpLoop"/>) finds every one of them.
+/// The deadlines of hibernated rooms (a join timeout, a reconnect grace), under one timer for all of them: at its deadline a
+/// room is handed to the supervised <see cref="RoomWakeUpLoop"/>, which starts its worker again. An idle room costs this
+/// entry, not a worker. The entries and the timer live here, not in the loop, so that a restarted loop finds every one of
+/// them, and a wake-up is armed the moment it is asked for.
 /// </summary>
-internal sealed class RoomWakeUps(TimeProvider time)
+internal sealed class RoomWakeUps(TimeProvider time) : IDisposable
 {
+    /// <summary>The longest the timer is set for (timers take no more than about 49 days; waking early just looks again).</summary>
+    private static readonly TimeSpan LongestWait = TimeSpan.FromDays(1);
+
     private readonly PriorityQueue<string, DateTimeOffset> _due = new();
     private readonly Lock _gate = new();
-    private CancellationTokenSource? _sleep;
-    private DateTimeOffset? _sleepingUntil;
+    private readonly SemaphoreSlim _signal = new(0, 1);
+    private ITimer? _timer;
+    private DateTimeOffset? _armedFor;
 
     /// <summary>How many wake-ups are waiting.</summary>
     public int Count
@@ -30,22 +35,16 @@ internal sealed class RoomWakeUps(TimeProvider time)
         lock (_gate)
         {
             _due.Enqueue(roomId, due);
-            if (_sleepingUntil is null || due < _sleepingUntil)
-            {
-                // the loop sleeps until a later wake-up (or for ever): wake it to sleep less
-                _sleep?.Cancel();
-            }
+            Arm();
         }
     }
 
     /// <summary>Hands every room whose wake-up is due to <paramref name="onDue"/>, until <paramref name="stopping"/> fires.</summary>
     public async Task RunAsync(Action<string> onDue, CancellationToken stopping)
     {
-        while (!stopping.IsCancellationRequested)
+        while (true)
         {
             var due = new List<string>();
-            TimeSpan wait;
-            using var sleep = CancellationTokenSource.CreateLinkedTokenSource(stopping);
             lock (_gate)
             {
                 var now = time.GetUtcNow();
@@ -55,31 +54,48 @@ internal sealed class RoomWakeUps(TimeProvider time)
                     _due.Dequeue();
                 }
 
-                var next = _due.TryPeek(out _, out var earliest) ? earliest : (DateTimeOffset?)null;
-                // at most a day at a time (a delay takes no more than about 49 days; waking early just looks again)
-                wait = next is { } until ? TimeSpan.FromTicks(Math.Min((until - now).Ticks, TimeSpan.FromDays(1).Ticks)) : Timeout.InfiniteTimeSpan;
-                if (due.Count == 0)
-                {
-                    _sleepingUntil = next;
-                    _sleep = sleep;
-                }
+                _armedFor = null;
+                Arm();
             }
 
             // a room woken twice (it was also asked something meanwhile) only looks at its deadlines once more
             due.ForEach(onDue);
-            if (due.Count > 0)
-            {
-                continue;
-            }
+            await _signal.WaitAsync(stopping);
+        }
+    }
 
-            // woken early by an earlier wake-up (cancelled), or stopping: the loop looks again either way. Never continued inline
-            // on the thread of the At() that cancelled it, which holds the gate
-            await Task.Delay(wait, time, sleep.Token).ConfigureAwait(ConfigureAwaitOptions.ForceYielding | ConfigureAwaitOptions.SuppressThrowing);
-            lock (_gate)
-            {
-                _sleep = null;
-                _sleepingUntil = null;
-            }
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _timer?.Dispose();
+            _timer = null;
+        }
+    }
+
+    /// <summary>Points the timer at the earliest wake-up (called under the gate).</summary>
+    private void Arm()
+    {
+        if (!_due.TryPeek(out _, out var next) || next == _armedFor)
+        {
+            return;
+        }
+
+        _armedFor = next;
+        var delay = next - time.GetUtcNow();
+        _timer ??= time.CreateTimer(static w => ((RoomWakeUps)w!).Signal(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _timer.Change(delay < TimeSpan.Zero ? TimeSpan.Zero : delay > LongestWait ? LongestWait : delay, Timeout.InfiniteTimeSpan);
+    }
+
+    private void Signal()
+    {
+        try
+        {
+            _signal.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // the loop is awake already
         }
     }
 }
