@@ -41,6 +41,8 @@ public sealed class ModerationTests(RedisServer redis) : IDisposable
         // the older participant's token opens no connection any more: the server closes it at once
         await using var stale = await _app.ConnectAsync(first, waitUntilConnected: false);
         Assert.NotNull(await stale.Closed.WaitAsync(Eventually.DefaultTimeout));
+        Assert.Equal(HttpStatusCode.Forbidden, (await _app.WithToken(first.Token).GetAsync($"/rooms/{room}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _app.WithToken(second.Token).GetAsync($"/rooms/{room}")).StatusCode);
 
         (await _app.Admin().DeleteAsync($"/rooms/{room}")).EnsureSuccessStatusCode();
         var call = await CallHistoryTests.EndedCallAsync(_app, first.Room.CallId!);

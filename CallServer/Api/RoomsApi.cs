@@ -118,7 +118,15 @@ internal static class RoomsApi
             }
         }
 
-        return await Ask(rooms, roomId, new GetStatus(), cancellationToken);
+        var answer = await Ask(rooms, roomId, new GetStatus(), cancellationToken);
+        // a participant token is good for reads only while its participant is in the room (not after it left or was replaced)
+        if (!admin.IsAdmin(http) && answer.Result is Ok<RoomStatus> { Value: { } status }
+            && !status.Participants.Any(p => p.ParticipantId == http.User.ParticipantId()))
+        {
+            return RoomProblems.Forbidden($"The token's participant is no longer in room '{roomId}'.");
+        }
+
+        return answer;
     }
 
     private static async Task<Results<Ok<List<RoomSummary>>, ProblemHttpResult>> ListAsync(
