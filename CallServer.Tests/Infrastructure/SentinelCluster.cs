@@ -64,12 +64,15 @@ public sealed class SentinelCluster : IAsyncLifetime
             return (long)await master.GetDatabase().ExecuteAsync("WAIT", 1, 200) >= 1;
         }, $"a replica in sync with 127.0.0.1:{masterPort}", TimeSpan.FromSeconds(30));
 
-    /// <summary>The port the sentinels name as master.</summary>
-    public async Task<int> MasterPortAsync()
+    /// <summary>The port the first sentinel names as master.</summary>
+    public Task<int> MasterPortAsync() => MasterPortAsync(_sentinelPorts[0]);
+
+    /// <summary>The port the sentinel on <paramref name="sentinelPort"/> names as master.</summary>
+    private static async Task<int> MasterPortAsync(int sentinelPort)
     {
         await using var sentinel = await ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
         {
-            EndPoints = { { "127.0.0.1", _sentinelPorts[0] } },
+            EndPoints = { { "127.0.0.1", sentinelPort } },
             CommandMap = CommandMap.Sentinel,
             AllowAdmin = true,
             ConnectTimeout = 1000,
@@ -82,9 +85,13 @@ public sealed class SentinelCluster : IAsyncLifetime
     public Task WaitForPromotionAsync() =>
         Eventually.TrueAsync(async () =>
         {
-            if (await MasterPortAsync() != Replica.Port)
+            // every sentinel must agree, or one that still names the old master would turn the new one back into its replica
+            foreach (var port in _sentinelPorts)
             {
-                return false;
+                if (await MasterPortAsync(port) != Replica.Port)
+                {
+                    return false;
+                }
             }
 
             await using var replica = await AdminAsync(Replica.Port);
@@ -96,7 +103,12 @@ public sealed class SentinelCluster : IAsyncLifetime
     public async Task RejoinOldMasterAsync()
     {
         await Master.StartAsync("--replicaof", "127.0.0.1", Replica.Port.ToString(CultureInfo.InvariantCulture));
-        await WaitForReplicaAsync(Replica.Port);
+        // whichever server the sentinels name as master by then, it must have a replica in sync
+        await Eventually.TrueAsync(async () =>
+        {
+            await using var master = await AdminAsync(await MasterPortAsync());
+            return (long)await master.GetDatabase().ExecuteAsync("WAIT", 1, 200) >= 1;
+        }, "the master to have a replica in sync again", TimeSpan.FromSeconds(30));
     }
 
     /// <summary>Cuts the replication stream from the master to the replica (the replica falls behind, as in a partition).</summary>
