@@ -15,7 +15,7 @@ internal static partial class RoomRules
     {
         var (now, options, log) = context;
         if (state.IsLive && join.JoinKey is not null
-            && state.Participants.Find(p => p.JoinKey == join.JoinKey) is { } again)
+            && state.Participants.Find(p => p.JoinKey == join.JoinKey && p.Identity == join.Who?.Identity) is { } again)
         {
             // a retried join whose first answer was lost: the same participant, never a second one
             return RoomDecision.Unchanged(again);
@@ -155,6 +155,11 @@ internal static partial class RoomRules
         }
 
         Require(state, peers.From);
+        if (peers.Offer && state.Find(peers.To) is { Rights.Subscribe: false })
+        {
+            throw new RoomException(RoomErrorKind.NotAllowed, "That participant may not subscribe: it takes no offers.");
+        }
+
         if (peers.From == peers.To)
         {
             throw new RoomException(RoomErrorKind.UnknownParticipant, "A participant cannot signal itself.");

@@ -34,6 +34,9 @@ public sealed class JoinTokenTests(RedisServer redis) : IDisposable
         { "too-long", "at most 60 minutes" },
         { "bad-sub", "sub" },
         { "bad-grants", "grants" },
+        { "future-iat", "join token" },
+        { "numeric-room", "no room claim" },
+        { "null-sub", "sub" },
     };
 
     [Theory]
@@ -51,6 +54,10 @@ public sealed class JoinTokenTests(RedisServer redis) : IDisposable
             "no-expiry" => Token(room, "ann", noExpiry: true),
             "too-long" => Token(room, "ann", expires: now.AddHours(3)),
             "bad-sub" => Token(room, "ann smith"),
+            // issued "in a year", expiring in eleven months: the lifetime check must not be fooled by a negative lifetime
+            "future-iat" => Token(room, "ann", issuedAt: now.AddDays(365), expires: now.AddDays(335)),
+            "numeric-room" => Token(room, "ann", claims: new() { ["room"] = 12345 }),
+            "null-sub" => Token(room, "ann", claims: new() { ["sub"] = null! }),
             _ => Token(room, "ann", claims: new() { ["grants"] = "everything" }),
         };
 

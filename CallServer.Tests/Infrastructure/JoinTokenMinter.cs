@@ -19,7 +19,8 @@ internal static class JoinTokenMinter
         var now = issuedAt ?? DateTime.UtcNow;
         var descriptor = new SecurityTokenDescriptor
         {
-            Claims = new Dictionary<string, object>(claims ?? []) { ["sub"] = identity, ["room"] = room },
+            // the caller's claims win: a test may give sub or room another type on purpose
+            Claims = new Dictionary<string, object> { ["sub"] = identity, ["room"] = room }.Concat(claims ?? []).GroupBy(c => c.Key).ToDictionary(g => g.Key, g => g.Last().Value),
             IssuedAt = now,
             NotBefore = now,
             Issuer = issuer,

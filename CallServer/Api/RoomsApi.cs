@@ -66,7 +66,9 @@ internal static class RoomsApi
             return RoomProblems.Invalid(badKey);
         }
 
-        return await WithIdempotency(roomId, "join", idempotencyKey, replies, ApiJson.Default.JoinResponse, async () =>
+        // a retry key is only good for the identity that used it first (tokens mode)
+        var operation = check?.Who is { } who ? $"join:{who.Identity}" : "join";
+        return await WithIdempotency(roomId, operation, idempotencyKey, replies, ApiJson.Default.JoinResponse, async () =>
         {
             var reply = await rooms.AskAsync(roomId, new JoinRoom(displayName!, idempotencyKey, check?.Who), cancellationToken);
             var participant = reply.Participant!;

@@ -50,6 +50,7 @@ internal sealed partial class JoinTokens(IOptions<AuthOptions> options)
                 SecurityTokenExpiredException => "The join token has expired.",
                 SecurityTokenNotYetValidException => "The join token is not valid yet (nbf).",
                 SecurityTokenNoExpirationException => "The join token has no exp claim.",
+                SecurityTokenInvalidLifetimeException => "The join token's lifetime is not valid (exp before nbf).",
                 SecurityTokenInvalidSignatureException or SecurityTokenSignatureKeyNotFoundException => "The join token's signature is not valid.",
                 SecurityTokenInvalidAlgorithmException => "The join token must be signed with HS256.",
                 SecurityTokenInvalidIssuerException => "The join token's issuer (iss) is not the one this server expects.",
@@ -61,17 +62,23 @@ internal sealed partial class JoinTokens(IOptions<AuthOptions> options)
 
         var jwt = (JsonWebToken)result.SecurityToken;
         var issued = jwt.TryGetPayloadValue<long>("nbf", out _) ? jwt.ValidFrom : jwt.IssuedAt;
-        if (issued == DateTime.MinValue || jwt.ValidTo - issued > TimeSpan.FromMinutes(settings.MaxJoinTokenMinutes))
+        if (issued == DateTime.MinValue || issued > DateTime.UtcNow.AddSeconds(30)
+            || jwt.ValidTo - issued > TimeSpan.FromMinutes(settings.MaxJoinTokenMinutes))
         {
-            return JoinCheck.Unauthorized($"The join token must have iat (or nbf) and be valid for at most {settings.MaxJoinTokenMinutes} minutes.");
+            return JoinCheck.Unauthorized($"The join token must have iat (or nbf), not in the future, and be valid for at most {settings.MaxJoinTokenMinutes} minutes.");
         }
 
-        if (!jwt.TryGetPayloadValue<string>("sub", out var identity) || !IdentityPattern().IsMatch(identity))
+        if (StringClaim(jwt, "sub") is not { } identity || !IdentityPattern().IsMatch(identity))
         {
             return JoinCheck.Unauthorized("The join token's sub (the user's identity) must be 1-128 characters of letters, digits and _ . @ : -.");
         }
 
-        if (!jwt.TryGetPayloadValue<string>("room", out var room) || room != roomId)
+        if (StringClaim(jwt, "room") is not { } room)
+        {
+            return JoinCheck.Unauthorized("The join token has no room claim (a string: the room id).");
+        }
+
+        if (room != roomId)
         {
             return JoinCheck.Forbidden($"The join token is not for room '{roomId}'.");
         }
@@ -101,6 +108,12 @@ internal sealed partial class JoinTokens(IOptions<AuthOptions> options)
             ? new JoinCheck(new JoinIdentity(identity, metadata, grants), name)
             : JoinCheck.Unauthorized("The join token's grants claim must be an object of booleans: publish, subscribe, admin.");
     }
+
+    /// <summary>A claim that is a JSON string (IdentityModel would turn a number or a boolean into text), else null.</summary>
+    private static string? StringClaim(JsonWebToken jwt, string name) =>
+        jwt.TryGetClaim(name, out var claim) && claim.ValueType == System.Security.Claims.ClaimValueTypes.String && claim.Value.Length > 0
+            ? claim.Value
+            : null;
 
     /// <summary>The grants claim (absent: the defaults), or null when it is not an object of booleans.</summary>
     private static ParticipantGrants? Grants(JsonWebToken jwt)

@@ -204,8 +204,9 @@ function dropGone(status, peers) {
 function meshFollow(status) {
   dropGone(status, call.peers);
   for (const p of others(status)) {
-    // the participant with the smaller id offers, so that two offers never cross
-    if (p.presence === "connected" && !call.peers.has(p.participantId) && call.me < p.participantId) {
+    // one side offers, so that two offers never cross: the one that may publish (a listener's offers are refused), else the
+    // smaller id
+    if (p.presence === "connected" && !call.peers.has(p.participantId) && iOffer(status, p)) {
       offerTo(p.participantId).catch((e) => console.warn("offer", e));
     }
   }
@@ -219,6 +220,14 @@ function newPeer(id, onCandidate) {
   return peer;
 }
 
+function mayPublish(participant) { return participant?.grants?.publish !== false; }
+
+function iOffer(status, other) {
+  const me = status.participants.find((p) => p.participantId === call.me);
+  if (mayPublish(me) !== mayPublish(other)) return mayPublish(me);
+  return call.me < other.participantId;
+}
+
 function meshPeer(id) {
   let peer = call.peers.get(id);
   if (peer && peer.pc.connectionState !== "failed" && peer.pc.connectionState !== "closed") return peer;
@@ -226,7 +235,10 @@ function meshPeer(id) {
   peer = newPeer(id, (candidate) => {
     if (candidate) call.hub.invoke("Signal", id, "candidate", JSON.stringify(candidate)).catch(() => {});
   });
-  for (const track of call.local.getTracks()) peer.pc.addTrack(track, call.local);
+  // a participant without the publish grant sends nothing: its answers say so (recvonly)
+  if (mayPublish(call.status?.participants.find((p) => p.participantId === call.me))) {
+    for (const track of call.local.getTracks()) peer.pc.addTrack(track, call.local);
+  }
   call.peers.set(id, peer);
   return peer;
 }
