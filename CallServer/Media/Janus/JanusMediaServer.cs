@@ -114,8 +114,7 @@ internal sealed class JanusMediaServer : SfuMediaServer<long, JanusPublisher, lo
         Translate(async () =>
         {
             var handle = target == MediaTargets.Publish
-                ? (await (Existing(call)?.ReadAsync(m => m.Publishers.GetValueOrDefault(participantId)?.HandleId, cancellationToken) ?? Task.FromResult<long?>(null))
-                    ?? throw new MediaException("Publish before trickling candidates for it."))
+                ? (await PublisherAsync(call, participantId, cancellationToken)).HandleId
                 : await SubscriptionAsync(call, participantId, target, cancellationToken);
             await _janus.RequestAsync(new JsonObject { ["janus"] = "trickle", ["handle_id"] = handle, ["candidate"] = Candidate(candidateJson) },
                 JanusCompletion.Ack, cancellationToken);
@@ -169,11 +168,6 @@ internal sealed class JanusMediaServer : SfuMediaServer<long, JanusPublisher, lo
 
         return roomId;
     }
-
-    private async Task<long> SubscriptionAsync(MediaCall call, string subscriberId, string publisherId, CancellationToken cancellationToken) =>
-        Existing(call) is { } room && await room.ReadAsync(m => m.Subscriptions.GetValueOrDefault((subscriberId, publisherId)), cancellationToken) is { } handle and not 0
-            ? handle
-            : throw NotSubscribed(publisherId);
 
     private void OnEvent(MediaCall call, string participantId, string target, JsonObject message, JanusPublisher? publisher)
     {

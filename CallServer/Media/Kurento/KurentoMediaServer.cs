@@ -84,8 +84,7 @@ internal sealed class KurentoMediaServer : SfuMediaServer<string, string, string
         Translate(call, async () =>
         {
             var endpoint = target == MediaTargets.Publish
-                ? await (Existing(call)?.ReadAsync(m => m.Publishers.GetValueOrDefault(participantId), cancellationToken) ?? Task.FromResult<string?>(null))
-                    ?? throw new MediaException("Publish before trickling candidates for it.")
+                ? await PublisherAsync(call, participantId, cancellationToken)
                 : await SubscriptionAsync(call, participantId, target, cancellationToken);
             var given = JsonNode.Parse(candidateJson)!.AsObject();
             // Kurento has no end-of-candidates: the browser's last (empty) candidate is not passed on
@@ -143,10 +142,6 @@ internal sealed class KurentoMediaServer : SfuMediaServer<string, string, string
         await _kms.CallAsync("subscribe", new JsonObject { ["type"] = CandidateEvent, ["object"] = endpoint }, cancellationToken);
         return endpoint;
     }
-
-    private async Task<string> SubscriptionAsync(MediaCall call, string subscriberId, string publisherId, CancellationToken cancellationToken) =>
-        await (Existing(call)?.ReadAsync(m => m.Subscriptions.GetValueOrDefault((subscriberId, publisherId)), cancellationToken) ?? Task.FromResult<string?>(null))
-        ?? throw NotSubscribed(publisherId);
 
     private async Task<string> Translate(MediaCall call, Func<Task<string>> request)
     {

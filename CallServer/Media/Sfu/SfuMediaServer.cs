@@ -120,10 +120,22 @@ internal abstract class SfuMediaServer<TId, TPublisher, TSubscription>(IMediaEve
         }
     }
 
+    /// <summary>The publisher a participant trickles candidates for; refused when it has not published.</summary>
+    protected async Task<TPublisher> PublisherAsync(MediaCall call, string participantId, CancellationToken cancellationToken) =>
+        Existing(call) is { } held && await held.ReadAsync(m => m.Publishers.TryGetValue(participantId, out var p) ? (true, p) : (false, default!), cancellationToken) is (true, var publisher)
+            ? publisher
+            : throw new MediaException("Publish before trickling candidates for it.");
+
+    /// <summary>A subscriber's subscription to a publisher; refused when it has not subscribed.</summary>
+    protected async Task<TSubscription> SubscriptionAsync(MediaCall call, string subscriberId, string publisherId, CancellationToken cancellationToken) =>
+        Existing(call) is { } held && await held.ReadAsync(m => m.Subscriptions.TryGetValue((subscriberId, publisherId), out var s) ? (true, s) : (false, default!), cancellationToken) is (true, var subscription)
+            ? subscription
+            : throw NotSubscribed(publisherId);
+
     protected static MediaException NotPublishing(string publisherId) =>
         new($"Unknown publisher '{publisherId}': that participant is not publishing.");
 
-    protected static MediaException NotSubscribed(string publisherId) =>
+    private static MediaException NotSubscribed(string publisherId) =>
         new($"No subscription to '{publisherId}': Subscribe first.");
 
     /// <summary>Releases every publisher and subscription of <paramref name="members"/>.</summary>
