@@ -151,16 +151,5 @@ internal sealed class RoomBackup(IConnectionMultiplexer redis, RedisKeys keys, A
         }
     }
 
-    /// <summary>The adapter's half of the one definition: a Redis failure that may pass is the domain's <see cref="StoreUnavailableException"/>.</summary>
-    private static async Task<T> Guarded<T>(Func<Task<T>> call)
-    {
-        try
-        {
-            return await call();
-        }
-        catch (Exception ex) when (StoreFailures.IsUnavailable(ex) && ex is not StoreUnavailableException)
-        {
-            throw new StoreUnavailableException("The backup store is unavailable.", ex);
-        }
-    }
+    private static Task<T> Guarded<T>(Func<Task<T>> call) => StoreFailures.GuardedAsync(call, "The room's backup");
 }

@@ -8,16 +8,9 @@ internal sealed class SignalPublisher(IConnectionMultiplexer redis, RedisKeys ke
 {
     private readonly RedisChannel _channel = RedisChannel.Literal(keys.SignalChannel);
 
-    public async Task PublishAsync(SignalEnvelope signal, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await redis.GetSubscriber().PublishAsync(_channel, JsonSerializer.SerializeToUtf8Bytes(signal, SignalJson.Default.SignalEnvelope))
-                .WaitAsync(cancellationToken);
-        }
-        catch (Exception ex) when (StoreFailures.IsUnavailable(ex) && ex is not StoreUnavailableException)
-        {
-            throw new StoreUnavailableException("The signal could not be relayed: the backup store is unavailable.", ex);
-        }
-    }
+    public Task PublishAsync(SignalEnvelope signal, CancellationToken cancellationToken) =>
+        StoreFailures.GuardedAsync(
+            () => redis.GetSubscriber().PublishAsync(_channel, JsonSerializer.SerializeToUtf8Bytes(signal, SignalJson.Default.SignalEnvelope))
+                .WaitAsync(cancellationToken),
+            "The signal could not be relayed");
 }

@@ -26,6 +26,19 @@ internal static class StoreFailures
     /// <summary>How long clients are told to wait before trying again (the <c>Retry-After</c> of a 503).</summary>
     public static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(2);
 
+    /// <summary>Runs a store call; a failure that may pass becomes the domain's <see cref="StoreUnavailableException"/> (the adapters' half of the definition).</summary>
+    public static async Task<T> GuardedAsync<T>(Func<Task<T>> call, string what)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (Exception ex) when (IsUnavailable(ex) && ex is not StoreUnavailableException)
+        {
+            throw new StoreUnavailableException($"{what}: the backup store is unavailable.", ex);
+        }
+    }
+
     public static bool IsUnavailable(Exception exception) => exception switch
     {
         StoreUnavailableException => true,
