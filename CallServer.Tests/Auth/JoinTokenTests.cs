@@ -6,6 +6,7 @@ using CallServer.Tests.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using static CallServer.Tests.Infrastructure.JoinTokenMinter;
 
 namespace CallServer.Tests.Auth;
 
@@ -13,7 +14,6 @@ namespace CallServer.Tests.Auth;
 [Collection(RedisCollection.Name)]
 public sealed class JoinTokenTests(RedisServer redis) : IDisposable
 {
-    private const string Secret = JoinTokenMinter.Secret;
     private const string Previous = "the-previous-join-secret-still-accepted-42";
 
     private readonly CallServerApplication _app = new CallServerApplication(redis.ConnectionString, settings: new Dictionary<string, string?>
@@ -143,8 +143,8 @@ public sealed class JoinTokenTests(RedisServer redis) : IDisposable
         }).Start();
         var room = "tok-" + Guid.NewGuid().ToString("N")[..8];
 
-        using var wrong = await JoinAsync(app, room, Token(room, "ann", issuer: "https://someone.else", audience: "callserver"), "Ann");
-        using var right = await JoinAsync(app, room, Token(room, "ann", issuer: "https://backend.example.org", audience: "callserver"), "Ann");
+        using var wrong = await JoinTokenMinter.JoinAsync(app, room, Token(room, "ann", issuer: "https://someone.else", audience: "callserver"), "Ann");
+        using var right = await JoinTokenMinter.JoinAsync(app, room, Token(room, "ann", issuer: "https://backend.example.org", audience: "callserver"), "Ann");
 
         Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
         right.EnsureSuccessStatusCode();
@@ -158,12 +158,4 @@ public sealed class JoinTokenTests(RedisServer redis) : IDisposable
     }
 
     private Task<HttpResponseMessage> JoinAsync(string room, string? token, string? displayName) => JoinTokenMinter.JoinAsync(_app, room, token, displayName);
-
-    private static Task<HttpResponseMessage> JoinAsync(CallServerApplication app, string room, string? token, string? displayName) =>
-        JoinTokenMinter.JoinAsync(app, room, token, displayName);
-
-    private static string Token(
-        string room, string identity, string secret = Secret, DateTime? issuedAt = null, DateTime? expires = null, bool noExpiry = false,
-        string? issuer = null, string? audience = null, Dictionary<string, object>? claims = null) =>
-        JoinTokenMinter.Token(room, identity, secret, issuedAt, expires, noExpiry, issuer, audience, claims);
 }
