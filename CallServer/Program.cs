@@ -5,6 +5,7 @@ using CallServer.Backup;
 using CallServer.Fanout;
 using CallServer.History;
 using CallServer.Hubs;
+using CallServer.Limits;
 using CallServer.Media;
 using CallServer.Rooms;
 using CallServer.Supervision;
@@ -17,12 +18,14 @@ builder.AddBackup();   // BackupServer: Redis, or the embedded store, holds ever
 builder.AddRooms();    // RoomSupervisor and one RoomWorker per live room
 builder.AddMedia();    // the media server the rooms talk to asynchronously (mesh relay, Janus, Kurento)
 builder.AddAuth();     // participant tokens, admin key
+builder.AddLimits();   // rate limits per address and per hub connection, connection caps (before the hub's own filters)
 builder.AddHistory();  // Call History: the durable event queue -> PostgreSQL (or SQLite)
 builder.AddFanout();   // PubSub: Redis status channel -> SignalR groups on every instance
 builder.AddApi();      // REST: join, leave, status, admin
 
 var app = builder.Build();
 
+app.UseLimits();          // the forwarded client address (behind a known proxy), then the rate limits
 app.UseRetryAfter();      // every 503 and 429 says when to try again
 app.UseExceptionHandler();
 app.UseDefaultFiles();   // the browser client at /

@@ -32,4 +32,10 @@ internal enum RoomErrorKind
 
     /// <summary>The participant's grants do not allow this.</summary>
     NotAllowed,
+
+    /// <summary>This instance holds <c>Rooms:MaxLiveRooms</c> live rooms and takes no new one.</summary>
+    AtCapacity,
+
+    /// <summary>A join retry key that another identity, or another display name, used first.</summary>
+    KeyReused,
 }

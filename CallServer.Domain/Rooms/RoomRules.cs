@@ -14,11 +14,12 @@ internal static partial class RoomRules
     internal static RoomDecision Join(RoomState state, JoinRoom join, RuleContext context)
     {
         var (now, options, log) = context;
-        if (state.IsLive && join.JoinKey is not null
-            && state.Participants.Find(p => p.JoinKey == join.JoinKey && p.Identity == join.Who?.Identity) is { } again)
+        if (state.IsLive && join.JoinKey is not null && state.Participants.Find(p => p.JoinKey == join.JoinKey) is { } again)
         {
-            // a retried join whose first answer was lost: the same participant, never a second one
-            return RoomDecision.Unchanged(again);
+            // a retried join whose first answer was lost: the same participant, never a second one; and never someone else's
+            return again.Identity == join.Who?.Identity && again.DisplayName == join.DisplayName
+                ? RoomDecision.Unchanged(again)
+                : throw new RoomException(RoomErrorKind.KeyReused, "This Idempotency-Key joined someone else, or with another display name; send a new key.");
         }
 
         var next = state;
@@ -146,6 +147,11 @@ internal static partial class RoomRules
         });
         return new RoomDecision(next, log.Events, p);
     }
+
+    internal static RoomDecision CheckMember(RoomState state, CheckMember member) =>
+        (state.IsLive ? state.Find(member.ParticipantId) : null) is { } p
+            ? RoomDecision.Unchanged(p)
+            : throw new RoomException(RoomErrorKind.NotAllowed, $"Participant '{member.ParticipantId}' is no longer in room '{state.RoomId}': join again.");
 
     internal static RoomDecision CheckPeers(RoomState state, CheckPeers peers)
     {

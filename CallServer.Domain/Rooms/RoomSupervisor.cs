@@ -55,6 +55,13 @@ internal sealed class RoomSupervisor(
         {
             if (!_workers.TryGetValue(roomId, out var worker))
             {
+                if (command is JoinRoom && _workers.Count >= _services.Options.MaxLiveRooms)
+                {
+                    command.Reply?.TrySetException(new RoomException(RoomErrorKind.AtCapacity,
+                        $"This server holds its maximum of {_services.Options.MaxLiveRooms} live rooms (Rooms:MaxLiveRooms); try again."));
+                    return;
+                }
+
                 var started = new RoomWorker(roomId, _services);
                 worker = _workers.GetOrAdd(roomId, started);
                 if (worker == started)

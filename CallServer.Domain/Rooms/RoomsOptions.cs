@@ -40,6 +40,13 @@ internal sealed class RoomsOptions
     [Range(0, 24 * 3600)]
     public int HibernateAfterSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// Rooms with a running worker this instance holds before a join that would start one more is refused (503). Rooms that
+    /// already have one, and hibernated rooms woken by their deadlines or by anything but a join, are never refused.
+    /// </summary>
+    [Range(1, 10_000_000)]
+    public int MaxLiveRooms { get; set; } = 10_000;
+
     /// <summary>How long an identity a moderator removed may not rejoin the same call.</summary>
     [Range(0, 24 * 3600)]
     public int KickBanSeconds { get; set; } = 60;

@@ -1,7 +1,9 @@
 using CallServer.Backup;
+using CallServer.Limits;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace CallServer.Api;
@@ -31,9 +33,12 @@ internal static class ApiSetup
 
     public static IEndpointRouteBuilder MapApi(this IEndpointRouteBuilder app)
     {
-        app.MapRooms();
-        app.MapModeration();
-        app.MapCalls();
+        // every REST body is small: a display name, a mute, a room's metadata
+        var limits = app.ServiceProvider.GetRequiredService<IOptions<LimitsOptions>>().Value;
+        var api = app.MapGroup("").WithMetadata(new RequestBodyLimit(limits.MaxRequestBodyBytes));
+        api.MapRooms();
+        api.MapModeration();
+        api.MapCalls();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthReportWriter.WriteAsync });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthReportWriter.WriteAsync });
         return app;

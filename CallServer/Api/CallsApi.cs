@@ -12,7 +12,7 @@ internal static class CallsApi
 
     public static IEndpointRouteBuilder MapCalls(this IEndpointRouteBuilder routes)
     {
-        var calls = routes.MapGroup("").WithTags("History").AddEndpointFilter<AdminAccess>();
+        var calls = routes.MapGroup("").WithTags("History").AddEndpointFilter<AdminAccess>().RequireRateLimiting(Limits.RatePolicies.Admin);
         calls.MapGet("/rooms/{roomId}/calls", CallsOfRoomAsync);
         calls.MapGet("/calls/{callId}", CallAsync);
         calls.MapGet("/history/dead-letters", DeadLettersAsync);

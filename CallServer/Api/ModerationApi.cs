@@ -12,7 +12,7 @@ internal static class ModerationApi
 {
     public static RouteGroupBuilder MapModeration(this IEndpointRouteBuilder routes)
     {
-        var rooms = routes.MapGroup("/rooms").WithTags("Moderation").AddEndpointFilter<AdminAccess>();
+        var rooms = routes.MapGroup("/rooms").WithTags("Moderation").AddEndpointFilter<AdminAccess>().RequireRateLimiting(Limits.RatePolicies.Admin);
         rooms.MapPost("/{roomId}/participants/{participantId}/mute", MuteAsync);
         rooms.MapDelete("/{roomId}/participants/{participantId}", RemoveAsync);
         rooms.MapPatch("/{roomId}", MetadataAsync);

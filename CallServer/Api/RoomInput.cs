@@ -30,10 +30,23 @@ internal static partial class RoomInput
         return name.Any(char.IsControl) ? "displayName must not contain control characters." : null;
     }
 
-    public static string? CheckIdempotencyKey(string key) =>
-        key.Length is >= 1 and <= MaxIdempotencyKeyLength && key.All(c => c is >= ' ' and <= '~')
-            ? null
-            : $"Idempotency-Key is 1-{MaxIdempotencyKeyLength} printable ASCII characters.";
+    public const int MinOpenIdempotencyKeyLength = 22;
+
+    /// <param name="unguessable">
+    /// The key alone guards the answer (a join in open mode, which anyone may make): it must be a UUID or at least
+    /// <see cref="MinOpenIdempotencyKeyLength"/> characters of a random identifier, as the IETF Idempotency-Key draft asks.
+    /// </param>
+    public static string? CheckIdempotencyKey(string key, bool unguessable = false)
+    {
+        if (key.Length is < 1 or > MaxIdempotencyKeyLength || !key.All(c => c is >= ' ' and <= '~'))
+        {
+            return $"Idempotency-Key is 1-{MaxIdempotencyKeyLength} printable ASCII characters.";
+        }
+
+        return unguessable && !Guid.TryParse(key, out _) && !(key.Length >= MinOpenIdempotencyKeyLength && key.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+            ? $"Without join tokens, an Idempotency-Key must be unguessable: a UUID, or at least {MinOpenIdempotencyKeyLength} random letters, digits, '-' or '_'."
+            : null;
+    }
 
     [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
     private static partial Regex RoomIdPattern();

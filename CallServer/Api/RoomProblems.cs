@@ -20,8 +20,16 @@ internal static class RoomProblems
         RoomErrorKind.MediaUnavailable => Problem(StatusCodes.Status503ServiceUnavailable, "Media server unavailable", ex.Message),
         RoomErrorKind.Stopping => Problem(StatusCodes.Status503ServiceUnavailable, "Server stopping", ex.Message),
         RoomErrorKind.NotAllowed => Problem(StatusCodes.Status403Forbidden, "Not allowed", ex.Message),
+        RoomErrorKind.KeyReused => KeyReused(ex.Message),
+        RoomErrorKind.AtCapacity => Problem(StatusCodes.Status503ServiceUnavailable, "Server at capacity", ex.Message),
         _ => Problem(StatusCodes.Status503ServiceUnavailable, "Backup unavailable", ex.Message),
     };
+
+    /// <summary>An Idempotency-Key used before by another caller, or with another request.</summary>
+    public static ProblemHttpResult KeyReused(string? detail = null) => Problem(
+        StatusCodes.Status422UnprocessableEntity,
+        "Idempotency-Key reused",
+        detail ?? "This Idempotency-Key was used before by another caller or with another request; send a new key for a new request.");
 
     public static ProblemHttpResult Invalid(string detail) => Problem(StatusCodes.Status400BadRequest, "Invalid request", detail);
 

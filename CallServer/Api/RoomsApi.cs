@@ -1,5 +1,6 @@
 using CallServer.Auth;
 using CallServer.Backup;
+using CallServer.Limits;
 using CallServer.Media;
 using CallServer.Rooms;
 using CallServer.Rooms.Commands;
@@ -14,14 +15,19 @@ internal static class RoomsApi
     public static RouteGroupBuilder MapRooms(this IEndpointRouteBuilder routes)
     {
         var rooms = routes.MapGroup("/rooms").WithTags("Rooms");
-        rooms.MapPost("/{roomId}/join", JoinAsync);
-        rooms.MapPost("/{roomId}/leave", LeaveAsync).RequireAuthorization();
-        rooms.MapGet("/{roomId}", GetAsync);
+        rooms.MapPost("/{roomId}/join", JoinAsync).RequireRateLimiting(RatePolicies.Join);
+        rooms.MapPost("/{roomId}/leave", LeaveAsync).RequireAuthorization().RequireRateLimiting(RatePolicies.Leave);
+        rooms.MapGet("/{roomId}", GetAsync).RequireRateLimiting(RatePolicies.Read);
 
-        var admin = rooms.MapGroup("").AddEndpointFilter<AdminAccess>();
+        var admin = rooms.MapGroup("").AddEndpointFilter<AdminAccess>().RequireRateLimiting(RatePolicies.Admin);
         admin.MapGet("/", ListAsync);
         admin.MapDelete("/{roomId}", EndAsync);
-        admin.MapPost("/{roomId}/crash", CrashAsync);
+        if (routes.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<RoomsOptions>>().Value.EnableFaultInjection)
+        {
+            // for chaos tests and benchmarks only: not even mapped otherwise (and refused at start in Production)
+            admin.MapPost("/{roomId}/crash", CrashAsync);
+        }
+
         return rooms;
     }
 
@@ -61,14 +67,14 @@ internal static class RoomsApi
             return RoomProblems.Invalid(badName);
         }
 
-        if (idempotencyKey is not null && RoomInput.CheckIdempotencyKey(idempotencyKey) is { } badKey)
+        if (idempotencyKey is not null && RoomInput.CheckIdempotencyKey(idempotencyKey, unguessable: check is null) is { } badKey)
         {
             return RoomProblems.Invalid(badKey);
         }
 
-        // a retry key is only good for the identity that used it first (tokens mode)
-        var operation = check?.Who is { } who ? $"join:{who.Identity}" : "join";
-        return await WithIdempotency(roomId, operation, idempotencyKey, replies, ApiJson.Default.JoinResponse, async () =>
+        // a retry key answers only the identity that used it first (tokens mode), with the same request
+        var fingerprint = IdempotentReplies.Fingerprint(check?.Who?.Identity, displayName);
+        return await WithIdempotency(roomId, "join", idempotencyKey, fingerprint, replies, ApiJson.Default.JoinResponse, async () =>
         {
             var reply = await rooms.AskAsync(roomId, new JoinRoom(displayName!, idempotencyKey, check?.Who), cancellationToken);
             var participant = reply.Participant!;
@@ -95,8 +101,10 @@ internal static class RoomsApi
             return RoomProblems.Invalid(badKey);
         }
 
-        return await WithIdempotency(roomId, "leave", idempotencyKey, replies, ApiJson.Default.RoomStatus, async () =>
-            (await rooms.AskAsync(roomId, new LeaveRoom(http.User.ParticipantId()!), cancellationToken)).Status, cancellationToken);
+        // a departed participant's token leaves nothing: 403, unless this is the retry of its own leave
+        var participantId = http.User.ParticipantId()!;
+        return await WithIdempotency(roomId, "leave", idempotencyKey, IdempotentReplies.Fingerprint(participantId), replies, ApiJson.Default.RoomStatus, async () =>
+            (await rooms.AskAsync(roomId, new LeaveRoom(participantId, RequireMember: true), cancellationToken)).Status, cancellationToken);
     }
 
     private static async Task<Results<Ok<RoomStatus>, ProblemHttpResult>> GetAsync(
@@ -157,17 +165,10 @@ internal static class RoomsApi
             : await Ask(rooms, roomId, new EndCall(LeaveReasons.Ended), cancellationToken);
 
     private static async Task<Results<Ok<RoomStatus>, ProblemHttpResult>> CrashAsync(
-        string roomId, RoomSupervisor rooms, Microsoft.Extensions.Options.IOptions<RoomsOptions> options, CancellationToken cancellationToken)
-    {
-        if (!options.Value.EnableFaultInjection)
-        {
-            return RoomProblems.Forbidden("Fault injection is disabled (Rooms:EnableFaultInjection).");
-        }
-
-        return RoomInput.CheckRoomId(roomId) is { } badRoom
+        string roomId, RoomSupervisor rooms, CancellationToken cancellationToken) =>
+        RoomInput.CheckRoomId(roomId) is { } badRoom
             ? RoomProblems.Invalid(badRoom)
             : await Ask(rooms, roomId, new CrashRoom(), cancellationToken);
-    }
 
     private static async Task<Results<Ok<RoomStatus>, ProblemHttpResult>> Ask(
         RoomSupervisor rooms, string roomId, RoomCommand command, CancellationToken cancellationToken)
@@ -182,23 +183,35 @@ internal static class RoomsApi
         }
     }
 
-    /// <summary>Runs <paramref name="act"/> once per idempotency key: a retry gets the first answer.</summary>
+    /// <summary>
+    /// Runs <paramref name="act"/> once per idempotency key: a retry with the same <paramref name="fingerprint"/> gets the first
+    /// answer, and anyone else's use of the key gets 422.
+    /// </summary>
     private static async Task<Results<Ok<T>, ProblemHttpResult>> WithIdempotency<T>(
-        string roomId, string operation, string? key, IdempotentReplies replies,
+        string roomId, string operation, string? key, string fingerprint, IdempotentReplies replies,
         System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, Func<Task<T>> act, CancellationToken cancellationToken)
         where T : class
     {
         try
         {
-            if (key is not null && await replies.FindAsync(roomId, operation, key, type, cancellationToken) is { } first)
+            if (key is not null)
             {
-                return TypedResults.Ok(first);
+                var replay = await replies.FindAsync(roomId, operation, key, fingerprint, type, cancellationToken);
+                if (replay.Conflict)
+                {
+                    return RoomProblems.KeyReused();
+                }
+
+                if (replay.Reply is { } first)
+                {
+                    return TypedResults.Ok(first);
+                }
             }
 
             var reply = await act();
             if (key is not null)
             {
-                await replies.KeepAsync(roomId, operation, key, reply, type, cancellationToken);
+                await replies.KeepAsync(roomId, operation, key, fingerprint, reply, type, cancellationToken);
             }
 
             return TypedResults.Ok(reply);

@@ -15,7 +15,6 @@ internal sealed class AuthOptions
     [RegularExpression("^$|^.{16,}$", ErrorMessage = "Auth:AdminKey must be at least 16 characters.")]
     public string? AdminKey { get; set; }
 
-    /// <summary>When set, joining needs a join token signed with this HMAC key by the app's backend.</summary>
     /// <summary>The HMAC key the app's backend signs join tokens with; set, every join needs one (tokens mode).</summary>
     [RegularExpression("^$|^.{32,}$", ErrorMessage = "Auth:JoinSecret must be at least 32 characters.")]
     public string? JoinSecret { get; set; }

@@ -20,20 +20,19 @@ internal sealed class SigningKeys(IOptions<AuthOptions> auth, IOptions<StorageOp
             return new SymmetricSecurityKey(Encoding.UTF8.GetBytes(auth.SigningKey));
         }
 
-        var path = Path.Combine(storage.FullDataDir, "signing.key");
-        if (!File.Exists(path))
+        var path = Path.Combine(PrivateFiles.Folder(storage.FullDataDir), "signing.key");
+        if (File.Exists(path))
         {
-            Directory.CreateDirectory(storage.FullDataDir);
+            PrivateFiles.File(path);
+        }
+        else
+        {
             var fresh = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48));
-            // another process may write it at the same time: only the first file counts
+            // 0600 from its creation; another process may write it at the same time: only the first file counts
             try
             {
-                using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
+                using var file = PrivateFiles.CreateNew(path);
                 file.Write(Encoding.ASCII.GetBytes(fresh));
-                if (!OperatingSystem.IsWindows())
-                {
-                    File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-                }
             }
             catch (IOException) when (File.Exists(path))
             {

@@ -15,8 +15,8 @@ internal sealed class EmbeddedRedis : IDisposable
 
     public EmbeddedRedis(StorageOptions storage, ILogger<EmbeddedRedis> logger)
     {
-        var dir = Path.Combine(storage.FullDataDir, "garnet");
-        Directory.CreateDirectory(dir);
+        // its log holds cached tokens: the folder is the server user's alone
+        var dir = PrivateFiles.Folder(Path.Combine(PrivateFiles.Folder(storage.FullDataDir), "garnet"));
         Port = storage.EmbeddedRedisPort != 0 ? storage.EmbeddedRedisPort : FreeLoopbackPort();
         _server = new GarnetServer(new GarnetServerOptions
         {

@@ -44,7 +44,7 @@ internal sealed class HistoryParking
     public void Park(IReadOnlyList<RoomEvent> batch)
     {
         _ = Events;
-        System.IO.Directory.CreateDirectory(_dir);
+        PrivateFiles.Folder(_dir);
         // named by a sequence that goes on from the files already there (not by the clock, which may step back)
         if (_sequence < 0)
         {
@@ -53,7 +53,7 @@ internal sealed class HistoryParking
 
         var name = $"{++_sequence:D20}.jsonl";
         var temp = Path.Combine(_dir, name + ".tmp");
-        using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024, FileOptions.WriteThrough))
+        using (var file = PrivateFiles.CreateNew(temp, FileOptions.WriteThrough, 64 * 1024))
         {
             foreach (var e in batch)
             {

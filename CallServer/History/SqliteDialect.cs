@@ -14,13 +14,22 @@ internal sealed class SqliteDialect(string path) : HistoryDialect
         DefaultTimeout = 30,
     }.ToString();
 
+    private bool _prepared;
+
     public override int RowsPerStatement => 16;
 
     public override string Name => "Sqlite";
 
     public override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        if (!_prepared)
+        {
+            // 0600 before SQLite first opens it (its -wal and -shm files take the database file's mode)
+            CallServer.Backup.PrivateFiles.Folder(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            CallServer.Backup.PrivateFiles.File(path);
+            _prepared = true;
+        }
+
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
         await using var pragma = connection.CreateCommand();

@@ -8,18 +8,61 @@ internal sealed class RoomConnections
 {
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, Entry>> _rooms = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Holds a place for a new connection of <paramref name="participantId"/>, unless the participant already holds
+    /// <paramref name="maxPerParticipant"/> on this instance. Until <see cref="Confirm"/>, the connection is never outdated.
+    /// </summary>
+    /// <returns>How many connections the participant held when refused; 0 when the place was taken.</returns>
+    public int TryAdd(string roomId, string participantId, HubCallerContext context, int maxPerParticipant)
+    {
+        while (true)
+        {
+            var room = _rooms.GetOrAdd(roomId, _ => new(StringComparer.Ordinal));
+            lock (room)
+            {
+                if (!_rooms.TryGetValue(roomId, out var current) || current != room)
+                {
+                    // a Remove emptied and dropped this room meanwhile
+                    continue;
+                }
+
+                var held = 0;
+                foreach (var (_, e) in room)
+                {
+                    held += e.ParticipantId == participantId ? 1 : 0;
+                }
+
+                if (held >= maxPerParticipant)
+                {
+                    return held;
+                }
+
+                room[context.ConnectionId] = new Entry(participantId, context, long.MaxValue);
+                return 0;
+            }
+        }
+    }
+
     /// <param name="confirmedVersion">The room version that acknowledged this connection: older statuses say nothing about it.</param>
-    public void Add(string roomId, string participantId, HubCallerContext context, long confirmedVersion) =>
-        _rooms.GetOrAdd(roomId, _ => new(StringComparer.Ordinal))[context.ConnectionId] = new Entry(participantId, context, confirmedVersion);
+    public void Confirm(string roomId, string connectionId, long confirmedVersion)
+    {
+        if (_rooms.TryGetValue(roomId, out var room) && room.TryGetValue(connectionId, out var entry))
+        {
+            room[connectionId] = entry with { ConfirmedVersion = confirmedVersion };
+        }
+    }
 
     public void Remove(string roomId, string connectionId)
     {
         if (_rooms.TryGetValue(roomId, out var room))
         {
-            room.TryRemove(connectionId, out _);
-            if (room.IsEmpty)
+            lock (room)
             {
-                _rooms.TryRemove(KeyValuePair.Create(roomId, room));
+                room.TryRemove(connectionId, out _);
+                if (room.IsEmpty)
+                {
+                    _rooms.TryRemove(KeyValuePair.Create(roomId, room));
+                }
             }
         }
     }

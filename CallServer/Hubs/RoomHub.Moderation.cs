@@ -8,9 +8,6 @@ namespace CallServer.Hubs;
 /// <summary>The hub's moderation (participants with the admin grant), metadata and in-call data methods.</summary>
 internal sealed partial class RoomHub
 {
-    private const int MaxDataPayload = 16 * 1024;
-    private const int MaxDataRecipients = 64;
-
     /// <summary>Turns a participant's media off (never on); it hears <c>muted</c> from the server.</summary>
     public async Task MuteParticipant(string participantId, bool audio, bool video)
     {
@@ -56,14 +53,14 @@ internal sealed partial class RoomHub
             throw new HubException("type must be 1-32 letters, digits, '_' or '-'.");
         }
 
-        if (payload is null || payload.Length > MaxDataPayload)
+        if (payload is null || payload.Length > HubLimits.MaxDataPayload)
         {
-            throw new HubException($"payload is required and at most {MaxDataPayload} characters.");
+            throw new HubException($"payload is required and at most {HubLimits.MaxDataPayload} characters.");
         }
 
-        if (to is { Length: 0 or > MaxDataRecipients } || to?.Any(string.IsNullOrEmpty) == true)
+        if (to is { Length: 0 or > HubLimits.MaxDataRecipients } || to?.Any(string.IsNullOrEmpty) == true)
         {
-            throw new HubException($"to, when given, lists 1-{MaxDataRecipients} participant ids of this room.");
+            throw new HubException($"to, when given, lists 1-{HubLimits.MaxDataRecipients} participant ids of this room.");
         }
 
         var caller = HubCaller.Of(Context);

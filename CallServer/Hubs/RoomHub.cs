@@ -1,9 +1,11 @@
 using System.Text.RegularExpressions;
 using CallServer.Backup;
+using CallServer.Limits;
 using CallServer.Rooms;
 using CallServer.Rooms.Commands;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
 
 namespace CallServer.Hubs;
 
@@ -13,32 +15,50 @@ namespace CallServer.Hubs;
 /// </summary>
 [Authorize]
 internal sealed partial class RoomHub(
-    RoomSupervisor rooms, InstanceIdentity instance, RoomConnections connections, ISignalPublisher signals) : Hub
+    RoomSupervisor rooms,
+    InstanceIdentity instance,
+    RoomConnections connections,
+    ISignalPublisher signals,
+    IOptions<LimitsOptions> limits,
+    ILogger<RoomHub> logger) : Hub
 {
-    private const int MaxSignalPayload = 64 * 1024;
-
     public override async Task OnConnectedAsync()
     {
         var caller = HubCaller.Of(Context);
-        // into the groups first, so that the status announcing this connection reaches it too
-        await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.Room(caller.RoomId), Context.ConnectionAborted);
-        await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.Participant(caller.ParticipantId), Context.ConnectionAborted);
-        // not cancelled when the client drops meanwhile: SignalR only calls OnDisconnectedAsync after an OnConnectedAsync that
-        // completed, and a connect the worker carried out must be followed by its disconnect
+        // the room says the participant is in it before this connection hears anything of the room (a departed participant's
+        // token, still within its lifetime, is refused here)
+        await Ask(caller.RoomId, new CheckMember(caller.ParticipantId), CancellationToken.None);
+        var max = limits.Value.ConnectionsPerParticipant;
+        if (connections.TryAdd(caller.RoomId, caller.ParticipantId, Context, max) is var held and > 0)
+        {
+            LimitsLog.TooManyConnections(logger, caller.ParticipantId, held);
+            throw new HubException($"This participant already holds {held} hub connections (at most {max}): close one first.");
+        }
+
         RoomReply reply;
         try
         {
+            // into the groups before the connect, so that the status announcing this connection reaches it too
+            await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.Room(caller.RoomId), Context.ConnectionAborted);
+            await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.Participant(caller.ParticipantId), Context.ConnectionAborted);
+            // not cancelled when the client drops meanwhile: SignalR only calls OnDisconnectedAsync after an OnConnectedAsync that
+            // completed, and a connect the worker carried out must be followed by its disconnect
             reply = await Ask(caller.RoomId, new ConnectParticipant(caller.ParticipantId, Context.ConnectionId, instance.Id), CancellationToken.None);
         }
-        catch (HubException)
+        catch (Exception ex) when (ex is HubException or OperationCanceledException)
         {
-            // a connect that timed out may still be applied once the store answers, and no OnDisconnectedAsync follows a failed
-            // OnConnectedAsync: its disconnect is posted now (the worker keeps it until the store answers again)
-            rooms.Post(caller.RoomId, new DisconnectParticipant(caller.ParticipantId, Context.ConnectionId));
+            connections.Remove(caller.RoomId, Context.ConnectionId);
+            if (ex is HubException)
+            {
+                // a connect that timed out may still be applied once the store answers, and no OnDisconnectedAsync follows a
+                // failed OnConnectedAsync: its disconnect is posted now (the worker keeps it until the store answers again)
+                rooms.Post(caller.RoomId, new DisconnectParticipant(caller.ParticipantId, Context.ConnectionId));
+            }
+
             throw;
         }
 
-        connections.Add(caller.RoomId, caller.ParticipantId, Context, reply.Status.Version);
+        connections.Confirm(caller.RoomId, Context.ConnectionId, reply.Status.Version);
     }
 
     public override Task OnDisconnectedAsync(Exception? exception)
@@ -70,9 +90,9 @@ internal sealed partial class RoomHub(
             throw new HubException("type must be 1-32 letters, digits, '_' or '-' (offer, answer, candidate, or an app-defined word).");
         }
 
-        if (payload is null || payload.Length > MaxSignalPayload)
+        if (payload is null || payload.Length > HubLimits.MaxSignalPayload)
         {
-            throw new HubException($"payload is required and at most {MaxSignalPayload} characters.");
+            throw new HubException($"payload is required and at most {HubLimits.MaxSignalPayload} characters.");
         }
 
         var caller = HubCaller.Of(Context);

@@ -13,6 +13,12 @@ internal sealed class JanusOptions
     [Range(1, 55)]
     public int KeepaliveSeconds { get; set; } = 20;
 
+    /// <summary>Janus's <c>api_secret</c> (janus.jcfg, <c>general</c>), sent with every request when Janus requires one.</summary>
+    public string? ApiSecret { get; set; }
+
+    /// <summary>The VideoRoom plugin's <c>admin_key</c> (janus.plugin.videoroom.jcfg), needed to create rooms when it is set.</summary>
+    public string? AdminKey { get; set; }
+
     /// <summary>How long a request waits for Janus's answer.</summary>
     [Range(1, 120)]
     public int RequestTimeoutSeconds { get; set; } = 10;

@@ -19,6 +19,10 @@ internal sealed class MediaOptions
     [Range(60, 7 * 24 * 3600)]
     public int TurnCredentialTtlSeconds { get; set; } = 3600;
 
+    /// <summary>Calls this instance holds on the SFU (Janus VideoRooms, Kurento pipelines) before a new one is refused (503).</summary>
+    [Range(1, 1_000_000)]
+    public int MaxCalls { get; set; } = 1_000;
+
     public JanusOptions Janus { get; set; } = new();
 
     public KurentoOptions Kurento { get; set; } = new();

@@ -9,6 +9,7 @@ internal static class RoomsSetup
     public static IHostApplicationBuilder AddRooms(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<RoomsOptions>().BindConfiguration(RoomsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<RoomsOptions>, FaultInjectionGuard>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<RoomFaultInjector>();
         builder.Services.AddSingleton<RoomSupervisor>();

@@ -81,6 +81,12 @@ internal sealed class JanusConnection(JanusOptions options, TimeProvider time, I
         // the transaction carries what ends the request (Janus echoes it), so that a reply is matched without a lookup of its own
         var transaction = $"{(int)completion}-{Interlocked.Increment(ref _nextTransaction)}";
         request["transaction"] = transaction;
+        if (!string.IsNullOrEmpty(options.ApiSecret))
+        {
+            // Janus's api_secret: every request of the Janus API carries it
+            request["apisecret"] = options.ApiSecret;
+        }
+
         return _pending.SendAsync(transaction, request, cancellationToken);
     }
 

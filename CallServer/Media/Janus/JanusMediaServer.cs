@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using CallServer.Media.Sfu;
 using Microsoft.Extensions.Options;
@@ -9,16 +10,18 @@ namespace CallServer.Media.Janus;
 /// subscription, trickle ICE both ways. When the Janus session is lost (restart, dropped connection), every call's media is
 /// gone: once a new session is open the rooms are told (<see cref="IMediaEvents.MediaLost"/>) and rebuild as clients publish again.
 /// </summary>
-internal sealed class JanusMediaServer : SfuMediaServer<long, JanusPublisher, long>
+internal sealed class JanusMediaServer : SfuMediaServer<JanusRoom, JanusPublisher, long>
 {
     private readonly JanusConnection _janus;
     private readonly TimeSpan _timeout;
+    private readonly string? _adminKey;
     private readonly ILogger _logger;
 
     public JanusMediaServer(IOptions<MediaOptions> options, IMediaEvents events, TimeProvider time, ILogger<JanusMediaServer> logger)
-        : base(events, logger)
+        : base(events, options.Value.MaxCalls, logger)
     {
         _timeout = TimeSpan.FromSeconds(options.Value.Janus.RequestTimeoutSeconds);
+        _adminKey = options.Value.Janus.AdminKey;
         _logger = logger;
         _janus = new JanusConnection(options.Value.Janus, time, logger);
         _janus.SessionOpened += generation =>
@@ -55,7 +58,7 @@ internal sealed class JanusMediaServer : SfuMediaServer<long, JanusPublisher, lo
                 {
                     ["request"] = "join",
                     ["ptype"] = "publisher",
-                    ["room"] = room.Id,
+                    ["room"] = room.Id.Number,
                     ["display"] = displayName,
                 }, null, JanusCompletion.Event, cancellationToken);
                 publisher.FeedId = joined["plugindata"]!["data"]!["id"]!.GetValue<long>();
@@ -94,7 +97,7 @@ internal sealed class JanusMediaServer : SfuMediaServer<long, JanusPublisher, lo
                 {
                     ["request"] = "join",
                     ["ptype"] = "subscriber",
-                    ["room"] = room.Id,
+                    ["room"] = room.Id.Number,
                     ["streams"] = new JsonArray(new JsonObject { ["feed"] = publisher.FeedId }),
                 }, null, JanusCompletion.Event, cancellationToken);
                 return (string?)attached["jsep"]?["sdp"] ?? throw new MediaException("Janus sent no offer for the subscription.");
@@ -125,13 +128,14 @@ internal sealed class JanusMediaServer : SfuMediaServer<long, JanusPublisher, lo
 
     protected override Task ReleaseSubscriptionAsync(long subscription) => _janus.DetachQuietlyAsync(subscription);
 
-    protected override async Task DestroyAsync(SfuCall<long, JanusPublisher, long> held, SfuCallMembers<JanusPublisher, long> members, CancellationToken cancellationToken)
+    protected override async Task DestroyAsync(SfuCall<JanusRoom, JanusPublisher, long> held, SfuCallMembers<JanusPublisher, long> members, CancellationToken cancellationToken)
     {
         await ReleaseAsync(members);
         try
         {
             var admin = await _janus.AttachAsync(cancellationToken);
-            await _janus.MessageAsync(admin, new JsonObject { ["request"] = "destroy", ["room"] = held.Id }, null, JanusCompletion.Success, cancellationToken);
+            await _janus.MessageAsync(admin, new JsonObject { ["request"] = "destroy", ["room"] = held.Id.Number, ["secret"] = held.Id.Secret },
+                null, JanusCompletion.Success, cancellationToken);
             await _janus.DetachQuietlyAsync(admin);
         }
         catch (JanusException)
@@ -141,32 +145,43 @@ internal sealed class JanusMediaServer : SfuMediaServer<long, JanusPublisher, lo
         catch (MediaException ex)
         {
             // or with Janus: nothing is left to destroy, but say so
-            JanusLog.CloseFailed(_logger, ex, held.Id);
+            JanusLog.CloseFailed(_logger, ex, held.Id.Number);
         }
     }
 
-    /// <summary>A new VideoRoom for the call, made on its first publisher.</summary>
-    private async Task<long> CreateRoomAsync(MediaCall call, CancellationToken cancellationToken)
+    /// <summary>
+    /// A new VideoRoom for the call, made on its first publisher: private (Janus lists it to no one) and with a secret of its
+    /// own, so that only this server may edit or destroy it.
+    /// </summary>
+    private async Task<JanusRoom> CreateRoomAsync(MediaCall call, CancellationToken cancellationToken)
     {
-        var roomId = Random.Shared.NextInt64(1, 1L << 52);
+        var room = new JanusRoom(Random.Shared.NextInt64(1, 1L << 52), Convert.ToHexString(RandomNumberGenerator.GetBytes(24)));
+        var create = new JsonObject
+        {
+            ["request"] = "create",
+            ["room"] = room.Number,
+            ["permanent"] = false,
+            ["is_private"] = true,
+            ["secret"] = room.Secret,
+            ["description"] = $"{call.RoomId} {call.CallId}",
+            ["publishers"] = 64,
+        };
+        if (!string.IsNullOrEmpty(_adminKey))
+        {
+            create["admin_key"] = _adminKey;
+        }
+
         var admin = await _janus.AttachAsync(cancellationToken);
         try
         {
-            await _janus.MessageAsync(admin, new JsonObject
-            {
-                ["request"] = "create",
-                ["room"] = roomId,
-                ["permanent"] = false,
-                ["description"] = $"{call.RoomId} {call.CallId}",
-                ["publishers"] = 64,
-            }, null, JanusCompletion.Success, cancellationToken);
+            await _janus.MessageAsync(admin, create, null, JanusCompletion.Success, cancellationToken);
         }
         finally
         {
             await _janus.DetachQuietlyAsync(admin);
         }
 
-        return roomId;
+        return room;
     }
 
     private void OnEvent(MediaCall call, string participantId, string target, JsonObject message, JanusPublisher? publisher)

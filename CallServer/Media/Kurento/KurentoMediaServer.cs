@@ -17,7 +17,7 @@ internal sealed class KurentoMediaServer : SfuMediaServer<string, string, string
     private readonly KurentoConnection _kms;
 
     public KurentoMediaServer(IOptions<MediaOptions> options, IMediaEvents events, TimeProvider time, ILogger<KurentoMediaServer> logger)
-        : base(events, logger)
+        : base(events, options.Value.MaxCalls, logger)
     {
         _kms = new KurentoConnection(options.Value.Kurento, time, logger);
         _kms.SessionLost += SessionLost;

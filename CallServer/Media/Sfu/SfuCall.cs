@@ -9,6 +9,7 @@ internal sealed class SfuCall<TId, TPublisher, TSubscription>(TId id, int genera
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly SfuCallMembers<TPublisher, TSubscription> _members = new();
+    private bool _closed;
 
     /// <summary>The call's object on the media server.</summary>
     public TId Id { get; } = id;
@@ -16,8 +17,30 @@ internal sealed class SfuCall<TId, TPublisher, TSubscription>(TId id, int genera
     /// <summary>The media server session the call lives in; a newer session has none of it.</summary>
     public int Generation { get; } = generation;
 
-    /// <summary>Runs <paramref name="work"/> with the call's gate held: one change of its members at a time.</summary>
-    public async Task<T> LockedAsync<T>(Func<SfuCallMembers<TPublisher, TSubscription>, Task<T>> work, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="work"/> with the call's gate held: one change of its members at a time. Refused once the call was
+    /// closed, so that nothing is added to a call whose object is gone (or going) from the media server.
+    /// </summary>
+    public Task<T> LockedAsync<T>(Func<SfuCallMembers<TPublisher, TSubscription>, Task<T>> work, CancellationToken cancellationToken) =>
+        GatedAsync(members => _closed ? throw new MediaException("The call has ended.") : work(members), cancellationToken);
+
+    /// <summary>Reads the call's members with the gate held.</summary>
+    public Task<T> ReadAsync<T>(Func<SfuCallMembers<TPublisher, TSubscription>, T> read, CancellationToken cancellationToken) =>
+        GatedAsync(members => Task.FromResult(read(members)), cancellationToken);
+
+    /// <summary>Takes out what <paramref name="participantId"/> had: its publisher, and the subscriptions from or to it.</summary>
+    public Task<SfuCallMembers<TPublisher, TSubscription>> TakeParticipantAsync(string participantId, CancellationToken cancellationToken) =>
+        ReadAsync(members => members.Take(k => k == participantId, k => k.Subscriber == participantId || k.Publisher == participantId), cancellationToken);
+
+    /// <summary>Takes out everything the call had, and closes it: nothing can be added afterwards.</summary>
+    public Task<SfuCallMembers<TPublisher, TSubscription>> TakeAllAsync(CancellationToken cancellationToken) =>
+        ReadAsync(members =>
+        {
+            _closed = true;
+            return members.Take(_ => true, _ => true);
+        }, cancellationToken);
+
+    private async Task<T> GatedAsync<T>(Func<SfuCallMembers<TPublisher, TSubscription>, Task<T>> work, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);
         try
@@ -29,16 +52,4 @@ internal sealed class SfuCall<TId, TPublisher, TSubscription>(TId id, int genera
             _gate.Release();
         }
     }
-
-    /// <summary>Reads the call's members with the gate held.</summary>
-    public Task<T> ReadAsync<T>(Func<SfuCallMembers<TPublisher, TSubscription>, T> read, CancellationToken cancellationToken) =>
-        LockedAsync(members => Task.FromResult(read(members)), cancellationToken);
-
-    /// <summary>Takes out what <paramref name="participantId"/> had: its publisher, and the subscriptions from or to it.</summary>
-    public Task<SfuCallMembers<TPublisher, TSubscription>> TakeParticipantAsync(string participantId, CancellationToken cancellationToken) =>
-        ReadAsync(members => members.Take(k => k == participantId, k => k.Subscriber == participantId || k.Publisher == participantId), cancellationToken);
-
-    /// <summary>Takes out everything the call had (it is being closed).</summary>
-    public Task<SfuCallMembers<TPublisher, TSubscription>> TakeAllAsync(CancellationToken cancellationToken) =>
-        ReadAsync(members => members.Take(_ => true, _ => true), cancellationToken);
 }

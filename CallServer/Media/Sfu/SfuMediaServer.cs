@@ -7,9 +7,13 @@ namespace CallServer.Media.Sfu;
 /// (every release under the call's gate), and a lost session or call (its rooms are told to renegotiate). Each adapter keeps
 /// only its own protocol: creating a call's object, publishing, subscribing, answering, trickling, releasing.
 /// </summary>
-internal abstract class SfuMediaServer<TId, TPublisher, TSubscription>(IMediaEvents events, ILogger logger) : IMediaServer, IHostedService, IAsyncDisposable
+internal abstract class SfuMediaServer<TId, TPublisher, TSubscription>(IMediaEvents events, int maxCalls, ILogger logger) : IMediaServer, IHostedService, IAsyncDisposable
 {
+    /// <summary>How long a closed call is remembered, so that a request still in flight when it closed cannot bring it back.</summary>
+    private static readonly TimeSpan ClosedMemory = TimeSpan.FromMinutes(10);
+
     private readonly ConcurrentDictionary<MediaCall, SfuCall<TId, TPublisher, TSubscription>> _calls = new();
+    private readonly ConcurrentDictionary<MediaCall, DateTimeOffset> _closed = new();
 
     public abstract string Mode { get; }
 
@@ -54,6 +58,17 @@ internal abstract class SfuMediaServer<TId, TPublisher, TSubscription>(IMediaEve
 
     public async Task CloseAsync(MediaCall call, CancellationToken cancellationToken)
     {
+        // remembered first: a publish that is creating the call's object now sees it, and destroys what it made
+        var now = DateTimeOffset.UtcNow;
+        _closed[call] = now;
+        foreach (var (old, at) in _closed)
+        {
+            if (at < now - ClosedMemory)
+            {
+                _closed.TryRemove(KeyValuePair.Create(old, at));
+            }
+        }
+
         if (_calls.TryRemove(call, out var held) && held.Generation == Generation)
         {
             await DestroyAsync(held, await held.TakeAllAsync(cancellationToken), cancellationToken);
@@ -85,6 +100,16 @@ internal abstract class SfuMediaServer<TId, TPublisher, TSubscription>(IMediaEve
             return existing;
         }
 
+        if (_closed.ContainsKey(call))
+        {
+            throw CallEnded();
+        }
+
+        if (_calls.Count >= maxCalls)
+        {
+            throw new MediaException($"This server holds its maximum of {maxCalls} media calls (Media:MaxCalls); try again.", unavailable: true);
+        }
+
         var created = new SfuCall<TId, TPublisher, TSubscription>(await create(), generation);
         var held = _calls.AddOrUpdate(call, created, (_, current) => current.Generation == generation ? current : created);
         if (held != created)
@@ -92,8 +117,21 @@ internal abstract class SfuMediaServer<TId, TPublisher, TSubscription>(IMediaEve
             await DestroyAsync(created, new SfuCallMembers<TPublisher, TSubscription>(), cancellationToken);
         }
 
+        if (_closed.ContainsKey(call))
+        {
+            // the call closed while its object was being made: whoever takes it out of the map destroys it
+            if (_calls.TryRemove(KeyValuePair.Create(call, held)))
+            {
+                await DestroyAsync(held, await held.TakeAllAsync(cancellationToken), cancellationToken);
+            }
+
+            throw CallEnded();
+        }
+
         return held;
     }
+
+    private static MediaException CallEnded() => new("The call has ended.");
 
     /// <summary>The session was replaced by <paramref name="generation"/>: every call of an older one lost its media.</summary>
     protected void SessionLost(int generation)

@@ -1,0 +1,85 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+
+namespace CallServer.Limits;
+
+/// <summary>
+/// A token bucket per hub connection: every hub call takes a token, a call without one is refused with a HubException, and a
+/// connection refused <see cref="LimitsOptions.HubFloodCloseAfter"/> times in a row is closed. The bucket refills from the time
+/// elapsed when a call arrives, so an idle connection costs no timer.
+/// </summary>
+internal sealed class HubRateFilter(IOptions<LimitsOptions> options, ILogger<HubRateFilter> logger) : IHubFilter
+{
+    private static readonly object BucketKey = new();
+
+    public async Task OnConnectedAsync(HubLifetimeContext context, Func<HubLifetimeContext, Task> next)
+    {
+        var limits = options.Value;
+        if (limits.HubCallsPerSecond > 0)
+        {
+            context.Context.Items[BucketKey] = new Bucket(new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+            {
+                TokenLimit = limits.HubCallBurst,
+                TokensPerPeriod = limits.HubCallsPerSecond,
+                ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                QueueLimit = 0,
+                AutoReplenishment = false,
+            }));
+        }
+
+        await next(context);
+    }
+
+    public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
+    {
+        if (invocationContext.Context.Items.TryGetValue(BucketKey, out var found) && found is Bucket bucket && !bucket.TryTake())
+        {
+            var limits = options.Value;
+            if (bucket.Refused >= limits.HubFloodCloseAfter)
+            {
+                LimitsLog.HubFloodClosed(logger, invocationContext.Context.ConnectionId, bucket.Refused);
+                invocationContext.Context.Abort();
+            }
+
+            throw new HubException(
+                $"Too many hub calls: a connection may make {limits.HubCallsPerSecond} per second (bursts of {limits.HubCallBurst}). Slow down; a connection that keeps going is closed.");
+        }
+
+        return await next(invocationContext);
+    }
+
+    public async Task OnDisconnectedAsync(HubLifetimeContext context, Exception? exception, Func<HubLifetimeContext, Exception?, Task> next)
+    {
+        if (context.Context.Items.TryGetValue(BucketKey, out var found) && found is Bucket bucket)
+        {
+            bucket.Dispose();
+        }
+
+        await next(context, exception);
+    }
+
+    private sealed class Bucket(TokenBucketRateLimiter limiter) : IDisposable
+    {
+        private int _refused;
+
+        /// <summary>Calls refused since the last one accepted.</summary>
+        public int Refused => Volatile.Read(ref _refused);
+
+        public bool TryTake()
+        {
+            limiter.TryReplenish();
+            using var lease = limiter.AttemptAcquire();
+            if (lease.IsAcquired)
+            {
+                Volatile.Write(ref _refused, 0);
+                return true;
+            }
+
+            Interlocked.Increment(ref _refused);
+            return false;
+        }
+
+        public void Dispose() => limiter.Dispose();
+    }
+}
