@@ -53,4 +53,31 @@ public sealed class AdminApiTests(RedisServer redis) : IDisposable
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
     }
+
+    [Fact]
+    public async Task TheCrashEndpointExistsOnlyWithFaultInjection()
+    {
+        using var admin = _app.Admin();
+        using var chaos = new CallServerApplication(redis.ConnectionString, settings: new Dictionary<string, string?>
+        {
+            ["Rooms:EnableFaultInjection"] = "true",
+        });
+        chaos.Environment = "Staging";
+        chaos.Start();
+        var room = "crash-" + Guid.NewGuid().ToString("N")[..8];
+        await chaos.JoinAsync(room, "Ann");
+
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsync($"/rooms/{room}/crash", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.InternalServerError, (await chaos.Admin().PostAsync($"/rooms/{room}/crash", null)).StatusCode);
+    }
+
+    [Fact]
+    public void FaultInjectionInProductionStopsTheStartWithAClearMessage()
+    {
+        using var app = new CallServerApplication(redis.ConnectionString, settings: new Dictionary<string, string?> { ["Rooms:EnableFaultInjection"] = "true" });
+
+        var error = Assert.ThrowsAny<Exception>(() => app.Start());
+
+        Assert.Contains("Rooms:EnableFaultInjection must not be true in the Production environment", error.ToString());
+    }
 }

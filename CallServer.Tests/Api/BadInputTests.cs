@@ -129,7 +129,7 @@ public sealed class BadInputTests(RedisServer redis) : IDisposable
 
         var error = await RefusedConnectionAsync(bob);
 
-        Assert.Contains("is not in room", error);
+        Assert.Contains("is no longer in room", error);
         var after = await _app.StatusAsync(room);
         Assert.Equal(before.Version, after.Version);
         Assert.Equal([ann.ParticipantId], after.Participants.Select(p => p.ParticipantId));

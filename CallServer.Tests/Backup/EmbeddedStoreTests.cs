@@ -21,6 +21,30 @@ public sealed class EmbeddedStoreTests : IDisposable
     };
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task TheDataDirIsTheServerUsersAloneFromTheMomentItsFilesAreCreated()
+    {
+        // an older install left the data dir readable by everyone: the server narrows it
+        File.SetUnixFileMode(_dataDir, (UnixFileMode)0b111_101_101);
+        using (var server = await ServerProcess.StartAsync(Settings))
+        {
+            using var client = new HttpClient { BaseAddress = server.Address };
+            (await client.PostAsJsonAsync("/rooms/modes/join", new { displayName = "Ann" })).EnsureSuccessStatusCode();
+            await Eventually.TrueAsync(() => Task.FromResult(File.Exists(Path.Combine(_dataDir, "history.db"))), "the embedded history");
+        }
+
+        const UnixFileMode Folder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        Assert.Equal(Folder, File.GetUnixFileMode(_dataDir));
+        Assert.Equal(Folder, File.GetUnixFileMode(Path.Combine(_dataDir, "garnet")));
+        Assert.Equal(Private, File.GetUnixFileMode(Path.Combine(_dataDir, "signing.key")));
+        foreach (var db in Directory.GetFiles(_dataDir, "history.db*"))
+        {
+            Assert.Equal((db, Private), (db, File.GetUnixFileMode(db)));
+        }
+    }
+
+    [Fact]
     public async Task ServerKilledWithSigkillComesBackWithItsRoomsVersionsAndTokens()
     {
         var settings = Settings;

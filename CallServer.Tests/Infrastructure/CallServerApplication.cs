@@ -27,6 +27,19 @@ public sealed class CallServerApplication(
     public const string AdminKey = "test-admin-key-0123456789";
     public const string SigningKey = "test-signing-key-0123456789-abcdefghijklmnop";
 
+    /// <summary>The host environment (Production, as deployed, unless a test needs another).</summary>
+    public string Environment { get; set; } = "Production";
+
+    /// <summary>Settings that turn the rate limits off.</summary>
+    public static IReadOnlyDictionary<string, string> NoRateLimits { get; } = new Dictionary<string, string>
+    {
+        ["Limits:JoinsPerMinute"] = "0",
+        ["Limits:LeavesPerMinute"] = "0",
+        ["Limits:ReadsPerMinute"] = "0",
+        ["Limits:AdminPerMinute"] = "0",
+        ["Limits:HubCallsPerSecond"] = "0",
+    };
+
     public string KeyPrefix { get; } = keyPrefix ?? $"t{Guid.NewGuid():N}:";
 
     public string DataDir { get; } = dataDir ?? Directory.CreateTempSubdirectory("callserver-data-").FullName;
@@ -46,13 +59,19 @@ public sealed class CallServerApplication(
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Production");
+        builder.UseEnvironment(Environment);
         builder.UseSetting("ConnectionStrings:Redis", redis ?? "");
         builder.UseSetting("Redis:KeyPrefix", KeyPrefix);
         builder.UseSetting("Storage:DataDir", DataDir);
         builder.UseSetting("Auth:SigningKey", SigningKey);
         builder.UseSetting("Auth:AdminKey", AdminKey);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        // the tests' load comes from one address: rate limits only where a test sets them (LimitsTests)
+        foreach (var (key, value) in NoRateLimits)
+        {
+            builder.UseSetting(key, value);
+        }
+
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);

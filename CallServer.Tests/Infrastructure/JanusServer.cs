@@ -2,6 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json.Nodes;
 
 namespace CallServer.Tests.Infrastructure;
 
@@ -12,6 +15,12 @@ namespace CallServer.Tests.Infrastructure;
 public sealed class JanusServer : IAsyncLifetime
 {
     public const string Interface = "fv0";
+
+    /// <summary>Janus's <c>api_secret</c>: every request must carry it (CallServer's <c>Media:Janus:ApiSecret</c>).</summary>
+    public const string ApiSecret = "test-janus-api-secret";
+
+    /// <summary>The VideoRoom plugin's <c>admin_key</c>: needed to create rooms, and to list private ones.</summary>
+    public const string AdminKey = "test-videoroom-admin-key";
 
     private readonly string _dir = Directory.CreateTempSubdirectory("callserver-janus-").FullName;
     private Process? _process;
@@ -27,6 +36,8 @@ public sealed class JanusServer : IAsyncLifetime
             ["Media:Mode"] = "janus",
             ["Media:Janus:Url"] = Url,
             ["Media:Janus:RequestTimeoutSeconds"] = requestTimeoutSeconds.ToString(CultureInfo.InvariantCulture),
+            ["Media:Janus:ApiSecret"] = ApiSecret,
+            ["Media:Janus:AdminKey"] = AdminKey,
         }).Start();
 
     public async Task InitializeAsync()
@@ -54,6 +65,7 @@ public sealed class JanusServer : IAsyncLifetime
                 debug_level = 3
                 debug_colors = false
                 session_timeout = 60
+                api_secret = "{{ApiSecret}}"
             }
             media: {
                 rtp_port_range = "{{rtpBase}}-{{rtpBase + 99}}"
@@ -88,7 +100,7 @@ public sealed class JanusServer : IAsyncLifetime
                 admin_wss = false
             }
             """);
-        await File.WriteAllTextAsync(Path.Combine(_dir, "janus.plugin.videoroom.jcfg"), "general: {\n}\n");
+        await File.WriteAllTextAsync(Path.Combine(_dir, "janus.plugin.videoroom.jcfg"), $"general: {{\n    admin_key = \"{AdminKey}\"\n}}\n");
         await StartAsync();
     }
 
@@ -120,6 +132,45 @@ public sealed class JanusServer : IAsyncLifetime
         {
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();
+        }
+    }
+
+    /// <summary>The numbers of the VideoRooms Janus holds: with the admin key every one, without it only public ones.</summary>
+    public async Task<List<long>> ListRoomsAsync(bool withAdminKey = true)
+    {
+        using var socket = new ClientWebSocket();
+        socket.Options.AddSubProtocol("janus-protocol");
+        await socket.ConnectAsync(new Uri(Url), CancellationToken.None);
+        var session = (await RequestAsync(socket, new JsonObject { ["janus"] = "create" }))["data"]!["id"]!.GetValue<long>();
+        var handle = (await RequestAsync(socket, new JsonObject { ["janus"] = "attach", ["plugin"] = "janus.plugin.videoroom", ["session_id"] = session }))["data"]!["id"]!.GetValue<long>();
+        var listed = await RequestAsync(socket, new JsonObject
+        {
+            ["janus"] = "message",
+            ["session_id"] = session,
+            ["handle_id"] = handle,
+            ["body"] = withAdminKey ? new JsonObject { ["request"] = "list", ["admin_key"] = AdminKey } : new JsonObject { ["request"] = "list" },
+        });
+        await RequestAsync(socket, new JsonObject { ["janus"] = "destroy", ["session_id"] = session });
+        return listed["plugindata"]!["data"]!["list"]!.AsArray().Select(r => r!["room"]!.GetValue<long>()).ToList();
+    }
+
+    /// <summary>One synchronous Janus request (with the API secret), and its reply.</summary>
+    private static async Task<JsonObject> RequestAsync(ClientWebSocket socket, JsonObject request)
+    {
+        var transaction = Guid.NewGuid().ToString("N");
+        request["transaction"] = transaction;
+        request["apisecret"] = ApiSecret;
+        await socket.SendAsync(Encoding.UTF8.GetBytes(request.ToJsonString()), WebSocketMessageType.Text, true, CancellationToken.None);
+        var buffer = new byte[64 * 1024];
+        while (true)
+        {
+            using var timeout = new CancellationTokenSource(Eventually.DefaultTimeout);
+            var received = await socket.ReceiveAsync(buffer, timeout.Token);
+            var reply = JsonNode.Parse(buffer.AsSpan(0, received.Count))!.AsObject();
+            if ((string?)reply["transaction"] == transaction && (string?)reply["janus"] != "ack")
+            {
+                return (string?)reply["janus"] == "error" ? throw new InvalidOperationException(reply.ToJsonString()) : reply;
+            }
         }
     }
 

@@ -16,21 +16,30 @@ public sealed class ServerProcess : IDisposable
 
     public Uri Address { get; }
 
-    public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string> settings)
+    public bool HasExited => _process.HasExited;
+
+    /// <param name="openFiles">When set, the process's open-file limit (soft and hard), through <c>prlimit</c>.</param>
+    public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string> settings, int? openFiles = null)
     {
         var port = FreePort.Next();
         var address = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
         var dll = typeof(Program).Assembly.Location;
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(openFiles is null ? "dotnet" : "prlimit")
         {
             WorkingDirectory = Path.GetDirectoryName(dll)!,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        if (openFiles is { } limit)
+        {
+            start.ArgumentList.Add($"--nofile={limit}:{limit}");
+            start.ArgumentList.Add("dotnet");
+        }
+
         start.ArgumentList.Add(dll);
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add(address.ToString());
-        foreach (var (key, value) in settings)
+        foreach (var (key, value) in CallServerApplication.NoRateLimits.Where(d => !settings.ContainsKey(d.Key)).Concat(settings))
         {
             start.ArgumentList.Add($"--{key}={value}");
         }

@@ -92,7 +92,7 @@ public sealed class RoomFlowTests(RedisServer redis) : IDisposable
     }
 
     [Fact]
-    public async Task LeaveRemovesTheParticipantForEveryoneAndIsIdempotent()
+    public async Task LeaveRemovesTheParticipantForEveryoneAndARetryWithItsKeyGetsTheSameAnswer()
     {
         var room = "leave-" + Guid.NewGuid().ToString("N")[..8];
         var ann = await _app.JoinAsync(room, "Ann");
@@ -100,14 +100,21 @@ public sealed class RoomFlowTests(RedisServer redis) : IDisposable
         await using var annHub = await _app.ConnectAsync(ann);
 
         using var bobClient = _app.WithToken(bob.Token);
+        bobClient.DefaultRequestHeaders.Add("Idempotency-Key", "bob-leave-1");
         var first = await bobClient.PostAsync($"/rooms/{room}/leave", null);
+        var retried = await bobClient.PostAsync($"/rooms/{room}/leave", null);
+        bobClient.DefaultRequestHeaders.Remove("Idempotency-Key");
         var again = await bobClient.PostAsync($"/rooms/{room}/leave", null);
 
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
-        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
-        var status = (await again.Content.ReadFromJsonAsync<RoomStatus>())!;
+        Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+        var status = (await retried.Content.ReadFromJsonAsync<RoomStatus>())!;
         Assert.Equal("waiting", status.State);
         Assert.Equal([ann.ParticipantId], status.Participants.Select(p => p.ParticipantId));
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await retried.Content.ReadAsStringAsync());
+        // without the key, a departed participant's token leaves nothing more
+        Assert.Equal(HttpStatusCode.Forbidden, again.StatusCode);
+        Assert.Contains("no longer in room", await again.Content.ReadAsStringAsync());
         await annHub.WaitForStatusAsync(s => s.Participants.Count == 1 && s.State == "waiting", "Bob gone at Ann");
     }
 
@@ -136,9 +143,10 @@ public sealed class RoomFlowTests(RedisServer redis) : IDisposable
     {
         var room = "idem-" + Guid.NewGuid().ToString("N")[..8];
 
-        var first = await _app.JoinAsync(room, "Ann", idempotencyKey: "join-1");
-        var retry = await _app.JoinAsync(room, "Ann", idempotencyKey: "join-1");
-        var other = await _app.JoinAsync(room, "Ann", idempotencyKey: "join-2");
+        var key = Guid.NewGuid().ToString();
+        var first = await _app.JoinAsync(room, "Ann", idempotencyKey: key);
+        var retry = await _app.JoinAsync(room, "Ann", idempotencyKey: key);
+        var other = await _app.JoinAsync(room, "Ann", idempotencyKey: Guid.NewGuid().ToString());
 
         Assert.Equal(first.ParticipantId, retry.ParticipantId);
         Assert.Equal(first.Token, retry.Token);
