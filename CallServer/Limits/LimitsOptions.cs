@@ -45,9 +45,9 @@ internal sealed class LimitsOptions
 
     /// <summary>HTTP connections Kestrel holds at once (lowered at start to fit the process's open-file limit).</summary>
     [Range(16, 10_000_000)]
-    public int MaxConnections { get; set; } = 5_000;
+    public int MaxConnections { get; set; } = 4_000;
 
     /// <summary>WebSocket (hub) connections Kestrel holds at once (lowered at start to fit the process's open-file limit).</summary>
     [Range(16, 10_000_000)]
-    public int MaxUpgradedConnections { get; set; } = 20_000;
+    public int MaxUpgradedConnections { get; set; } = 10_000;
 }
