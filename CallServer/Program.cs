@@ -9,6 +9,7 @@ using CallServer.Limits;
 using CallServer.Media;
 using CallServer.Rooms;
 using CallServer.Supervision;
+using CallServer.Webhooks;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, WebRootPath = ShippedSettings.WebRoot() });
 builder.Configuration.AddShippedSettings();
@@ -20,6 +21,7 @@ builder.AddMedia();    // the media server the rooms talk to asynchronously (mes
 builder.AddAuth();     // participant tokens, admin key
 builder.AddLimits();   // rate limits per address and per hub connection, connection caps (before the hub's own filters)
 builder.AddHistory();  // Call History: the durable event queue -> PostgreSQL (or SQLite)
+builder.AddWebhooks(); // signed webhooks of room events, in order per room, at least once (one sender at a time, by a lease)
 builder.AddFanout();   // PubSub: Redis status channel -> SignalR groups on every instance
 builder.AddApi();      // REST: join, leave, status, admin
 

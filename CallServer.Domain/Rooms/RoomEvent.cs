@@ -4,6 +4,7 @@ namespace CallServer.Rooms;
 /// <param name="Type">See <see cref="RoomEventTypes"/>.</param>
 /// <param name="Data">Small details of the event (display name, leave reason, media flags).</param>
 /// <param name="Identity">The identity of the participant the event is about (open mode: its participant id).</param>
+/// <param name="DisplayName">The display name of the participant the event is about.</param>
 internal sealed record RoomEvent(
     string CallId,
     string RoomId,
@@ -12,4 +13,5 @@ internal sealed record RoomEvent(
     string? ParticipantId,
     DateTimeOffset At,
     IReadOnlyDictionary<string, string>? Data,
-    string? Identity = null);
+    string? Identity = null,
+    string? DisplayName = null);

@@ -12,8 +12,9 @@ internal sealed class RoomEventLog(RoomState before, DateTimeOffset now)
     {
         var seq = state.EventSeq + 1;
         // the participant may be gone already (a removal is logged after it): then it is found in the state before the command
-        var identity = participantId is null ? null : (state.Find(participantId) ?? before.Find(participantId))?.Identity ?? participantId;
-        _events.Add(new RoomEvent(state.CallId!, before.RoomId, seq, type, participantId, now, data, identity));
+        var participant = participantId is null ? null : state.Find(participantId) ?? before.Find(participantId);
+        var identity = participantId is null ? null : participant?.Identity ?? participantId;
+        _events.Add(new RoomEvent(state.CallId!, before.RoomId, seq, type, participantId, now, data, identity, participant?.DisplayName));
         return state with { EventSeq = seq };
     }
 }

@@ -196,7 +196,11 @@ internal static partial class RoomRules
         {
             var endReason = reason is LeaveReasons.Ended or LeaveReasons.Failed ? reason : LeaveReasons.Empty;
             next = next with { Phase = reason == LeaveReasons.Failed ? RoomPhase.Failed : RoomPhase.Ended, EndReason = endReason };
-            next = log.Add(next, RoomEventTypes.CallEnded, null, new Dictionary<string, string> { ["reason"] = endReason });
+            next = log.Add(next, RoomEventTypes.CallEnded, null, new Dictionary<string, string>
+            {
+                ["reason"] = endReason,
+                ["durationSeconds"] = ((long)(context.Now - state.CreatedAt).TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            });
         }
 
         return new RoomDecision(next, log.Events);

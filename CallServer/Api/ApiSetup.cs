@@ -18,7 +18,11 @@ internal static class ApiSetup
         builder.Services.AddExceptionHandler<StoreUnavailableHandler>();
         // bad bodies throw, so that BadRequestHandler can answer them with ProblemDetails
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJson.Default));
+        builder.Services.Configure<JsonOptions>(o =>
+        {
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJson.Default);
+            o.SerializerOptions.TypeInfoResolverChain.Insert(1, Webhooks.WebhookJson.Default);
+        });
         builder.Services.AddSingleton<AdminAccess>();
         builder.Services.AddSingleton<IdempotentReplies>();
         builder.Services.AddStackExchangeRedisCache(_ => { });
@@ -39,6 +43,7 @@ internal static class ApiSetup
         api.MapRooms();
         api.MapModeration();
         api.MapCalls();
+        api.MapWebhooks();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthReportWriter.WriteAsync });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthReportWriter.WriteAsync });
         return app;

@@ -1,10 +1,10 @@
 namespace CallServer.Backup;
 
-/// <summary>The one atomic backup write: compare the version, set the snapshot, queue the history events, publish the status.</summary>
+/// <summary>The one atomic backup write: compare the version, set the snapshot, queue the events (history, webhooks), publish the status.</summary>
 internal static class BackupScript
 {
     /// <summary>
-    /// KEYS: room hash, live-room set, history queue.
+    /// KEYS: room hash, live-room set, then every event queue (the history's, and the webhooks' when they are on).
     /// ARGV: expected version, new version, snapshot, room id, live (1/0), retention of an ended room in ms, status channel
     /// (empty: not published here), update, events...
     /// Returns -1 when written, else the version the backup holds (the write was refused).
@@ -22,8 +22,10 @@ internal static class BackupScript
             redis.call('SREM', KEYS[2], ARGV[4])
             redis.call('PEXPIRE', KEYS[1], ARGV[6])
         end
-        for i = 9, #ARGV do
-            redis.call('LPUSH', KEYS[3], ARGV[i])
+        for k = 3, #KEYS do
+            for i = 9, #ARGV do
+                redis.call('LPUSH', KEYS[k], ARGV[i])
+            end
         end
         if ARGV[7] ~= '' then
             redis.call('PUBLISH', ARGV[7], ARGV[8])

@@ -26,6 +26,30 @@ internal sealed class RedisKeys(string prefix)
     /// <summary>String naming the instance whose history writer may take from the queue (a lease with a TTL).</summary>
     public string HistoryLease => $"{Prefix}history:lease";
 
+    /// <summary>List of room events waiting to be sorted into the webhook lanes (pushed left, taken right).</summary>
+    public string WebhookQueue => $"{Prefix}webhooks:queue";
+
+    /// <summary>List of events the webhook sender took and has not yet placed into lanes.</summary>
+    public string WebhookDistributing => $"{Prefix}webhooks:distributing";
+
+    /// <summary>String naming the instance whose webhook sender delivers (a lease with a TTL): one sender keeps each room's order.</summary>
+    public string WebhookLease => $"{Prefix}webhooks:lease";
+
+    /// <summary>List of one room's webhooks waiting for one endpoint, oldest first.</summary>
+    public string WebhookLane(string endpointId, string roomId) => $"{Prefix}webhooks:{endpointId}:lane:{roomId}";
+
+    /// <summary>Set of the rooms with webhooks waiting for one endpoint.</summary>
+    public string WebhookRooms(string endpointId) => $"{Prefix}webhooks:{endpointId}:rooms";
+
+    /// <summary>Hash of the rooms whose next webhook for one endpoint failed: room id to its retry state.</summary>
+    public string WebhookRetries(string endpointId) => $"{Prefix}webhooks:{endpointId}:retries";
+
+    /// <summary>List of webhooks not delivered within the retry window (dead letters), newest first.</summary>
+    public string WebhookDead => $"{Prefix}webhooks:dead";
+
+    /// <summary>List of the latest delivery attempts, newest first (capped).</summary>
+    public string WebhookAttempts => $"{Prefix}webhooks:attempts";
+
     /// <summary>Pub/sub channel of every room's status updates (a <c>RoomUpdate</c> JSON each).</summary>
     public string StatusChannel => $"{Prefix}status";
 

@@ -1,12 +1,18 @@
 using System.Text.Json;
 using CallServer.Rooms;
+using CallServer.Webhooks;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace CallServer.Backup;
 
 /// <summary>The BackupServer of the talk: keeps every room's state in Redis and writes each change atomically with its events and status.</summary>
-internal sealed class RoomBackup(IConnectionMultiplexer redis, RedisKeys keys, AckedWrites acked, ILogger<RoomBackup> logger) : IRoomBackup
+internal sealed class RoomBackup(
+    IConnectionMultiplexer redis, RedisKeys keys, AckedWrites acked, IOptions<WebhooksOptions> webhooks, ILogger<RoomBackup> logger) : IRoomBackup
 {
+    /// <summary>Where every event goes, in the same step as the change: the history's queue, and the webhooks' when they are on.</summary>
+    private readonly RedisKey[] _eventQueues = webhooks.Value.Enabled ? [keys.HistoryQueue, keys.WebhookQueue] : [keys.HistoryQueue];
+
     private IDatabase Db => redis.GetDatabase();
 
     public Task<RoomState?> LoadAsync(string roomId, CancellationToken cancellationToken) =>
@@ -78,7 +84,7 @@ internal sealed class RoomBackup(IConnectionMultiplexer redis, RedisKeys keys, A
         // not cancelled half-way: the write is one atomic step, and its outcome must be known
         cancellationToken.ThrowIfCancellationRequested();
         var result = (long)await (acked.Enabled ? acked.Database : Db).ScriptEvaluateAsync(
-            BackupScript.Save, [keys.Room(next.RoomId), keys.LiveRooms, keys.HistoryQueue], args);
+            BackupScript.Save, [keys.Room(next.RoomId), keys.LiveRooms, .. _eventQueues], args);
         if (result >= 0)
         {
             BackupLog.WriteRefused(logger, next.RoomId, expectedVersion, result);

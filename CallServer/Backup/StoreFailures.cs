@@ -39,6 +39,22 @@ internal static class StoreFailures
         }
     }
 
+    /// <summary>
+    /// Waits at most a second for a cleanup or a side record to Redis, and lets it go when Redis does not answer (an
+    /// unsubscribe, a lease release): <paramref name="skipped"/> hears why.
+    /// </summary>
+    public static async Task QuietlyAsync(Task task, Action<Exception>? skipped = null)
+    {
+        try
+        {
+            await task.WaitAsync(TimeSpan.FromSeconds(1));
+        }
+        catch (Exception ex) when (IsUnavailable(ex))
+        {
+            skipped?.Invoke(ex);
+        }
+    }
+
     public static bool IsUnavailable(Exception exception) => exception switch
     {
         StoreUnavailableException => true,

@@ -243,17 +243,7 @@ internal sealed class HistoryWriter(
         }
     }
 
-    private async Task QuietlyAsync(Task task)
-    {
-        try
-        {
-            await task.WaitAsync(TimeSpan.FromSeconds(1));
-        }
-        catch (Exception ex) when (StoreFailures.IsUnavailable(ex))
-        {
-            HistoryLog.CleanupSkipped(logger, ex);
-        }
-    }
+    private Task QuietlyAsync(Task task) => StoreFailures.QuietlyAsync(task, ex => HistoryLog.CleanupSkipped(logger, ex));
 
     /// <summary>A batch being stored: from the queue in Redis, or parked on disk.</summary>
     private sealed record Batch(IReadOnlyList<RoomEvent> Events, ParkedBatch? Parked);

@@ -1,0 +1,167 @@
+using System.Net;
+using System.Net.Http.Json;
+using CallServer.Tests.History;
+using CallServer.Tests.Infrastructure;
+using CallServer.Webhooks;
+using Microsoft.AspNetCore.SignalR.Client;
+using StandardWebhooks;
+using StandardWebhooks.Diagnostics;
+
+namespace CallServer.Tests.Webhooks;
+
+/// <summary>Webhooks as an app's backend receives them: signed, in order per room, at least once, with stable ids.</summary>
+[Collection(RedisCollection.Name)]
+public sealed class WebhookDeliveryTests(RedisServer redis)
+{
+    [Fact]
+    public async Task AWholeCallArrivesInOrderWithValidSignatures()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        using var app = new CallServerApplication(redis.ConnectionString, settings: WebhookReceiver.Settings(allTypes: false, receiver)).Start();
+        var room = "hooks-" + Guid.NewGuid().ToString("N")[..8];
+        var callId = await OneCallAsync(app, room);
+
+        await receiver.WaitForAsync(w => w.CallId == callId && w.Type == "call.ended", "call.ended at the receiver");
+        var call = await CallHistoryTests.EndedCallAsync(app, callId);
+        var received = receiver.Accepted.Where(w => w.CallId == callId).ToList();
+
+        Assert.All(receiver.Attempts, a => Assert.True(a.Verified, $"{a.Id} failed verification"));
+        Assert.Equal(WebhookContract.Expected(call, allTypes: false), WebhookContract.Seen(received));
+        var ended = received[^1];
+        Assert.Equal(("empty", room), (ended.Text("reason"), ended.RoomId));
+        Assert.True(ended.Data["durationSeconds"]!.GetValue<long>() >= 0);
+        var left = received.First(w => w.Type == "participant.left");
+        Assert.Equal(("left", "Bob"), (left.Text("reason"), left.Text("displayName")));
+        Assert.False(string.IsNullOrEmpty(left.Text("identity")));
+        // a signature made with another secret does not verify: the signature is real
+        Assert.Throws<WebhookVerificationException>(() => new StandardWebhook(WebhookReceiver.NewSecret()).Verify(ended.Body, ended.Headers));
+    }
+
+    [Fact]
+    public async Task AReceiverThatAnswers500ForAWhileGetsEverythingInOrderAndOnlySameIdDuplicates()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var failures = 0;
+        receiver.Respond = _ => Task.FromResult(Interlocked.Increment(ref failures) <= 6 ? 500 : 200);
+        using var app = new CallServerApplication(redis.ConnectionString, settings: WebhookReceiver.Settings(allTypes: true, receiver)).Start();
+        var room = "hooks-500-" + Guid.NewGuid().ToString("N")[..8];
+
+        var callId = await OneCallAsync(app, room);
+
+        await receiver.WaitForAsync(w => w.CallId == callId && w.Type == "call.ended", "call.ended after the receiver recovered");
+        var call = await CallHistoryTests.EndedCallAsync(app, callId);
+        Assert.Equal(WebhookContract.Expected(call, allTypes: true), WebhookContract.Seen(receiver.Deduplicated(callId)));
+        // every event was accepted once; the failed attempts were retries of the same ids, in order
+        Assert.Equal(receiver.Accepted.Count, receiver.Accepted.Select(a => a.Id).Distinct().Count());
+        var attempted = receiver.Attempts.Select(a => a.Id).ToList();
+        Assert.Equal(attempted.Distinct(), WebhookContract.Expected(call, allTypes: true).Select(e => e.Id));
+        Assert.True(receiver.Attempts.Count(a => a.Status == 500) >= 6);
+        using var admin = app.Admin();
+        var attempts = await admin.GetFromJsonAsync<List<WebhookAttempt>>("/webhooks/deliveries?limit=1000");
+        Assert.Contains(attempts!, a => a.Status == 500 && a.Error!.Contains("500", StringComparison.Ordinal));
+        Assert.Contains(attempts!, a => a.Status == 200 && a.Error is null);
+    }
+
+    [Fact]
+    public async Task ASlowRoomDoesNotDelayOtherRooms()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var slowRoom = "hooks-slow-" + Guid.NewGuid().ToString("N")[..8];
+        var release = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var slowStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        receiver.Respond = w =>
+        {
+            if (w.RoomId != slowRoom)
+            {
+                return Task.FromResult(200);
+            }
+
+            slowStarted.TrySetResult();
+            return release.Task;
+        };
+        using var app = new CallServerApplication(redis.ConnectionString, settings: WebhookReceiver.Settings(allTypes: false, receiver)).Start();
+
+        var slowCall = (await app.JoinAsync(slowRoom, "Ann")).Room.CallId!;
+        await slowStarted.Task.WaitAsync(Eventually.DefaultTimeout);
+        var fastCall = await OneCallAsync(app, "hooks-fast-" + Guid.NewGuid().ToString("N")[..8]);
+
+        // the other room's whole call is delivered while the slow room's first webhook still hangs
+        await receiver.WaitForAsync(w => w.CallId == fastCall && w.Type == "call.ended", "the other room's call.ended");
+        Assert.DoesNotContain(receiver.Accepted, w => w.CallId == slowCall);
+        release.SetResult(200);
+        await receiver.WaitForAsync(w => w.CallId == slowCall && w.Type == "participant.joined", "the slow room, in its turn");
+        Assert.Equal(["call.started", "participant.joined"], receiver.Deduplicated(slowCall).Select(w => w.Type));
+    }
+
+    [Fact]
+    public async Task AfterTheRetryWindowEventsBecomeDeadLettersAndRedeliveryWorks()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var healthy = false;
+        receiver.Respond = _ => Task.FromResult(Volatile.Read(ref healthy) ? 200 : 500);
+        var logs = new CapturedLogs();
+        var settings = WebhookReceiver.Settings(allTypes: false, receiver);
+        settings["Webhooks:MaxRetryHours"] = "0.0003"; // about a second
+        using var app = new CallServerApplication(redis.ConnectionString, settings: settings, logs: logs).Start();
+        var room = "hooks-dead-" + Guid.NewGuid().ToString("N")[..8];
+        var callId = (await app.JoinAsync(room, "Ann")).Room.CallId!;
+        using var admin = app.Admin();
+
+        var dead = await Eventually.ValueAsync(
+            async () => await admin.GetFromJsonAsync<List<WebhookDeadLetter>>("/webhooks/failed"),
+            d => d!.Count(l => l.Message.RoomId == room) == 2, "both webhooks of the call as dead letters");
+        Assert.Contains(logs.Lines, l => l.Level == Microsoft.Extensions.Logging.LogLevel.Error && l.Message.Contains("dead letter", StringComparison.Ordinal));
+        Volatile.Write(ref healthy, true);
+        foreach (var letter in dead!.Where(l => l.RoomId == room).OrderBy(l => l.Id, StringComparer.Ordinal))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, (await admin.PostAsync($"/webhooks/failed/{letter.Id}/retry", null)).StatusCode);
+        }
+
+        await receiver.WaitForAsync(w => w.CallId == callId && w.Type == "participant.joined", "the redelivered participant.joined");
+        await receiver.WaitForAsync(w => w.CallId == callId && w.Type == "call.started", "the redelivered call.started");
+        Assert.DoesNotContain((await admin.GetFromJsonAsync<List<WebhookDeadLetter>>("/webhooks/failed"))!, l => l.RoomId == room);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsync("/webhooks/failed/evt_nothing_1/retry", null)).StatusCode);
+    }
+
+    [Fact]
+    public async Task TwoInstancesServingOneRoomKeepItsOrder()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var settings = WebhookReceiver.Settings(allTypes: true, receiver);
+        using var first = new CallServerApplication(redis.ConnectionString, settings: settings).Start();
+        using var second = new CallServerApplication(redis.ConnectionString, keyPrefix: first.KeyPrefix, settings: settings).Start();
+        var room = "hooks-two-" + Guid.NewGuid().ToString("N")[..8];
+        var ann = await first.JoinAsync(room, "Ann");
+        var bob = await second.JoinAsync(room, "Bob");
+        await using var annHub = await first.ConnectAsync(ann);
+        await using var bobHub = await second.ConnectAsync(bob);
+
+        for (var i = 0; i < 10; i++)
+        {
+            await annHub.Connection.InvokeAsync("SetMedia", i % 2 == 0, true);
+            await bobHub.Connection.InvokeAsync("SetMedia", true, i % 2 == 0);
+        }
+
+        await bobHub.Connection.InvokeAsync("Leave");
+        await annHub.Connection.InvokeAsync("Leave");
+
+        var callId = ann.Room.CallId!;
+        await receiver.WaitForAsync(w => w.CallId == callId && w.Type == "call.ended", "call.ended");
+        var call = await CallHistoryTests.EndedCallAsync(first, callId);
+        Assert.Equal(WebhookContract.Expected(call, allTypes: true), WebhookContract.Seen(receiver.Deduplicated(callId)));
+        Assert.Equal(receiver.Accepted.Count, receiver.Accepted.Select(a => a.Id).Distinct().Count());
+    }
+
+    /// <summary>Ann and Bob join, connect, Bob turns his camera off, Bob leaves, Ann leaves: the call ends. Returns its id.</summary>
+    internal static async Task<string> OneCallAsync(CallServerApplication app, string room)
+    {
+        var ann = await app.JoinAsync(room, "Ann");
+        var bob = await app.JoinAsync(room, "Bob");
+        await using var annHub = await app.ConnectAsync(ann);
+        await using var bobHub = await app.ConnectAsync(bob);
+        await bobHub.Connection.InvokeAsync("SetMedia", true, false);
+        await bobHub.Connection.InvokeAsync("Leave");
+        await annHub.Connection.InvokeAsync("Leave");
+        return ann.Room.CallId!;
+    }
+}

@@ -1,0 +1,194 @@
+using System.Text.Json;
+using CallServer.Backup;
+using CallServer.Rooms;
+using StackExchange.Redis;
+
+namespace CallServer.Webhooks;
+
+/// <summary>
+/// The webhooks' durable state in Redis. The backup script pushes every room event onto one queue in the same atomic step as
+/// the room's change; the sender (one instance at a time, by a lease) sorts them into one lane per endpoint and room, and a
+/// lane's head is removed only once its receiver answered 2xx, or the retry window ran out (it then becomes a dead letter).
+/// </summary>
+internal sealed class WebhookQueue(IConnectionMultiplexer redis, RedisKeys keys, InstanceIdentity instance)
+{
+    /// <summary>Dead letters kept (the oldest go beyond this).</summary>
+    public const int MaxDeadLetters = 10_000;
+
+    /// <summary>Delivery attempts kept for <c>GET /webhooks/deliveries</c>.</summary>
+    public const int MaxAttempts = 1_000;
+
+    private const string LeaseScript = """
+        local holder = redis.call('GET', KEYS[1])
+        if holder == ARGV[1] then
+            redis.call('PEXPIRE', KEYS[1], ARGV[2])
+            return 1
+        end
+        if not holder then
+            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+            return 1
+        end
+        return 0
+        """;
+
+    // the batch a sender took and did not place (it died) comes first, whole, in the same order
+    private const string TakeScript = """
+        if redis.call('GET', KEYS[3]) ~= ARGV[2] then
+            return {}
+        end
+        local taken = redis.call('LRANGE', KEYS[2], 0, -1)
+        if #taken > 0 then
+            return taken
+        end
+        for i = 1, tonumber(ARGV[1]) do
+            local e = redis.call('RPOP', KEYS[1])
+            if not e then
+                break
+            end
+            redis.call('RPUSH', KEYS[2], e)
+            taken[#taken + 1] = e
+        end
+        return taken
+        """;
+
+    // KEYS: distributing, lease, then (lane, rooms set) per webhook; ARGV: instance id, then (room id, entry) per webhook
+    private const string PlaceScript = """
+        if redis.call('GET', KEYS[2]) ~= ARGV[1] then
+            return 0
+        end
+        for i = 3, #KEYS, 2 do
+            local n = (i - 3) / 2
+            redis.call('RPUSH', KEYS[i], ARGV[3 + n * 2])
+            redis.call('SADD', KEYS[i + 1], ARGV[2 + n * 2])
+        end
+        redis.call('DEL', KEYS[1])
+        return 1
+        """;
+
+    // KEYS: lane, rooms set, retries hash, dead list; ARGV: entry, room id, dead letter ('' for a delivery), dead letter cap
+    private const string RemoveHeadScript = """
+        if redis.call('LINDEX', KEYS[1], 0) == ARGV[1] then
+            redis.call('LPOP', KEYS[1])
+            if ARGV[3] ~= '' then
+                redis.call('LPUSH', KEYS[4], ARGV[3])
+                redis.call('LTRIM', KEYS[4], 0, tonumber(ARGV[4]) - 1)
+            end
+        end
+        redis.call('HDEL', KEYS[3], ARGV[2])
+        if redis.call('LLEN', KEYS[1]) == 0 then
+            redis.call('SREM', KEYS[2], ARGV[2])
+        end
+        return 1
+        """;
+
+    // KEYS: dead list, lane, rooms set; ARGV: the dead letter as stored, the entry, the room id
+    private const string RedeliverScript = """
+        if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 0 then
+            return 0
+        end
+        redis.call('RPUSH', KEYS[2], ARGV[2])
+        redis.call('SADD', KEYS[3], ARGV[3])
+        return 1
+        """;
+
+    private IDatabase Db => redis.GetDatabase();
+
+    public async Task<bool> HoldLeaseAsync(TimeSpan ttl) =>
+        (long)await Db.ScriptEvaluateAsync(LeaseScript, [keys.WebhookLease], [instance.Id, (long)ttl.TotalMilliseconds]) == 1;
+
+    public Task ReleaseLeaseAsync() =>
+        Db.ScriptEvaluateAsync("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
+            [keys.WebhookLease], [instance.Id]);
+
+    /// <summary>The next room events to sort into lanes, oldest first (while this instance holds the lease).</summary>
+    public async Task<IReadOnlyList<RoomEvent>> TakeAsync(int max)
+    {
+        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(TakeScript, [keys.WebhookQueue, keys.WebhookDistributing, keys.WebhookLease], [max, instance.Id]))!;
+        return [.. result.Select(r => JsonSerializer.Deserialize((byte[])r!, BackupJson.Default.RoomEvent)!)];
+    }
+
+    /// <summary>Appends the webhooks to their lanes and drops the batch they came from, in one step.</summary>
+    public async Task<bool> PlaceAsync(IReadOnlyList<(WebhookEndpoint Endpoint, WebhookMessage Message)> placed)
+    {
+        var scriptKeys = new List<RedisKey> { keys.WebhookDistributing, keys.WebhookLease };
+        var args = new List<RedisValue> { instance.Id };
+        foreach (var (endpoint, message) in placed)
+        {
+            scriptKeys.Add(keys.WebhookLane(endpoint.Id, message.RoomId));
+            scriptKeys.Add(keys.WebhookRooms(endpoint.Id));
+            args.Add(message.RoomId);
+            args.Add(Entry(message));
+        }
+
+        return (long)await Db.ScriptEvaluateAsync(PlaceScript, [.. scriptKeys], [.. args]) == 1;
+    }
+
+    /// <summary>The rooms with webhooks waiting for <paramref name="endpoint"/>.</summary>
+    public async Task<string[]> RoomsAsync(WebhookEndpoint endpoint) =>
+        [.. (await Db.SetMembersAsync(keys.WebhookRooms(endpoint.Id))).Select(r => r.ToString())];
+
+    /// <summary>The rooms whose next webhook for <paramref name="endpoint"/> failed, and where each stands.</summary>
+    public async Task<Dictionary<string, WebhookRetry>> RetriesAsync(WebhookEndpoint endpoint) =>
+        (await Db.HashGetAllAsync(keys.WebhookRetries(endpoint.Id))).ToDictionary(
+            e => e.Name.ToString(), e => JsonSerializer.Deserialize((byte[])e.Value!, WebhookJson.Default.WebhookRetry)!, StringComparer.Ordinal);
+
+    /// <summary>The next webhook of a room's lane, as stored (to remove exactly it later), or null when the lane is empty.</summary>
+    public async Task<(string Entry, WebhookMessage Message)?> HeadAsync(WebhookEndpoint endpoint, string roomId)
+    {
+        var head = await Db.ListGetByIndexAsync(keys.WebhookLane(endpoint.Id, roomId), 0);
+        return head.IsNull ? null : (head.ToString(), JsonSerializer.Deserialize(head.ToString(), WebhookJson.Default.WebhookMessage)!);
+    }
+
+    /// <summary>The head was delivered: it leaves its lane, and the room's retry state goes.</summary>
+    public Task DeliveredAsync(WebhookEndpoint endpoint, string roomId, string entry) => RemoveHeadAsync(endpoint, roomId, entry, "");
+
+    /// <summary>The head's retry window ran out: it leaves its lane for the dead letters.</summary>
+    public Task DeadAsync(WebhookEndpoint endpoint, string roomId, string entry, WebhookDeadLetter letter) =>
+        RemoveHeadAsync(endpoint, roomId, entry, JsonSerializer.Serialize(letter, WebhookJson.Default.WebhookDeadLetter));
+
+    /// <summary>The head failed: the room waits until <see cref="WebhookRetry.NextAttemptAt"/>.</summary>
+    public Task FailedAsync(WebhookEndpoint endpoint, string roomId, WebhookRetry retry) =>
+        Db.HashSetAsync(keys.WebhookRetries(endpoint.Id), roomId, JsonSerializer.Serialize(retry, WebhookJson.Default.WebhookRetry));
+
+    /// <summary>Keeps an attempt for <c>GET /webhooks/deliveries</c> (the latest <see cref="MaxAttempts"/>).</summary>
+    public async Task RecordAsync(WebhookAttempt attempt)
+    {
+        var batch = Db.CreateBatch();
+        var pushed = batch.ListLeftPushAsync(keys.WebhookAttempts, JsonSerializer.Serialize(attempt, WebhookJson.Default.WebhookAttempt));
+        var trimmed = batch.ListTrimAsync(keys.WebhookAttempts, 0, MaxAttempts - 1);
+        batch.Execute();
+        await Task.WhenAll(pushed, trimmed);
+    }
+
+    public async Task<List<WebhookAttempt>> AttemptsAsync(int limit) =>
+        [.. (await Db.ListRangeAsync(keys.WebhookAttempts, 0, limit - 1)).Select(a => JsonSerializer.Deserialize(a.ToString(), WebhookJson.Default.WebhookAttempt)!)];
+
+    public async Task<List<WebhookDeadLetter>> DeadLettersAsync(int limit) =>
+        [.. (await DeadLettersStoredAsync(limit)).Select(d => d.Letter)];
+
+    /// <summary>Puts a dead letter back at the end of its room's lane for <paramref name="endpoint"/>; false when it is not (or no longer) dead.</summary>
+    public async Task<bool> RedeliverAsync(string id, Func<string, WebhookEndpoint?> endpoint)
+    {
+        foreach (var (stored, letter) in await DeadLettersStoredAsync(MaxDeadLetters))
+        {
+            if (letter.Id == id && endpoint(letter.Endpoint) is { } target)
+            {
+                return (long)await Db.ScriptEvaluateAsync(RedeliverScript,
+                    [keys.WebhookDead, keys.WebhookLane(target.Id, letter.RoomId), keys.WebhookRooms(target.Id)],
+                    [stored, Entry(letter.Message), letter.RoomId]) == 1;
+            }
+        }
+
+        return false;
+    }
+
+    private async Task<List<(string Stored, WebhookDeadLetter Letter)>> DeadLettersStoredAsync(int limit) =>
+        [.. (await Db.ListRangeAsync(keys.WebhookDead, 0, limit - 1)).Select(d => (d.ToString(), JsonSerializer.Deserialize(d.ToString(), WebhookJson.Default.WebhookDeadLetter)!))];
+
+    private Task RemoveHeadAsync(WebhookEndpoint endpoint, string roomId, string entry, string deadLetter) =>
+        Db.ScriptEvaluateAsync(RemoveHeadScript,
+            [keys.WebhookLane(endpoint.Id, roomId), keys.WebhookRooms(endpoint.Id), keys.WebhookRetries(endpoint.Id), keys.WebhookDead],
+            [entry, roomId, deadLetter, MaxDeadLetters]);
+
+    private static string Entry(WebhookMessage message) => JsonSerializer.Serialize(message, WebhookJson.Default.WebhookMessage);
+}

@@ -1,0 +1,239 @@
+using CallServer.Backup;
+using CallServer.Supervision;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace CallServer.Webhooks;
+
+/// <summary>
+/// Delivers room events as webhooks: at least once, in order per room and endpoint, never delaying commands. One instance sends
+/// at a time (a lease), so that each room's order holds across instances. It sorts the queued events into lanes (one per
+/// endpoint and room), then delivers the head of every due lane, up to <c>Webhooks:MaxConcurrentDeliveries</c> lanes at once: a
+/// slow or failing room waits alone. It wakes on every status publication (each carries new events), and when a lane ends.
+/// </summary>
+internal sealed class WebhookSender(
+    WebhookQueue queue,
+    WebhookEndpoints endpoints,
+    WebhookDelivery delivery,
+    WebhookHealth health,
+    IConnectionMultiplexer redis,
+    RedisKeys keys,
+    IOptions<WebhooksOptions> options,
+    TimeProvider time,
+    ILogger<WebhookSender> logger) : ISupervisedService
+{
+    private const int BatchSize = 500;
+
+    private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly Dictionary<(string Endpoint, string Room), Task> _running = [];
+    private CancellationTokenSource _leadership = new();
+
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        WebhooksLog.Delivering(logger, endpoints.All.Count);
+        var subscription = await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(keys.StatusChannel));
+        subscription.OnMessage(_ => Wake());
+        try
+        {
+            await LoopAsync(stopping);
+        }
+        finally
+        {
+            await _leadership.CancelAsync();
+            await Task.WhenAll(_running.Values);
+            _running.Clear();
+            // bounded, and quiet while Redis does not answer: the lease expires by itself
+            await StoreFailures.QuietlyAsync(subscription.UnsubscribeAsync());
+            await StoreFailures.QuietlyAsync(queue.ReleaseLeaseAsync());
+        }
+    }
+
+    private void Wake()
+    {
+        try
+        {
+            _wake.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // already awake
+        }
+    }
+
+    private async Task LoopAsync(CancellationToken stopping)
+    {
+        var settings = options.Value;
+        var lease = TimeSpan.FromSeconds(settings.LeaseSeconds);
+        var delay = TimeSpan.Zero;
+        while (true)
+        {
+            if (delay > TimeSpan.Zero)
+            {
+                await Task.Delay(delay, time, stopping);
+            }
+
+            try
+            {
+                foreach (var done in _running.Where(r => r.Value.IsCompleted).Select(r => r.Key).ToList())
+                {
+                    _running.Remove(done);
+                }
+
+                if (!await queue.HoldLeaseAsync(lease))
+                {
+                    // another instance sends; this one's lanes stop, and it is ready to take over when that lease runs out
+                    await StepDownAsync();
+                    delay = lease / 3;
+                    continue;
+                }
+
+                await DistributeAsync();
+                var wait = await StartDueLanesAsync(settings, lease / 3);
+                delay = TimeSpan.Zero;
+                await _wake.WaitAsync(wait, stopping);
+            }
+            catch (Exception ex) when (!stopping.IsCancellationRequested && StoreFailures.IsUnavailable(ex))
+            {
+                delay = delay == TimeSpan.Zero ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(2).Ticks));
+                WebhooksLog.StoreUnavailable(logger, ex, (long)delay.TotalMilliseconds);
+            }
+        }
+    }
+
+    /// <summary>Sorts the queued room events into their endpoints' lanes.</summary>
+    private async Task DistributeAsync()
+    {
+        while (true)
+        {
+            var events = await queue.TakeAsync(BatchSize);
+            if (events.Count == 0)
+            {
+                return;
+            }
+
+            var placed = events
+                .SelectMany(WebhookMessage.From)
+                .SelectMany(m => endpoints.All.Where(e => e.Takes(m.Type)).Select(e => (e, m)))
+                .ToList();
+            if (!await queue.PlaceAsync(placed) || events.Count < BatchSize)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Starts a delivery for every lane that is due and not running; returns how long until the next retry falls due.</summary>
+    private async Task<TimeSpan> StartDueLanesAsync(WebhooksOptions settings, TimeSpan longest)
+    {
+        var now = time.GetUtcNow();
+        var wait = longest;
+        foreach (var endpoint in endpoints.All)
+        {
+            var retries = await queue.RetriesAsync(endpoint);
+            foreach (var room in await queue.RoomsAsync(endpoint))
+            {
+                var retry = retries.GetValueOrDefault(room);
+                if (_running.ContainsKey((endpoint.Id, room)))
+                {
+                    continue;
+                }
+
+                if (retry is not null && retry.NextAttemptAt > now)
+                {
+                    wait = TimeSpan.FromTicks(Math.Min(wait.Ticks, (retry.NextAttemptAt - now).Ticks));
+                    continue;
+                }
+
+                if (_running.Count >= settings.MaxConcurrentDeliveries)
+                {
+                    // a lane that ends wakes the loop
+                    return longest;
+                }
+
+                var leadership = _leadership.Token;
+                using (ExecutionContext.SuppressFlow())
+                {
+                    _running[(endpoint.Id, room)] = Task.Run(() => DeliverLaneAsync(endpoint, room, retry, settings, leadership));
+                }
+            }
+        }
+
+        return TimeSpan.FromTicks(Math.Max(wait.Ticks, TimeSpan.FromMilliseconds(10).Ticks));
+    }
+
+    /// <summary>Delivers a room's webhooks for one endpoint in order, until its lane is empty or its head fails.</summary>
+    private async Task DeliverLaneAsync(WebhookEndpoint endpoint, string room, WebhookRetry? retry, WebhooksOptions settings, CancellationToken leadership)
+    {
+        try
+        {
+            while (!leadership.IsCancellationRequested)
+            {
+                if (await queue.HeadAsync(endpoint, room) is not var (entry, message))
+                {
+                    // empty: the room leaves the set (unless an event arrived meanwhile)
+                    await queue.DeliveredAsync(endpoint, room, "");
+                    return;
+                }
+
+                var earlier = retry?.Id == message.Id ? retry : null;
+                var attempt = (earlier?.Attempts ?? 0) + 1;
+                var (status, latency, error) = await delivery.SendAsync(endpoint, message, leadership);
+                var now = time.GetUtcNow();
+                _ = StoreFailures.QuietlyAsync(queue.RecordAsync(new WebhookAttempt(message.Id, message.Type, room, endpoint.Url.ToString(), now, status, latency, error, attempt)));
+                if (error is null)
+                {
+                    health.Succeeded(endpoint);
+                    await queue.DeliveredAsync(endpoint, room, entry);
+                    retry = null;
+                    continue;
+                }
+
+                health.Failed(endpoint, error);
+                var firstFailedAt = earlier?.FirstFailedAt ?? now;
+                if (now - firstFailedAt >= TimeSpan.FromHours(settings.MaxRetryHours))
+                {
+                    WebhooksLog.DeadLettered(logger, message.Id, message.Type, room, endpoint.Url, attempt, firstFailedAt, error);
+                    await queue.DeadAsync(endpoint, room, entry,
+                        new WebhookDeadLetter(message.Id, message.Type, room, endpoint.Url.ToString(), attempt, firstFailedAt, now, error, message));
+                    retry = null;
+                    continue;
+                }
+
+                var backoff = Backoff(attempt, settings);
+                WebhooksLog.Failed(logger, message.Id, message.Type, room, endpoint.Url, attempt, error, (long)backoff.TotalMilliseconds);
+                await queue.FailedAsync(endpoint, room, new WebhookRetry(message.Id, attempt, firstFailedAt, now + backoff, error));
+                return;
+            }
+        }
+        catch (Exception ex) when (StoreFailures.IsUnavailable(ex) || ex is OperationCanceledException)
+        {
+            // the loop starts this lane again once Redis answers (or this instance leads again)
+        }
+        finally
+        {
+            Wake();
+        }
+    }
+
+    /// <summary>The delay before attempt <paramref name="attempt"/> + 1: doubling from the minimum to the maximum, ±20% jitter.</summary>
+    private static TimeSpan Backoff(int attempt, WebhooksOptions settings)
+    {
+        var min = TimeSpan.FromMilliseconds(settings.MinBackoffMilliseconds);
+        var max = TimeSpan.FromSeconds(settings.MaxBackoffSeconds);
+        var doubled = min * Math.Pow(2, Math.Min(attempt - 1, 30));
+        var capped = doubled > max ? max : doubled;
+        return capped * (0.8 + (Random.Shared.NextDouble() * 0.4));
+    }
+
+    private async Task StepDownAsync()
+    {
+        if (_running.Count > 0)
+        {
+            await _leadership.CancelAsync();
+            await Task.WhenAll(_running.Values);
+            _running.Clear();
+            _leadership.Dispose();
+            _leadership = new CancellationTokenSource();
+        }
+    }
+}

@@ -1,0 +1,16 @@
+namespace CallServer.Webhooks;
+
+internal static partial class WebhooksLog
+{
+    [LoggerMessage(1, LogLevel.Information, "Webhooks: delivering to {Count} endpoint(s)")]
+    public static partial void Delivering(ILogger logger, int count);
+
+    [LoggerMessage(2, LogLevel.Warning, "Webhook {Id} ({Type}, room {RoomId}) to {Endpoint} failed (attempt {Attempt}): {Error}; next attempt in {DelayMs} ms")]
+    public static partial void Failed(ILogger logger, string id, string type, string roomId, Uri endpoint, int attempt, string error, long delayMs);
+
+    [LoggerMessage(3, LogLevel.Error, "Webhook {Id} ({Type}, room {RoomId}) to {Endpoint} is a dead letter after {Attempts} attempts since {FirstFailedAt:u}: {Error}")]
+    public static partial void DeadLettered(ILogger logger, string id, string type, string roomId, Uri endpoint, int attempts, DateTimeOffset firstFailedAt, string error);
+
+    [LoggerMessage(4, LogLevel.Warning, "Webhooks: Redis unavailable; retrying in {DelayMs} ms")]
+    public static partial void StoreUnavailable(ILogger logger, Exception exception, long delayMs);
+}
