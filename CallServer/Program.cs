@@ -27,9 +27,9 @@ builder.AddApi();      // REST: join, leave, status, admin
 
 var app = builder.Build();
 
-app.UseLimits();          // the forwarded client address (behind a known proxy), then the rate limits
 app.UseRetryAfter();      // every 503 and 429 says when to try again
 app.UseExceptionHandler();
+app.UseLimits();          // the forwarded client address (behind a known proxy), then the rate limits
 app.UseDefaultFiles();   // the browser client at /
 app.UseStaticFiles();
 app.UseStatusCodePages();

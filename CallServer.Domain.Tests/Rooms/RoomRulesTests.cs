@@ -86,6 +86,27 @@ public sealed class RoomRulesTests
     }
 
     [Fact]
+    public void ADepartedParticipantMayOnlyRetryItsOwnLeaveWithItsKey()
+    {
+        var ann = _room.Join("Ann");
+        var bob = _room.Join("Bob");
+        _room.Apply(new LeaveRoom(bob.ParticipantId, RequireMember: true, LeaveKey: "k-bob"));
+        _room.Apply(new LeaveRoom(ann.ParticipantId, RequireMember: true, LeaveKey: "k-ann"));
+
+        var retried = _room.Apply(new LeaveRoom(ann.ParticipantId, RequireMember: true, LeaveKey: "k-ann"));
+        var otherKey = Assert.Throws<RoomException>(() => _room.Apply(new LeaveRoom(ann.ParticipantId, RequireMember: true, LeaveKey: "k-bob")));
+        var noKey = Assert.Throws<RoomException>(() => _room.Apply(new LeaveRoom(bob.ParticipantId, RequireMember: true)));
+
+        // the call ended with the last leave, and its retry is still answered
+        Assert.Equal(RoomPhase.Ended, _room.State.Phase);
+        Assert.Null(retried.Next);
+        Assert.Equal((RoomErrorKind.NotAllowed, RoomErrorKind.NotAllowed), (otherKey.Kind, noKey.Kind));
+        // a new call forgets them
+        _room.Join("Cid");
+        Assert.Null(_room.State.LeaveKeys);
+    }
+
+    [Fact]
     public void LeavingRemovesWithAReasonAndTheLastLeaveEndsTheCall()
     {
         var ann = _room.Join("Ann");

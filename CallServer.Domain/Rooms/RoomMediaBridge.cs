@@ -53,7 +53,8 @@ internal sealed class RoomMediaBridge(string roomId, IMediaServer media, ISignal
             RoomsLog.MediaRequestFailed(logger, error!, done.Request.GetType().Name);
             done.Request.Reply.TrySetException(error is MediaException { Unavailable: false } refused
                 ? new RoomException(RoomErrorKind.InvalidMedia, refused.Message)
-                : new RoomException(RoomErrorKind.MediaUnavailable, $"The media server is unavailable ({error?.Message}); try again.", error));
+                // the details (the media server's address, its own words) go to the log above, not to participants
+                : new RoomException(RoomErrorKind.MediaUnavailable, "The media server is unavailable or at capacity; try again.", error));
             return;
         }
 

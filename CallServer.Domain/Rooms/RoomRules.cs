@@ -47,6 +47,7 @@ internal static partial class RoomRules
                 EventSeq = 0,
                 EndReason = null,
                 Bans = null,
+                LeaveKeys = null,
             };
             next = log.Add(next, RoomEventTypes.CallStarted, null);
         }

@@ -8,6 +8,8 @@ namespace CallServer.Rooms;
 /// <param name="EndReason">Why the last call ended (<c>empty</c>, <c>ended</c>, <c>failed</c>).</param>
 /// <param name="Metadata">The app's own data about the room.</param>
 /// <param name="Bans">Identities removed by a moderator from the current call, and until when they may not rejoin it.</param>
+/// <param name="LeaveKeys">Participants of the current call that left with an <c>Idempotency-Key</c>, and that key: a retry of
+/// that leave is answered again, though its participant is gone.</param>
 internal sealed record RoomState(
     string RoomId,
     string? CallId,
@@ -19,7 +21,8 @@ internal sealed record RoomState(
     long EventSeq,
     string? EndReason,
     string? Metadata = null,
-    ImmutableDictionary<string, DateTimeOffset>? Bans = null)
+    ImmutableDictionary<string, DateTimeOffset>? Bans = null,
+    ImmutableDictionary<string, string>? LeaveKeys = null)
 {
     /// <summary>A room that has never been used.</summary>
     public static RoomState Empty(string roomId) =>

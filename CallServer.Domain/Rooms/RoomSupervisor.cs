@@ -57,8 +57,7 @@ internal sealed class RoomSupervisor(
             {
                 if (command is JoinRoom && _workers.Count >= _services.Options.MaxLiveRooms)
                 {
-                    command.Reply?.TrySetException(new RoomException(RoomErrorKind.AtCapacity,
-                        $"This server holds its maximum of {_services.Options.MaxLiveRooms} live rooms (Rooms:MaxLiveRooms); try again."));
+                    command.Reply?.TrySetException(new RoomException(RoomErrorKind.AtCapacity, "This server takes no new room now; try again."));
                     return;
                 }
 

@@ -58,7 +58,8 @@ public sealed class HubLimitsTests(RedisServer redis)
         }));
         await malloryHub.Closed.WaitAsync(Eventually.DefaultTimeout);
 
-        Assert.InRange(outcomes.Count(o => o == "ok"), 10, 20);
+        // the burst, and what the bucket refilled meanwhile (at most one burst more: it fills up while the others connect)
+        Assert.InRange(outcomes.Count(o => o == "ok"), 10, 40);
         Assert.Contains(outcomes, o => o.Contains("Too many hub calls", StringComparison.Ordinal));
         Assert.Equal(HubConnectionState.Disconnected, malloryHub.Connection.State);
         // the rest of the room, and another room, were served all along
@@ -68,21 +69,21 @@ public sealed class HubLimitsTests(RedisServer redis)
     }
 
     [Fact]
-    public async Task AConnectionBeyondTheParticipantsCapIsRefused()
+    public async Task AConnectionBeyondTheParticipantsCapClosesItsOldest()
     {
         using var app = new CallServerApplication(redis.ConnectionString).Start();
         var ann = await app.JoinAsync("cap-" + Guid.NewGuid().ToString("N")[..8], "Ann");
-        await using var phone = await app.ConnectAsync(ann);
+        await using var dropped = await app.ConnectAsync(ann);
         await using var reconnect = await app.ConnectAsync(ann);
 
-        await using var third = await app.ConnectAsync(ann, waitUntilConnected: false);
-        var error = await third.Closed.WaitAsync(Eventually.DefaultTimeout);
+        // a third (the phone's second reconnect while the server has not noticed the first drop): never three at once
+        await using var third = await app.ConnectAsync(ann);
+        await dropped.Closed.WaitAsync(Eventually.DefaultTimeout);
 
-        Assert.NotNull(error);
-        Assert.Contains("already holds 2 hub connections", error.Message);
-        // the first two still work
-        Assert.Equal("connected", (await reconnect.Connection.InvokeAsync<RoomStatus>("GetStatus")).Participants.Single().Presence);
-        await phone.Connection.InvokeAsync<RoomStatus>("GetStatus");
+        Assert.Equal(HubConnectionState.Disconnected, dropped.Connection.State);
+        Assert.Equal("connected", (await third.Connection.InvokeAsync<RoomStatus>("GetStatus")).Participants.Single().Presence);
+        await reconnect.Connection.InvokeAsync<RoomStatus>("GetStatus");
+        Assert.Equal(HubConnectionState.Connected, reconnect.Connection.State);
     }
 
     [Fact]
@@ -102,7 +103,7 @@ public sealed class HubLimitsTests(RedisServer redis)
 
         Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, refused.StatusCode);
         Assert.True(refused.Headers.Contains("Retry-After"));
-        Assert.Contains("Rooms:MaxLiveRooms", await refused.Content.ReadAsStringAsync());
+        Assert.Contains("no new room", await refused.Content.ReadAsStringAsync());
         Assert.Equal(2, joined.Room.Participants.Count);
     }
 }

@@ -15,7 +15,8 @@ internal static class ModerationApi
         var rooms = routes.MapGroup("/rooms").WithTags("Moderation").AddEndpointFilter<AdminAccess>().RequireRateLimiting(Limits.RatePolicies.Admin);
         rooms.MapPost("/{roomId}/participants/{participantId}/mute", MuteAsync);
         rooms.MapDelete("/{roomId}/participants/{participantId}", RemoveAsync);
-        rooms.MapPatch("/{roomId}", MetadataAsync);
+        // room metadata is up to 4,096 characters, each up to 6 bytes as escaped JSON: above the general body limit
+        rooms.MapPatch("/{roomId}", MetadataAsync).WithMetadata(new Limits.RequestBodyLimit((Rooms.Commands.SetRoomMetadata.MaxLength * 6) + 1024));
         return rooms;
     }
 

@@ -104,7 +104,7 @@ internal static class RoomsApi
         // a departed participant's token leaves nothing: 403, unless this is the retry of its own leave
         var participantId = http.User.ParticipantId()!;
         return await WithIdempotency(roomId, "leave", idempotencyKey, IdempotentReplies.Fingerprint(participantId), replies, ApiJson.Default.RoomStatus, async () =>
-            (await rooms.AskAsync(roomId, new LeaveRoom(participantId, RequireMember: true), cancellationToken)).Status, cancellationToken);
+            (await rooms.AskAsync(roomId, new LeaveRoom(participantId, RequireMember: true, LeaveKey: idempotencyKey), cancellationToken)).Status, cancellationToken);
     }
 
     private static async Task<Results<Ok<RoomStatus>, ProblemHttpResult>> GetAsync(
@@ -211,7 +211,8 @@ internal static class RoomsApi
             var reply = await act();
             if (key is not null)
             {
-                await replies.KeepAsync(roomId, operation, key, fingerprint, reply, type, cancellationToken);
+                // kept even when the caller went away meanwhile: its retry must find the answer
+                await replies.KeepAsync(roomId, operation, key, fingerprint, reply, type, CancellationToken.None);
             }
 
             return TypedResults.Ok(reply);

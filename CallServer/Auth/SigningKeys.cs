@@ -27,15 +27,22 @@ internal sealed class SigningKeys(IOptions<AuthOptions> auth, IOptions<StorageOp
         }
         else
         {
+            // written whole, 0600 from its creation, under another name, then moved into place: another process starting at
+            // the same moment reads either no file or a whole one, and only the first file counts
             var fresh = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48));
-            // 0600 from its creation; another process may write it at the same time: only the first file counts
+            var temp = $"{path}.{Guid.NewGuid():N}.tmp";
+            using (var file = PrivateFiles.CreateNew(temp))
+            {
+                file.Write(Encoding.ASCII.GetBytes(fresh));
+            }
+
             try
             {
-                using var file = PrivateFiles.CreateNew(path);
-                file.Write(Encoding.ASCII.GetBytes(fresh));
+                File.Move(temp, path, overwrite: false);
             }
             catch (IOException) when (File.Exists(path))
             {
+                File.Delete(temp);
             }
         }
 

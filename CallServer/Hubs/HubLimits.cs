@@ -15,8 +15,9 @@ internal static class HubLimits
     public const int MaxDataRecipients = 64;
 
     /// <summary>
-    /// The largest hub message, in bytes: the largest argument (an SDP) with room for its JSON escapes (an SDP's line breaks)
-    /// and the invocation around it. A larger message closes the connection, as SignalR does.
+    /// The largest hub message, in bytes, so that every argument within its stated length fits: a <c>Signal</c> payload of
+    /// non-ASCII text escaped as JSON (up to 6 bytes a character, as .NET clients send it), or an SDP (ASCII, its line breaks
+    /// escaped), and the invocation around it. A larger message closes the connection, as SignalR does.
     /// </summary>
-    public const int MaxMessageBytes = MediaRules.MaxSdpLength + (MediaRules.MaxSdpLength / 4) + (8 * 1024);
+    public const int MaxMessageBytes = (MaxSignalPayload * 6 > MediaRules.MaxSdpLength * 5 / 4 ? MaxSignalPayload * 6 : MediaRules.MaxSdpLength * 5 / 4) + (8 * 1024);
 }

@@ -7,13 +7,15 @@ namespace CallServer.Hubs;
 internal sealed class RoomConnections
 {
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, Entry>> _rooms = new(StringComparer.Ordinal);
+    private long _added;
 
     /// <summary>
-    /// Holds a place for a new connection of <paramref name="participantId"/>, unless the participant already holds
-    /// <paramref name="maxPerParticipant"/> on this instance. Until <see cref="Confirm"/>, the connection is never outdated.
+    /// Holds a place for a new connection of <paramref name="participantId"/>. When the participant already holds
+    /// <paramref name="maxPerParticipant"/> connections on this instance, its oldest gives way and is returned, to be closed: on
+    /// a phone it is almost always one the network dropped and the server has not noticed yet. Until <see cref="Confirm"/>, the
+    /// new connection is never outdated.
     /// </summary>
-    /// <returns>How many connections the participant held when refused; 0 when the place was taken.</returns>
-    public int TryAdd(string roomId, string participantId, HubCallerContext context, int maxPerParticipant)
+    public HubCallerContext? Add(string roomId, string participantId, HubCallerContext context, int maxPerParticipant)
     {
         while (true)
         {
@@ -26,19 +28,17 @@ internal sealed class RoomConnections
                     continue;
                 }
 
-                var held = 0;
-                foreach (var (_, e) in room)
+                var held = room.Where(e => e.Value.ParticipantId == participantId).ToList();
+                HubCallerContext? evicted = null;
+                if (held.Count >= maxPerParticipant)
                 {
-                    held += e.ParticipantId == participantId ? 1 : 0;
+                    var oldest = held.MinBy(e => e.Value.Added);
+                    room.TryRemove(oldest.Key, out _);
+                    evicted = oldest.Value.Context;
                 }
 
-                if (held >= maxPerParticipant)
-                {
-                    return held;
-                }
-
-                room[context.ConnectionId] = new Entry(participantId, context, long.MaxValue);
-                return 0;
+                room[context.ConnectionId] = new Entry(participantId, context, long.MaxValue, Interlocked.Increment(ref _added));
+                return evicted;
             }
         }
     }
@@ -88,5 +88,6 @@ internal sealed class RoomConnections
         return outdated;
     }
 
-    private sealed record Entry(string ParticipantId, HubCallerContext Context, long ConfirmedVersion);
+    /// <param name="Added">The order connections were added in.</param>
+    private sealed record Entry(string ParticipantId, HubCallerContext Context, long ConfirmedVersion, long Added);
 }

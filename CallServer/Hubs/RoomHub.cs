@@ -28,11 +28,11 @@ internal sealed partial class RoomHub(
         // the room says the participant is in it before this connection hears anything of the room (a departed participant's
         // token, still within its lifetime, is refused here)
         await Ask(caller.RoomId, new CheckMember(caller.ParticipantId), CancellationToken.None);
-        var max = limits.Value.ConnectionsPerParticipant;
-        if (connections.TryAdd(caller.RoomId, caller.ParticipantId, Context, max) is var held and > 0)
+        if (connections.Add(caller.RoomId, caller.ParticipantId, Context, limits.Value.ConnectionsPerParticipant) is { } oldest)
         {
-            LimitsLog.TooManyConnections(logger, caller.ParticipantId, held);
-            throw new HubException($"This participant already holds {held} hub connections (at most {max}): close one first.");
+            // at the cap: the newest connection is the live one (a reconnect), the oldest most likely one the network dropped
+            LimitsLog.OldestConnectionClosed(logger, caller.ParticipantId, oldest.ConnectionId, limits.Value.ConnectionsPerParticipant);
+            oldest.Abort();
         }
 
         RoomReply reply;
@@ -45,10 +45,10 @@ internal sealed partial class RoomHub(
             // completed, and a connect the worker carried out must be followed by its disconnect
             reply = await Ask(caller.RoomId, new ConnectParticipant(caller.ParticipantId, Context.ConnectionId, instance.Id), CancellationToken.None);
         }
-        catch (Exception ex) when (ex is HubException or OperationCanceledException)
+        catch (Exception ex)
         {
             connections.Remove(caller.RoomId, Context.ConnectionId);
-            if (ex is HubException)
+            if (ex is not OperationCanceledException)
             {
                 // a connect that timed out may still be applied once the store answers, and no OnDisconnectedAsync follows a
                 // failed OnConnectedAsync: its disconnect is posted now (the worker keeps it until the store answers again)

@@ -6,11 +6,15 @@ namespace CallServer.Limits;
 
 /// <summary>
 /// A token bucket per hub connection: every hub call takes a token, a call without one is refused with a HubException, and a
-/// connection refused <see cref="LimitsOptions.HubFloodCloseAfter"/> times in a row is closed. The bucket refills from the time
-/// elapsed when a call arrives, so an idle connection costs no timer.
+/// connection refused <see cref="LimitsOptions.HubFloodCloseAfter"/> times within <see cref="FloodWindow"/> is closed (a flood
+/// keeps being refused even while the bucket lets a call through now and then). The bucket refills from the time elapsed when
+/// a call arrives, so an idle connection costs no timer.
 /// </summary>
 internal sealed class HubRateFilter(IOptions<LimitsOptions> options, ILogger<HubRateFilter> logger) : IHubFilter
 {
+    /// <summary>The window over which refused calls are counted.</summary>
+    public static readonly TimeSpan FloodWindow = TimeSpan.FromSeconds(10);
+
     private static readonly object BucketKey = new();
 
     public async Task OnConnectedAsync(HubLifetimeContext context, Func<HubLifetimeContext, Task> next)
@@ -61,10 +65,21 @@ internal sealed class HubRateFilter(IOptions<LimitsOptions> options, ILogger<Hub
 
     private sealed class Bucket(TokenBucketRateLimiter limiter) : IDisposable
     {
+        private readonly Lock _lock = new();
+        private long _windowStart = Environment.TickCount64;
         private int _refused;
 
-        /// <summary>Calls refused since the last one accepted.</summary>
-        public int Refused => Volatile.Read(ref _refused);
+        /// <summary>Calls refused within the current window.</summary>
+        public int Refused
+        {
+            get
+            {
+                lock (_lock)
+                {
+                    return _refused;
+                }
+            }
+        }
 
         public bool TryTake()
         {
@@ -72,11 +87,21 @@ internal sealed class HubRateFilter(IOptions<LimitsOptions> options, ILogger<Hub
             using var lease = limiter.AttemptAcquire();
             if (lease.IsAcquired)
             {
-                Volatile.Write(ref _refused, 0);
                 return true;
             }
 
-            Interlocked.Increment(ref _refused);
+            lock (_lock)
+            {
+                var now = Environment.TickCount64;
+                if (now - _windowStart > (long)FloodWindow.TotalMilliseconds)
+                {
+                    _windowStart = now;
+                    _refused = 0;
+                }
+
+                _refused++;
+            }
+
             return false;
         }
 

@@ -31,11 +31,11 @@ internal sealed class LimitsOptions
     [Range(1, 100_000)]
     public int HubCallBurst { get; set; } = 300;
 
-    /// <summary>A connection whose calls are refused this many times in a row, without one accepted between, is closed.</summary>
+    /// <summary>A connection whose calls are refused this many times within 10 seconds is closed.</summary>
     [Range(1, 1_000_000)]
     public int HubFloodCloseAfter { get; set; } = 100;
 
-    /// <summary>Hub connections one participant may hold on one instance (a phone, and its reconnect).</summary>
+    /// <summary>Hub connections one participant may hold on one instance (a phone, and its reconnect); a new one beyond closes the oldest.</summary>
     [Range(1, 100)]
     public int ConnectionsPerParticipant { get; set; } = 2;
 

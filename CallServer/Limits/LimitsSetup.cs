@@ -67,13 +67,13 @@ internal static class LimitsSetup
             return RateLimitPartition.GetNoLimiter("");
         }
 
-        // refilled at most every 100 ms
-        var periods = Math.Min(limit, 600);
+        // refilled at most every 100 ms, a minute's worth per minute
+        var tokensPerPeriod = (limit + 599) / 600;
         return RateLimitPartition.GetTokenBucketLimiter(ClientAddress.Of(http), _ => new TokenBucketRateLimiterOptions
         {
             TokenLimit = limit,
-            TokensPerPeriod = Math.Max(1, limit / periods),
-            ReplenishmentPeriod = TimeSpan.FromMinutes(1) / periods,
+            TokensPerPeriod = tokensPerPeriod,
+            ReplenishmentPeriod = TimeSpan.FromMinutes(1) * tokensPerPeriod / limit,
             QueueLimit = 0,
             AutoReplenishment = true,
         });
@@ -87,15 +87,16 @@ internal static class LimitsSetup
         LimitsLog.RateLimited(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(LimitsSetup)), policy, ClientAddress.Of(http));
         http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        var problem = new Microsoft.AspNetCore.Mvc.ProblemDetails
         {
-            HttpContext = http,
-            ProblemDetails =
-            {
-                Status = StatusCodes.Status429TooManyRequests,
-                Title = "Too many requests",
-                Detail = $"Too many {policy} requests from this address; try again in {seconds} s.",
-            },
-        });
+            Status = StatusCodes.Status429TooManyRequests,
+            Title = "Too many requests",
+            Detail = $"Too many {policy} requests from this address; try again in {seconds} s.",
+        };
+        // ProblemDetails whatever the client accepts (the service declines, for example, Accept: text/html)
+        if (!await http.RequestServices.GetRequiredService<IProblemDetailsService>().TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem }))
+        {
+            await http.Response.WriteAsJsonAsync(problem, (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json", cancellationToken);
+        }
     }
 }

@@ -2,17 +2,26 @@ namespace CallServer.Rooms.Commands;
 
 /// <summary>
 /// Removes a participant. Leaving twice is not an error, unless <paramref name="RequireMember"/>: then a participant no longer
-/// in the room is refused (a REST leave with a departed participant's token).
+/// in the room is refused (a REST leave with a departed participant's token), except for a retry of its own leave, which
+/// carries the same <paramref name="LeaveKey"/> (its <c>Idempotency-Key</c>) and is answered again.
 /// </summary>
-internal sealed record LeaveRoom(string ParticipantId, bool RequireMember = false) : RoomChange
+internal sealed record LeaveRoom(string ParticipantId, bool RequireMember = false, string? LeaveKey = null) : RoomChange
 {
     internal override RoomDecision Decide(RoomState state, RuleContext context)
     {
         if (RequireMember)
         {
+            if (LeaveKey is not null && state.LeaveKeys?.GetValueOrDefault(ParticipantId) == LeaveKey)
+            {
+                return RoomDecision.Unchanged();
+            }
+
             RoomRules.CheckMember(state, new CheckMember(ParticipantId));
         }
 
-        return RoomRules.Remove(state, [ParticipantId], LeaveReasons.Left, context);
+        var decision = RoomRules.Remove(state, [ParticipantId], LeaveReasons.Left, context);
+        return LeaveKey is not null && decision.Next is { } next
+            ? decision with { Next = next with { LeaveKeys = (next.LeaveKeys ?? []).SetItem(ParticipantId, LeaveKey) } }
+            : decision;
     }
 }

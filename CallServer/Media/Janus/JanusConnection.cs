@@ -15,7 +15,7 @@ namespace CallServer.Media.Janus;
 internal sealed class JanusConnection(JanusOptions options, TimeProvider time, ILogger logger) : IMediaConnection
 {
     private readonly PendingRequests<string, JsonObject> _pending = new("Janus", TimeSpan.FromSeconds(options.RequestTimeoutSeconds), time);
-    private readonly MediaSession<long> _session = new($"Janus is not reachable at {options.Url}.", TimeSpan.FromSeconds(options.RequestTimeoutSeconds), time);
+    private readonly MediaSession<long> _session = new("Janus is not reachable.", TimeSpan.FromSeconds(options.RequestTimeoutSeconds), time);
     private readonly ConcurrentDictionary<long, Action<JsonObject>> _listeners = new();
     private readonly BackgroundLoop _loop = new();
     private long _nextTransaction;

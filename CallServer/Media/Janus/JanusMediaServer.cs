@@ -44,7 +44,7 @@ internal sealed class JanusMediaServer : SfuMediaServer<JanusRoom, JanusPublishe
         {
             var (_, generation) = await _janus.ReadyAsync(cancellationToken);
             var room = await HeldAsync(call, generation, () => CreateRoomAsync(call, cancellationToken), cancellationToken);
-            return await room.LockedAsync(async members =>
+            return await room.LockedAsync(participantId, async members =>
             {
                 if (members.Publishers.Remove(participantId, out var old))
                 {
@@ -83,7 +83,7 @@ internal sealed class JanusMediaServer : SfuMediaServer<JanusRoom, JanusPublishe
                 throw new MediaException($"Publisher '{publisherId}' has not started sending media yet; subscribe again when it has.");
             }
 
-            return await room.LockedAsync(async members =>
+            return await room.LockedAsync(subscriberId, async members =>
             {
                 if (members.Subscriptions.Remove((subscriberId, publisherId), out var old))
                 {

@@ -14,7 +14,7 @@ namespace CallServer.Media.Kurento;
 internal sealed class KurentoConnection(KurentoOptions options, TimeProvider time, ILogger logger) : IMediaConnection
 {
     private readonly PendingRequests<long, JsonNode?> _pending = new("Kurento", TimeSpan.FromSeconds(options.RequestTimeoutSeconds), time);
-    private readonly MediaSession<string> _session = new($"Kurento Media Server is not reachable at {options.Url}.", TimeSpan.FromSeconds(options.RequestTimeoutSeconds), time);
+    private readonly MediaSession<string> _session = new("Kurento Media Server is not reachable.", TimeSpan.FromSeconds(options.RequestTimeoutSeconds), time);
     private readonly ConcurrentDictionary<string, Action<JsonObject>> _listeners = new(StringComparer.Ordinal);
     private readonly BackgroundLoop _loop = new();
     private string? _sessionId;

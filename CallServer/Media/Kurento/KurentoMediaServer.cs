@@ -34,7 +34,7 @@ internal sealed class KurentoMediaServer : SfuMediaServer<string, string, string
         {
             var generation = await _kms.ReadyAsync(cancellationToken);
             var pipeline = await HeldAsync(call, generation, () => _kms.CreateAsync("MediaPipeline", new JsonObject(), cancellationToken), cancellationToken);
-            return await pipeline.LockedAsync(async members =>
+            return await pipeline.LockedAsync(participantId, async members =>
             {
                 if (members.Publishers.Remove(participantId, out var old))
                 {
@@ -54,7 +54,7 @@ internal sealed class KurentoMediaServer : SfuMediaServer<string, string, string
         Translate(call, async () =>
         {
             var pipeline = Existing(call) ?? throw NotPublishing(publisherId);
-            return await pipeline.LockedAsync(async members =>
+            return await pipeline.LockedAsync(subscriberId, async members =>
             {
                 var source = members.Publishers.GetValueOrDefault(publisherId) ?? throw NotPublishing(publisherId);
                 if (members.Subscriptions.Remove((subscriberId, publisherId), out var old))

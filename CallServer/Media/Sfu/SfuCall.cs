@@ -9,6 +9,7 @@ internal sealed class SfuCall<TId, TPublisher, TSubscription>(TId id, int genera
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly SfuCallMembers<TPublisher, TSubscription> _members = new();
+    private readonly HashSet<string> _gone = new(StringComparer.Ordinal);
     private bool _closed;
 
     /// <summary>The call's object on the media server.</summary>
@@ -18,11 +19,16 @@ internal sealed class SfuCall<TId, TPublisher, TSubscription>(TId id, int genera
     public int Generation { get; } = generation;
 
     /// <summary>
-    /// Runs <paramref name="work"/> with the call's gate held: one change of its members at a time. Refused once the call was
-    /// closed, so that nothing is added to a call whose object is gone (or going) from the media server.
+    /// Runs <paramref name="work"/> for <paramref name="participantId"/> with the call's gate held: one change of its members at a
+    /// time. Refused once the call was closed, or the participant left it, so that nothing is added for someone whose media
+    /// is gone (or going) from the media server: a request in flight when they left would leave it there.
     /// </summary>
-    public Task<T> LockedAsync<T>(Func<SfuCallMembers<TPublisher, TSubscription>, Task<T>> work, CancellationToken cancellationToken) =>
-        GatedAsync(members => _closed ? throw new MediaException("The call has ended.") : work(members), cancellationToken);
+    public Task<T> LockedAsync<T>(string participantId, Func<SfuCallMembers<TPublisher, TSubscription>, Task<T>> work, CancellationToken cancellationToken) =>
+        GatedAsync(
+            members => _closed ? throw new MediaException("The call has ended.")
+                : _gone.Contains(participantId) ? throw new MediaException("The participant has left the call.")
+                : work(members),
+            cancellationToken);
 
     /// <summary>Reads the call's members with the gate held.</summary>
     public Task<T> ReadAsync<T>(Func<SfuCallMembers<TPublisher, TSubscription>, T> read, CancellationToken cancellationToken) =>
@@ -30,7 +36,11 @@ internal sealed class SfuCall<TId, TPublisher, TSubscription>(TId id, int genera
 
     /// <summary>Takes out what <paramref name="participantId"/> had: its publisher, and the subscriptions from or to it.</summary>
     public Task<SfuCallMembers<TPublisher, TSubscription>> TakeParticipantAsync(string participantId, CancellationToken cancellationToken) =>
-        ReadAsync(members => members.Take(k => k == participantId, k => k.Subscriber == participantId || k.Publisher == participantId), cancellationToken);
+        ReadAsync(members =>
+        {
+            _gone.Add(participantId);
+            return members.Take(k => k == participantId, k => k.Subscriber == participantId || k.Publisher == participantId);
+        }, cancellationToken);
 
     /// <summary>Takes out everything the call had, and closes it: nothing can be added afterwards.</summary>
     public Task<SfuCallMembers<TPublisher, TSubscription>> TakeAllAsync(CancellationToken cancellationToken) =>

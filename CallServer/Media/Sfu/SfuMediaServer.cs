@@ -107,7 +107,7 @@ internal abstract class SfuMediaServer<TId, TPublisher, TSubscription>(IMediaEve
 
         if (_calls.Count >= maxCalls)
         {
-            throw new MediaException($"This server holds its maximum of {maxCalls} media calls (Media:MaxCalls); try again.", unavailable: true);
+            throw new MediaException($"This server holds its maximum of {maxCalls} media calls (Media:MaxCalls).", unavailable: true);
         }
 
         var created = new SfuCall<TId, TPublisher, TSubscription>(await create(), generation);
