@@ -111,6 +111,9 @@ public sealed class WebhookDeliveryTests(RedisServer redis)
             async () => await admin.GetFromJsonAsync<List<WebhookDeadLetter>>("/webhooks/failed"),
             d => d!.Count(l => l.Message.RoomId == room) == 2, "both webhooks of the call as dead letters");
         Assert.Contains(logs.Lines, l => l.Level == Microsoft.Extensions.Logging.LogLevel.Error && l.Message.Contains("dead letter", StringComparison.Ordinal));
+        // a receiver that keeps failing shows in readiness, as Degraded (the server itself is fine)
+        var health = await admin.GetFromJsonAsync<System.Text.Json.JsonElement>("/health/ready");
+        Assert.Equal("Degraded", health.GetProperty("checks").GetProperty("webhooks").GetProperty("status").GetString());
         Volatile.Write(ref healthy, true);
         foreach (var letter in dead!.Where(l => l.RoomId == room).OrderBy(l => l.Id, StringComparer.Ordinal))
         {

@@ -9,6 +9,7 @@ using LoadGen.Scenarios;
 //   LoadGen fanout      --target callserver|baseline|limit --url URL --pid SERVER_PID --rooms 200 --participants 10 --rate 1.5 --seconds 20 [--warmup 5]
 //   LoadGen joins       --target callserver|baseline --url URL --pid PID --rate 500 --seconds 10 [--warmup 5]
 //   LoadGen changes     --target callserver --label callserver-ack1 --url URL --pid PID --rooms 50 --participants 2 --rate 5 --seconds 15 [--warmup 5]
+//   LoadGen webhooks    --target callserver --label callserver-webhooks --url URL --pid PID --hook-port PORT --rooms 50 --participants 2 --rate 5 --seconds 15 [--warmup 5]
 //   LoadGen crash       --target callserver --url URL --pid PID --admin-key KEY --rooms 40 --seconds 10
 //   LoadGen restart     --target callserver --url URL --pid PID --admin-key KEY --rooms 1000 --count 500 --server-cmd "dotnet ..."
 //   LoadGen connections --target callserver|baseline|limit --url URL --pid PID --count 20000
@@ -43,6 +44,19 @@ switch (scenario)
             double.Parse(options.Get("rate", "5"), CultureInfo.InvariantCulture), seconds,
             TimeSpan.FromSeconds(double.Parse(options.Get("warmup", "0"), CultureInfo.InvariantCulture)), cancel.Token);
         break;
+    case "webhooks":
+        {
+            // the changes load, with the server delivering a webhook for each change to this process
+            await using var sink = WebhookSink.Start(options.Int("hook-port", 0));
+            var warmup = TimeSpan.FromSeconds(double.Parse(options.Get("warmup", "0"), CultureInfo.InvariantCulture));
+            sink.MeasureFrom(DateTimeOffset.UtcNow + warmup);
+            var changes = await Changes.RunAsync(target, probe, options.Get("label", target.Kind), options.Int("rooms", 50), options.Int("participants", 2),
+                double.Parse(options.Get("rate", "5"), CultureInfo.InvariantCulture), seconds, warmup, cancel.Token);
+            await Task.Delay(TimeSpan.FromSeconds(2), cancel.Token); // the last webhooks in flight
+            result = changes with { Scenario = "webhooks", LagP50Ms = sink.Lags.PercentileMs(50), LagP99Ms = sink.Lags.PercentileMs(99), LagCount = sink.Lags.Count };
+            break;
+        }
+
     case "crash":
         result = await Crash.RunAsync(target, probe, options.Get("admin-key"), options.Int("rooms", 40), seconds, cancel.Token);
         break;
@@ -59,11 +73,11 @@ switch (scenario)
             TimeSpan.FromSeconds(options.Int("idle-seconds", 0)), cancel.Token);
         break;
     default:
-        Console.Error.WriteLine("usage: LoadGen fanout|joins|changes|crash|restart|connections|idle-rooms|report [--option value ...] (see Program.cs)");
+        Console.Error.WriteLine("usage: LoadGen fanout|joins|changes|webhooks|crash|restart|connections|idle-rooms|report [--option value ...] (see Program.cs)");
         return 2;
 }
 
-if (scenario is "fanout" or "joins" or "crash" or "changes")
+if (scenario is "fanout" or "joins" or "crash" or "changes" or "webhooks")
 {
     // what this run leaves behind (disconnects, grace timers, history) is not measured as part of the next one
     await probe.SettleAsync(TimeSpan.FromSeconds(40), cancel.Token);

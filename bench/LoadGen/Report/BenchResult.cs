@@ -33,4 +33,12 @@ internal sealed record BenchResult
     public long Count { get; init; }
 
     public double BytesPerUnit { get; init; }
+
+    /// <summary>Webhooks: from an event (its <c>at</c>) to its delivery attempt at the receiver, median and 99th percentile.</summary>
+    public double LagP50Ms { get; init; }
+
+    public double LagP99Ms { get; init; }
+
+    /// <summary>Webhooks received while measuring.</summary>
+    public long LagCount { get; init; }
 }

@@ -19,5 +19,14 @@ internal sealed class Latencies
         }
     }
 
+    public void Record(TimeSpan elapsed)
+    {
+        var micros = Math.Clamp((long)elapsed.TotalMicroseconds, 1, 60_000_000);
+        lock (_histogram)
+        {
+            _histogram.RecordValue(micros);
+        }
+    }
+
     public double PercentileMs(double percentile) => Count == 0 ? 0 : _histogram.GetValueAtPercentile(percentile) / 1000.0;
 }
