@@ -155,6 +155,25 @@ public sealed class WebhookDeliveryTests(RedisServer redis)
         Assert.Equal(receiver.Accepted.Count, receiver.Accepted.Select(a => a.Id).Distinct().Count());
     }
 
+    [Fact]
+    public async Task AKilledSenderIsRestartedAndDeliversTheNextCall()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        using var app = new CallServerApplication(redis.ConnectionString, settings: WebhookReceiver.Settings(allTypes: false, receiver)).Start();
+        var firstCall = await OneCallAsync(app, "hooks-kill1-" + Guid.NewGuid().ToString("N")[..8]);
+        await receiver.WaitForAsync(w => w.CallId == firstCall && w.Type == "call.ended", "the first call");
+        var supervisor = app.Service<CallServer.Supervision.ServiceSupervisor>();
+        var before = supervisor.StatusOf("webhook-sender")!.Restarts;
+
+        Assert.True(supervisor.Kill("webhook-sender"));
+        await Eventually.TrueAsync(() => Task.FromResult(supervisor.StatusOf("webhook-sender") is { Running: true } s && s.Restarts == before + 1), "the sender restarted");
+        var nextCall = await OneCallAsync(app, "hooks-kill2-" + Guid.NewGuid().ToString("N")[..8]);
+
+        await receiver.WaitForAsync(w => w.CallId == nextCall && w.Type == "call.ended", "the next call, from the restarted sender");
+        var call = await CallHistoryTests.EndedCallAsync(app, nextCall);
+        Assert.Equal(WebhookContract.Expected(call, allTypes: false), WebhookContract.Seen(receiver.Deduplicated(nextCall)));
+    }
+
     /// <summary>Ann and Bob join, connect, Bob turns his camera off, Bob leaves, Ann leaves: the call ends. Returns its id.</summary>
     internal static async Task<string> OneCallAsync(CallServerApplication app, string room)
     {

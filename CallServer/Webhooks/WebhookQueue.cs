@@ -65,7 +65,8 @@ internal sealed class WebhookQueue(IConnectionMultiplexer redis, RedisKeys keys,
         return 1
         """;
 
-    // KEYS: lane, rooms set, retries hash, dead list; ARGV: entry, room id, dead letter ('' for a delivery), dead letter cap
+    // KEYS: lane, rooms set, retries hash, dead list; ARGV: entry, room id, dead letter ('' for a delivery), dead letter cap.
+    // Returns the lane's next head, or nil when the lane is empty (and the room has left the set).
     private const string RemoveHeadScript = """
         if redis.call('LINDEX', KEYS[1], 0) == ARGV[1] then
             redis.call('LPOP', KEYS[1])
@@ -75,10 +76,11 @@ internal sealed class WebhookQueue(IConnectionMultiplexer redis, RedisKeys keys,
             end
         end
         redis.call('HDEL', KEYS[3], ARGV[2])
-        if redis.call('LLEN', KEYS[1]) == 0 then
+        local next = redis.call('LINDEX', KEYS[1], 0)
+        if not next then
             redis.call('SREM', KEYS[2], ARGV[2])
         end
-        return 1
+        return next
         """;
 
     // KEYS: dead list, lane, rooms set; ARGV: the dead letter as stored, the entry, the room id
@@ -133,17 +135,14 @@ internal sealed class WebhookQueue(IConnectionMultiplexer redis, RedisKeys keys,
             e => e.Name.ToString(), e => JsonSerializer.Deserialize((byte[])e.Value!, WebhookJson.Default.WebhookRetry)!, StringComparer.Ordinal);
 
     /// <summary>The next webhook of a room's lane, as stored (to remove exactly it later), or null when the lane is empty.</summary>
-    public async Task<(string Entry, WebhookMessage Message)?> HeadAsync(WebhookEndpoint endpoint, string roomId)
-    {
-        var head = await Db.ListGetByIndexAsync(keys.WebhookLane(endpoint.Id, roomId), 0);
-        return head.IsNull ? null : (head.ToString(), JsonSerializer.Deserialize(head.ToString(), WebhookJson.Default.WebhookMessage)!);
-    }
+    public async Task<WebhookHead?> HeadAsync(WebhookEndpoint endpoint, string roomId) =>
+        WebhookHead.Of(await Db.ListGetByIndexAsync(keys.WebhookLane(endpoint.Id, roomId), 0));
 
-    /// <summary>The head was delivered: it leaves its lane, and the room's retry state goes.</summary>
-    public Task DeliveredAsync(WebhookEndpoint endpoint, string roomId, string entry) => RemoveHeadAsync(endpoint, roomId, entry, "");
+    /// <summary>The head was delivered: it leaves its lane, and the room's retry state goes. Returns the next head (null: empty).</summary>
+    public Task<WebhookHead?> DeliveredAsync(WebhookEndpoint endpoint, string roomId, string entry) => RemoveHeadAsync(endpoint, roomId, entry, "");
 
-    /// <summary>The head's retry window ran out: it leaves its lane for the dead letters.</summary>
-    public Task DeadAsync(WebhookEndpoint endpoint, string roomId, string entry, WebhookDeadLetter letter) =>
+    /// <summary>The head's retry window ran out: it leaves its lane for the dead letters. Returns the next head (null: empty).</summary>
+    public Task<WebhookHead?> DeadAsync(WebhookEndpoint endpoint, string roomId, string entry, WebhookDeadLetter letter) =>
         RemoveHeadAsync(endpoint, roomId, entry, JsonSerializer.Serialize(letter, WebhookJson.Default.WebhookDeadLetter));
 
     /// <summary>The head failed: the room waits until <see cref="WebhookRetry.NextAttemptAt"/>.</summary>
@@ -185,10 +184,10 @@ internal sealed class WebhookQueue(IConnectionMultiplexer redis, RedisKeys keys,
     private async Task<List<(string Stored, WebhookDeadLetter Letter)>> DeadLettersStoredAsync(int limit) =>
         [.. (await Db.ListRangeAsync(keys.WebhookDead, 0, limit - 1)).Select(d => (d.ToString(), JsonSerializer.Deserialize(d.ToString(), WebhookJson.Default.WebhookDeadLetter)!))];
 
-    private Task RemoveHeadAsync(WebhookEndpoint endpoint, string roomId, string entry, string deadLetter) =>
-        Db.ScriptEvaluateAsync(RemoveHeadScript,
+    private async Task<WebhookHead?> RemoveHeadAsync(WebhookEndpoint endpoint, string roomId, string entry, string deadLetter) =>
+        WebhookHead.Of((RedisValue)await Db.ScriptEvaluateAsync(RemoveHeadScript,
             [keys.WebhookLane(endpoint.Id, roomId), keys.WebhookRooms(endpoint.Id), keys.WebhookRetries(endpoint.Id), keys.WebhookDead],
-            [entry, roomId, deadLetter, MaxDeadLetters]);
+            [entry, roomId, deadLetter, MaxDeadLetters]));
 
     private static string Entry(WebhookMessage message) => JsonSerializer.Serialize(message, WebhookJson.Default.WebhookMessage);
 }

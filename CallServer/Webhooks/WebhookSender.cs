@@ -24,6 +24,9 @@ internal sealed class WebhookSender(
 {
     private const int BatchSize = 500;
 
+    /// <summary>How long the sender lets events gather after it is woken (a small part of the promptness budget of 1 s).</summary>
+    private static readonly TimeSpan Linger = TimeSpan.FromMilliseconds(10);
+
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly Dictionary<(string Endpoint, string Room), Task> _running = [];
     private CancellationTokenSource _leadership = new();
@@ -39,9 +42,8 @@ internal sealed class WebhookSender(
         }
         finally
         {
-            await _leadership.CancelAsync();
-            await Task.WhenAll(_running.Values);
-            _running.Clear();
+            // the lanes stop with this run; a restart by the supervisor starts afresh
+            await StepDownAsync();
             // bounded, and quiet while Redis does not answer: the lease expires by itself
             await StoreFailures.QuietlyAsync(subscription.UnsubscribeAsync());
             await StoreFailures.QuietlyAsync(queue.ReleaseLeaseAsync());
@@ -90,7 +92,11 @@ internal sealed class WebhookSender(
                 await DistributeAsync();
                 var wait = await StartDueLanesAsync(settings, lease / 3);
                 delay = TimeSpan.Zero;
-                await _wake.WaitAsync(wait, stopping);
+                if (await _wake.WaitAsync(wait, stopping))
+                {
+                    // let the events of a burst gather: one pass sorts many, and a lane that is running takes the rest itself
+                    await Task.Delay(Linger, time, stopping);
+                }
             }
             catch (Exception ex) when (!stopping.IsCancellationRequested && StoreFailures.IsUnavailable(ex))
             {
@@ -166,11 +172,13 @@ internal sealed class WebhookSender(
     {
         try
         {
+            // each removal answers the lane's next head: one Redis call per webhook besides its record
+            var head = await queue.HeadAsync(endpoint, room);
             while (!leadership.IsCancellationRequested)
             {
-                if (await queue.HeadAsync(endpoint, room) is not var (entry, message))
+                if (head is not var (entry, message))
                 {
-                    // empty: the room leaves the set (unless an event arrived meanwhile)
+                    // empty: the room has left the set (unless an event arrived meanwhile)
                     await queue.DeliveredAsync(endpoint, room, "");
                     return;
                 }
@@ -183,8 +191,13 @@ internal sealed class WebhookSender(
                 if (error is null)
                 {
                     health.Succeeded(endpoint);
-                    await queue.DeliveredAsync(endpoint, room, entry);
+                    head = await queue.DeliveredAsync(endpoint, room, entry);
                     retry = null;
+                    if (head is null)
+                    {
+                        return;
+                    }
+
                     continue;
                 }
 
@@ -193,9 +206,14 @@ internal sealed class WebhookSender(
                 if (now - firstFailedAt >= TimeSpan.FromHours(settings.MaxRetryHours))
                 {
                     WebhooksLog.DeadLettered(logger, message.Id, message.Type, room, endpoint.Url, attempt, firstFailedAt, error);
-                    await queue.DeadAsync(endpoint, room, entry,
+                    head = await queue.DeadAsync(endpoint, room, entry,
                         new WebhookDeadLetter(message.Id, message.Type, room, endpoint.Url.ToString(), attempt, firstFailedAt, now, error, message));
                     retry = null;
+                    if (head is null)
+                    {
+                        return;
+                    }
+
                     continue;
                 }
 
@@ -225,6 +243,7 @@ internal sealed class WebhookSender(
         return capped * (0.8 + (Random.Shared.NextDouble() * 0.4));
     }
 
+    /// <summary>Stops the running lanes (an attempt in flight is cancelled, and made again by whoever leads next), ready to lead again.</summary>
     private async Task StepDownAsync()
     {
         if (_running.Count > 0)
