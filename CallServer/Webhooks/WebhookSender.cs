@@ -24,9 +24,6 @@ internal sealed class WebhookSender(
 {
     private const int BatchSize = 500;
 
-    /// <summary>How long the sender lets events gather after it is woken (a small part of the promptness budget of 1 s).</summary>
-    private static readonly TimeSpan Linger = TimeSpan.FromMilliseconds(10);
-
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly Dictionary<(string Endpoint, string Room), Task> _running = [];
     private CancellationTokenSource _leadership = new();
@@ -92,11 +89,7 @@ internal sealed class WebhookSender(
                 await DistributeAsync();
                 var wait = await StartDueLanesAsync(settings, lease / 3);
                 delay = TimeSpan.Zero;
-                if (await _wake.WaitAsync(wait, stopping))
-                {
-                    // let the events of a burst gather: one pass sorts many, and a lane that is running takes the rest itself
-                    await Task.Delay(Linger, time, stopping);
-                }
+                await _wake.WaitAsync(wait, stopping);
             }
             catch (Exception ex) when (!stopping.IsCancellationRequested && StoreFailures.IsUnavailable(ex))
             {
