@@ -13,6 +13,8 @@ using CallServer.Webhooks;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, WebRootPath = ShippedSettings.WebRoot() });
 builder.Configuration.AddShippedSettings();
+// a start that fails on a bad setting says so in one line below, not with the host's stack trace
+builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
 
 builder.AddSupervision(); // ServiceSupervisor: restarts the long-running services below (relay, history writer, heartbeat, wake-ups)
 builder.AddBackup();   // BackupServer: Redis, or the embedded store, holds every room's state
@@ -25,21 +27,36 @@ builder.AddWebhooks(); // signed webhooks of room events, in order per room, at 
 builder.AddFanout();   // PubSub: Redis status channel -> SignalR groups on every instance
 builder.AddApi();      // REST: join, leave, status, admin
 
-var app = builder.Build();
+try
+{
+    var app = builder.Build();
 
-app.UseRetryAfter();      // every 503 and 429 says when to try again
-app.UseExceptionHandler();
-app.UseLimits();          // the forwarded client address (behind a known proxy), then the rate limits
-app.UseDefaultFiles();   // the browser client at /
-app.UseStaticFiles();
-app.UseStatusCodePages();
-app.UseAuthentication();
-app.UseAuthorization();
+    app.UseRetryAfter();      // every 503 and 429 says when to try again
+    app.UseExceptionHandler();
+    app.UseLimits();          // the forwarded client address (behind a known proxy), then the rate limits
+    app.UseDefaultFiles();   // the browser client at /
+    app.UseStaticFiles();
+    app.UseStatusCodePages();
+    app.UseAuthentication();
+    app.UseAuthorization();
 
-app.MapApi();
-app.MapHub<RoomHub>(HubPaths.Room);
+    app.MapApi();
+    app.MapHub<RoomHub>(HubPaths.Room);
 
-app.Run();
+    app.Run();
+}
+catch (Exception ex) when (StartupFailure.Describe(ex) is { } problems)
+{
+    // a bad setting: one line each, naming it and its rule (the process exits with 1)
+    foreach (var problem in problems)
+    {
+        Console.Error.WriteLine($"CallServer cannot start. {problem}");
+    }
+
+    return 1;
+}
+
+return 0;
 
 /// <summary>The server's entry point (public for the test host).</summary>
 public partial class Program;

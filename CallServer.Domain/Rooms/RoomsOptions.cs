@@ -7,6 +7,7 @@ internal sealed class RoomsOptions
 {
     public const string Section = "Rooms";
 
+    /// <summary>Participants a room holds; a join beyond it answers 409.</summary>
     [Range(2, 256)]
     public int MaxParticipants { get; set; } = 16;
 
@@ -22,6 +23,7 @@ internal sealed class RoomsOptions
     [Range(0, 1000)]
     public int MaxRestarts { get; set; } = 5;
 
+    /// <summary>The window over which a room's worker restarts are counted (restart intensity).</summary>
     [Range(1, 3600)]
     public int RestartWindowSeconds { get; set; } = 10;
 

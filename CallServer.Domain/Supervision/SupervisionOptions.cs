@@ -19,6 +19,7 @@ internal sealed class SupervisionOptions
     [Range(1, 1000)]
     public int MaxRestarts { get; set; } = 10;
 
+    /// <summary>The window over which a service's restarts are counted (restart intensity).</summary>
     [Range(1, 3600)]
     public int RestartWindowSeconds { get; set; } = 60;
 

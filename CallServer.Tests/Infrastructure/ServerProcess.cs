@@ -55,6 +55,33 @@ public sealed class ServerProcess : IDisposable
         return server;
     }
 
+    /// <summary>Runs the server until it exits by itself (a start that fails), and returns its exit code and its error output.</summary>
+    public static async Task<(int ExitCode, string Errors)> RunUntilExitAsync(IReadOnlyDictionary<string, string> settings)
+    {
+        var dll = typeof(Program).Assembly.Location;
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add(dll);
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add($"http://127.0.0.1:{FreePort.Next().ToString(CultureInfo.InvariantCulture)}");
+        foreach (var (key, value) in settings)
+        {
+            start.ArgumentList.Add($"--{key}={value}");
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await process.WaitForExitAsync(timeout.Token);
+        await output;
+        return (process.ExitCode, await errors);
+    }
+
     /// <summary>kill -9: no shutdown, no flush, no goodbye.</summary>
     public async Task KillAsync()
     {

@@ -33,6 +33,7 @@ internal sealed class AuthOptions
     [Range(1, 24 * 60)]
     public int MaxJoinTokenMinutes { get; set; } = 60;
 
+    /// <summary>How long a participant token (from a join) is valid; it also stops working once its participant is no longer in the room.</summary>
     [Range(1, 7 * 24 * 60)]
     public int TokenLifetimeMinutes { get; set; } = 24 * 60;
 

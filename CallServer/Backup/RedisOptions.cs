@@ -7,6 +7,7 @@ internal sealed class RedisOptions
 {
     public const string Section = "Redis";
 
+    /// <summary>Prefix of every key and channel; instances that share a prefix (and a Redis) share rooms.</summary>
     [Required]
     [RegularExpression("^[A-Za-z0-9:_.-]{1,64}$", ErrorMessage = "Redis:KeyPrefix must be 1-64 characters of letters, digits, ':', '_', '.', '-'.")]
     public string KeyPrefix { get; set; } = "cs:";
@@ -29,6 +30,7 @@ internal sealed class RedisOptions
     [Range(0, 16)]
     public int AckReplicas { get; set; }
 
+    /// <summary>How long <c>WAIT</c> waits for <see cref="AckReplicas"/> replicas to confirm a change.</summary>
     [Range(1, 60_000)]
     public int AckReplicasTimeoutMs { get; set; } = 500;
 }

@@ -11,7 +11,7 @@ namespace CallServer.Hubs;
 
 /// <summary>
 /// The room hub (docs/API.md §5): a thin layer that checks who calls and forwards to the room's worker.
-/// Pushes to clients come from the <see cref="StatusRelay"/>, never from here.
+/// Pushes to clients come from the <see cref="Fanout.StatusRelay"/>, never from here.
 /// </summary>
 [Authorize]
 internal sealed partial class RoomHub(

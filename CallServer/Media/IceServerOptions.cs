@@ -9,5 +9,6 @@ internal sealed class IceServerOptions
     /// <summary>A fixed username; TURN servers without one get short-lived credentials from <c>Media:TurnSecret</c>.</summary>
     public string? Username { get; set; }
 
+    /// <summary>The fixed credential that goes with <see cref="Username"/>.</summary>
     public string? Credential { get; set; }
 }

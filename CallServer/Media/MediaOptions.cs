@@ -7,9 +7,11 @@ internal sealed class MediaOptions
 {
     public const string Section = "Media";
 
+    /// <summary>How rooms carry media: <c>mesh</c> (peer connections between participants, signalled through the hub), <c>janus</c> or <c>kurento</c> (an SFU).</summary>
     [RegularExpression("^(mesh|janus|kurento)$", ErrorMessage = "Media:Mode is mesh, janus or kurento.")]
     public string Mode { get; set; } = MediaModes.Mesh;
 
+    /// <summary>The STUN and TURN servers handed to clients with every join (<c>iceServers</c>).</summary>
     public List<IceServerOptions> IceServers { get; set; } = [];
 
     /// <summary>The shared secret of the TURN server (coturn <c>use-auth-secret</c> / <c>static-auth-secret</c>).</summary>

@@ -22,6 +22,7 @@ internal sealed class WebhooksOptions : IValidatableObject
     [Range(10, 60_000)]
     public int MinBackoffMilliseconds { get; set; } = 1_000;
 
+    /// <summary>The longest delay between two attempts of a failing webhook.</summary>
     [Range(1, 24 * 3600)]
     public int MaxBackoffSeconds { get; set; } = 600;
 
