@@ -9,6 +9,7 @@ using CallServer.Limits;
 using CallServer.Media;
 using CallServer.Rooms;
 using CallServer.Supervision;
+using CallServer.Telemetry;
 using CallServer.Webhooks;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, WebRootPath = ShippedSettings.WebRoot() });
@@ -16,6 +17,7 @@ builder.Configuration.AddShippedSettings();
 // a start that fails on a bad setting says so in one line below, not with the host's stack trace
 builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
 
+builder.AddTelemetry(); // OpenTelemetry: the CallServer meter and activity source, Prometheus /metrics, OTLP when configured
 builder.AddSupervision(); // ServiceSupervisor: restarts the long-running services below (relay, history writer, heartbeat, wake-ups)
 builder.AddBackup();   // BackupServer: Redis, or the embedded store, holds every room's state
 builder.AddRooms();    // RoomSupervisor and one RoomWorker per live room
@@ -26,6 +28,7 @@ builder.AddHistory();  // Call History: the durable event queue -> PostgreSQL (o
 builder.AddWebhooks(); // signed webhooks of room events, in order per room, at least once (one sender at a time, by a lease)
 builder.AddFanout();   // PubSub: Redis status channel -> SignalR groups on every instance
 builder.AddApi();      // REST: join, leave, status, admin
+builder.AddApiDocs();  // the REST contract as OpenAPI, and its reference page
 
 try
 {
@@ -41,6 +44,8 @@ try
     app.UseAuthorization();
 
     app.MapApi();
+    app.MapApiDocs();
+    app.MapTelemetry();
     app.MapHub<RoomHub>(HubPaths.Room);
 
     app.Run();

@@ -10,6 +10,9 @@ internal interface IMediaServer
     /// <summary><c>mesh</c>, <c>janus</c> or <c>kurento</c>.</summary>
     string Mode { get; }
 
+    /// <summary>How many calls this instance holds on the media server (0 in mesh mode: none is needed).</summary>
+    int Calls { get; }
+
     /// <summary>Takes a participant's SDP offer for what it sends; returns the media server's SDP answer.</summary>
     Task<string> PublishAsync(MediaCall call, string participantId, string displayName, string sdpOffer, CancellationToken cancellationToken);
 

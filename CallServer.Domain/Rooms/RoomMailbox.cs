@@ -7,7 +7,7 @@ namespace CallServer.Rooms;
 /// A room worker's mailbox: bounded (a full one answers "busy" at once), read by the worker's loop alone, and closed when the
 /// worker stops or hibernates, so that the supervisor starts a new worker for the next command.
 /// </summary>
-internal sealed class RoomMailbox(string roomId, int capacity, Action<RoomCommand, Exception> answer)
+internal sealed class RoomMailbox(string roomId, int capacity, Action<RoomCommand, Exception> answer, Action queued)
 {
     private readonly Channel<RoomCommand> _channel = Channel.CreateBounded<RoomCommand>(new BoundedChannelOptions(capacity)
     {
@@ -30,7 +30,11 @@ internal sealed class RoomMailbox(string roomId, int capacity, Action<RoomComman
                 return false;
             }
 
-            if (!_channel.Writer.TryWrite(command))
+            if (_channel.Writer.TryWrite(command))
+            {
+                queued();
+            }
+            else
             {
                 answer(command, new RoomException(RoomErrorKind.Busy, $"Room '{roomId}' is busy; try again."));
             }

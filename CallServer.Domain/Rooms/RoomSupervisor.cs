@@ -21,6 +21,7 @@ internal sealed class RoomSupervisor(
     RoomWakeUps wakeUps,
     InstanceLiveness liveness,
     RoomMediaEvents mediaEvents,
+    Telemetry.RoomTelemetry telemetry,
     ILoggerFactory loggers) : IHostedService
 {
     private readonly ConcurrentDictionary<string, RoomWorker> _workers = new(StringComparer.Ordinal);
@@ -28,7 +29,7 @@ internal sealed class RoomSupervisor(
     private readonly ILogger _logger = loggers.CreateLogger<RoomSupervisor>();
     private readonly RoomWorkerServices _services = new(
         backup, options.Value, faults, instance, liveness.Ttl, time,
-        media, signals, wakeUps, liveness, loggers.CreateLogger<RoomWorker>());
+        media, signals, wakeUps, liveness, telemetry, loggers.CreateLogger<RoomWorker>());
 
     /// <summary>How many rooms have a running worker.</summary>
     public int WorkerCount => _workers.Count;
@@ -51,6 +52,11 @@ internal sealed class RoomSupervisor(
     /// <summary>Sends a command to a room's worker, starting one if the room has none.</summary>
     public void Post(string roomId, RoomCommand command)
     {
+        if (command.Origin == default && System.Diagnostics.Activity.Current is { } sender)
+        {
+            command.Origin = sender.Context;
+        }
+
         while (!_stopping.IsCancellationRequested)
         {
             if (!_workers.TryGetValue(roomId, out var worker))
@@ -88,6 +94,7 @@ internal sealed class RoomSupervisor(
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        telemetry.ObserveRooms(() => WorkerCount, () => HibernatedWithDeadline);
         mediaEvents.RouteTo(this);
         return Task.CompletedTask;
     }
@@ -134,6 +141,7 @@ internal sealed class RoomSupervisor(
                 }
 
                 reload = false;
+                telemetry.Restarts.Add(1);
                 var max = _services.Options.MaxRestarts;
                 using (_logger.BeginScope(new Dictionary<string, object> { ["RoomId"] = worker.RoomId }))
                 {
@@ -141,6 +149,7 @@ internal sealed class RoomSupervisor(
                     failFirst = restarts.Count > max;
                     if (failFirst)
                     {
+                        telemetry.Failed.Add(1);
                         RoomsLog.RestartIntensityExceeded(_logger, max, _services.Options.RestartWindowSeconds);
                         restarts.Clear();
                     }

@@ -1,5 +1,6 @@
 using CallServer.Backup;
 using CallServer.Rooms.Commands;
+using CallServer.Telemetry;
 
 namespace CallServer.Rooms;
 
@@ -30,7 +31,7 @@ internal sealed class RoomWorker : IDisposable
         _logger = services.Logger;
         _schedule = new RoomSchedule(roomId, services.Options, services.Time, services.WakeUps, () => TryPost(new ExpireDeadlines()));
         _media = new RoomMediaBridge(roomId, services.Media, services.Signals, services.Logger, TryPost);
-        _mailbox = new RoomMailbox(roomId, services.Options.MailboxCapacity, Answer);
+        _mailbox = new RoomMailbox(roomId, services.Options.MailboxCapacity, Answer, () => services.Telemetry.MailboxDepth.Add(1));
     }
 
     public string RoomId { get; }
@@ -49,7 +50,7 @@ internal sealed class RoomWorker : IDisposable
     public async Task RunAsync(bool failFirst, bool reload, CancellationToken stopping)
     {
         using var scope = _logger.BeginScope(new RoomLogScope(RoomId));
-        _state = null;
+        SetState(null);
         _schedule.Start();
         if (reload)
         {
@@ -66,6 +67,7 @@ internal sealed class RoomWorker : IDisposable
         {
             while (reader.TryRead(out var command))
             {
+                _services.Telemetry.MailboxDepth.Add(-1);
                 if (command is not RoomChange { IsAsked: false })
                 {
                     _schedule.Asked();
@@ -79,12 +81,14 @@ internal sealed class RoomWorker : IDisposable
             if (_state is { IsLive: false } && _mailbox.TryClose())
             {
                 RoomsLog.WorkerStopped(_logger);
+                SetState(null);
                 return;
             }
 
             if (_schedule.IdleLongEnough(_state, _media.Pending) && _mailbox.TryClose())
             {
                 RoomsLog.WorkerHibernated(_logger, _schedule.Hibernate(_state));
+                SetState(null);
                 return;
             }
         }
@@ -95,6 +99,7 @@ internal sealed class RoomWorker : IDisposable
     {
         foreach (var command in _mailbox.Close())
         {
+            _services.Telemetry.MailboxDepth.Add(-1);
             Answer(command, new RoomException(RoomErrorKind.Stopping, "The server is stopping; try again."));
         }
     }
@@ -154,13 +159,14 @@ internal sealed class RoomWorker : IDisposable
             if (written)
             {
                 _media.Release(_state!, next);
-                _state = next;
+                SetState(next);
                 change.Reply.TrySetResult(decision.ReplyFor(next));
                 return;
             }
 
             // another writer (a worker of an older process, another instance) got there first: take its state and decide again
             RoomsLog.VersionConflict(_logger, change.GetType().Name);
+            _services.Telemetry.Conflicts.Add(1);
             if (!await TryInitAsync(change, stopping))
             {
                 return;
@@ -176,9 +182,36 @@ internal sealed class RoomWorker : IDisposable
     /// <summary>Handles a command; one that crashes the loop is answered before the crash goes on to the supervisor.</summary>
     private async Task HandleOrAnswerAsync(RoomCommand command, CancellationToken stopping)
     {
+        var name = command.GetType().Name;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        // a span per command, parented by the request or hub call that sent it (the worker does not flow their context)
+        using var span = RoomTelemetry.Source.StartActivity($"room {name}", System.Diagnostics.ActivityKind.Internal, command.Origin);
+        span?.SetTag("callserver.room.id", RoomId);
         try
         {
-            CurrentCommand = command.GetType().Name;
+            await HandleCoreAsync(command, name, stopping);
+        }
+        finally
+        {
+            var outcome = command.Reply.Task.Status switch
+            {
+                TaskStatus.RanToCompletion => "ok",
+                TaskStatus.Faulted => command.Reply.Task.Exception?.GetBaseException() is RoomException refused ? refused.Kind.ToString() : "error",
+                _ => "pending",
+            };
+            span?.SetTag("callserver.outcome", outcome);
+            _services.Telemetry.CommandDuration.Record(
+                System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds,
+                new KeyValuePair<string, object?>("command", name),
+                new KeyValuePair<string, object?>("outcome", outcome));
+        }
+    }
+
+    private async Task HandleCoreAsync(RoomCommand command, string name, CancellationToken stopping)
+    {
+        try
+        {
+            CurrentCommand = name;
             _justLoaded = _state is null;
             if (!_justLoaded || await TryInitAsync(command, stopping))
             {
@@ -250,7 +283,7 @@ internal sealed class RoomWorker : IDisposable
     {
         try
         {
-            _state = await _services.Backup.LoadAsync(RoomId, stopping) ?? RoomState.Empty(RoomId);
+            SetState(await _services.Backup.LoadAsync(RoomId, stopping) ?? RoomState.Empty(RoomId));
             await ReleaseDeadConnectionsAsync(stopping);
         }
         catch (StoreUnavailableException ex)
@@ -285,7 +318,7 @@ internal sealed class RoomWorker : IDisposable
     /// <summary>The store did not answer a read: everything waiting is answered, and the room reloads by itself soon.</summary>
     private void LoadFailed(RoomCommand command, StoreUnavailableException ex)
     {
-        _state = null;
+        SetState(null);
         RoomsLog.BackupUnavailable(_logger, ex);
         Unreachable(command, ex);
         _schedule.ReloadSoon(_state);
@@ -330,7 +363,7 @@ internal sealed class RoomWorker : IDisposable
         if (decision.Next is not null && await WriteAsync(decision, now, stopping) is (var next, true))
         {
             RoomsLog.ConnectionsReleased(_logger, decision.Events.Count);
-            _state = next;
+            SetState(next);
         }
     }
 
@@ -341,6 +374,13 @@ internal sealed class RoomWorker : IDisposable
         var result = await _services.Backup.SaveAsync(
             _state.Version, next, decision.Events, TimeSpan.FromHours(_services.Options.EndedRoomRetentionHours), stopping);
         return (next, result.Written);
+    }
+
+    /// <summary>The worker's state from now on; the participant counts follow it.</summary>
+    private void SetState(RoomState? next)
+    {
+        _services.Telemetry.StateChanged(_state, next);
+        _state = next;
     }
 
     private RoomException Unavailable(Exception ex) =>

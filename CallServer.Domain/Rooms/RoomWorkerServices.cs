@@ -16,4 +16,5 @@ internal sealed record RoomWorkerServices(
     ISignalPublisher Signals,
     RoomWakeUps WakeUps,
     InstanceLiveness Liveness,
+    Telemetry.RoomTelemetry Telemetry,
     ILogger Logger);

@@ -28,7 +28,7 @@ internal static partial class ConfigurationReference
         md.AppendLine("# Configuration reference");
         md.AppendLine();
         md.AppendLine("Generated from the options classes by `ConfigurationReferenceTests` (which fails when this file is stale; run it with");
-        md.AppendLine("`UPDATE_CONFIGURATION_REFERENCE=1` to write it again). Every setting can be given in appsettings.json, as an environment");
+        md.AppendLine("`UPDATE_GENERATED_DOCS=1` to write it again). Every setting can be given in appsettings.json, as an environment");
         md.AppendLine("variable (`Limits__JoinsPerMinute=60`) or on the command line (`--Limits:JoinsPerMinute=60`). A value that breaks its rule");
         md.AppendLine("stops the start with one line naming the setting and the rule. `N` in a name is a list index from 0.");
         md.AppendLine();

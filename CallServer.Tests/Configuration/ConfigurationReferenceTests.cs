@@ -10,14 +10,14 @@ public sealed class ConfigurationReferenceTests
     {
         var path = Path.Combine(RepositoryRoot(), "docs", "CONFIGURATION.md");
         var generated = ConfigurationReference.Generate();
-        if (Environment.GetEnvironmentVariable("UPDATE_CONFIGURATION_REFERENCE") == "1")
+        if (Environment.GetEnvironmentVariable("UPDATE_GENERATED_DOCS") == "1")
         {
             File.WriteAllText(path, generated);
         }
 
-        Assert.True(File.Exists(path), "docs/CONFIGURATION.md is missing: run this test with UPDATE_CONFIGURATION_REFERENCE=1");
+        Assert.True(File.Exists(path), "docs/CONFIGURATION.md is missing: run this test with UPDATE_GENERATED_DOCS=1");
         Assert.True(generated == File.ReadAllText(path),
-            "docs/CONFIGURATION.md is stale: run `UPDATE_CONFIGURATION_REFERENCE=1 dotnet test --filter ConfigurationReference` and commit it");
+            "docs/CONFIGURATION.md is stale: run `UPDATE_GENERATED_DOCS=1 dotnet test --filter ConfigurationReference` and commit it");
         Assert.Contains("| `Limits:JoinsPerMinute` | 120 | 0 to 1000000 |", generated);
         Assert.Contains("| `Webhooks:Endpoints:N:Url` |", generated);
     }

@@ -12,11 +12,15 @@ internal static class ModerationApi
 {
     public static RouteGroupBuilder MapModeration(this IEndpointRouteBuilder routes)
     {
-        var rooms = routes.MapGroup("/rooms").WithTags("Moderation").AddEndpointFilter<AdminAccess>().RequireRateLimiting(Limits.RatePolicies.Admin);
-        rooms.MapPost("/{roomId}/participants/{participantId}/mute", MuteAsync);
-        rooms.MapDelete("/{roomId}/participants/{participantId}", RemoveAsync);
+        var rooms = routes.MapGroup("/rooms").WithTags("Moderation").AddEndpointFilter<AdminAccess>().RequireRateLimiting(Limits.RatePolicies.Admin)
+            .WithMetadata(ApiAuth.AdminOnly);
+        rooms.MapPost("/{roomId}/participants/{participantId}/mute", MuteAsync)
+            .WithSummary("Turn a participant's media off").Problems(400, 401, 403, 404, 413, 429, 503);
+        rooms.MapDelete("/{roomId}/participants/{participantId}", RemoveAsync)
+            .WithSummary("Remove a participant (reason kicked; its identity may not rejoin the call for Rooms:KickBanSeconds)").Problems(400, 401, 403, 404, 429, 503);
         // room metadata is up to 4,096 characters, each up to 6 bytes as escaped JSON: above the general body limit
-        rooms.MapPatch("/{roomId}", MetadataAsync).WithMetadata(new Limits.RequestBodyLimit((Rooms.Commands.SetRoomMetadata.MaxLength * 6) + 1024));
+        rooms.MapPatch("/{roomId}", MetadataAsync).WithMetadata(new Limits.RequestBodyLimit((Rooms.Commands.SetRoomMetadata.MaxLength * 6) + 1024))
+            .WithSummary("Set the room's metadata").Problems(400, 401, 403, 404, 413, 429, 503);
         return rooms;
     }
 

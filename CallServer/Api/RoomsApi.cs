@@ -15,17 +15,27 @@ internal static class RoomsApi
     public static RouteGroupBuilder MapRooms(this IEndpointRouteBuilder routes)
     {
         var rooms = routes.MapGroup("/rooms").WithTags("Rooms");
-        rooms.MapPost("/{roomId}/join", JoinAsync).RequireRateLimiting(RatePolicies.Join);
-        rooms.MapPost("/{roomId}/leave", LeaveAsync).RequireAuthorization().RequireRateLimiting(RatePolicies.Leave);
-        rooms.MapGet("/{roomId}", GetAsync).RequireRateLimiting(RatePolicies.Read);
+        rooms.MapPost("/{roomId}/join", JoinAsync).RequireRateLimiting(RatePolicies.Join).WithMetadata(ApiAuth.Join)
+            .WithSummary("Join a room (creating its call if needed)")
+            .WithDescription("Answers the participant's id and token (for the hub and for leave), the room's status, the media mode and the ICE servers. "
+                + "Send an Idempotency-Key to retry safely. In tokens mode a join token is required and names the participant.")
+            .Problems(400, 401, 403, 409, 413, 422, 429, 503);
+        rooms.MapPost("/{roomId}/leave", LeaveAsync).RequireAuthorization().RequireRateLimiting(RatePolicies.Leave).WithMetadata(ApiAuth.ParticipantOnly)
+            .WithSummary("Leave a room")
+            .WithDescription("403 once the participant is no longer in the room, unless this retries its own leave with the same Idempotency-Key.")
+            .Problems(400, 401, 403, 422, 429, 503);
+        rooms.MapGet("/{roomId}", GetAsync).RequireRateLimiting(RatePolicies.Read).WithMetadata(ApiAuth.ParticipantOrAdmin)
+            .WithSummary("A room's status")
+            .WithDescription("For a participant of the room (while it is in it) or an admin.")
+            .Problems(400, 401, 403, 404, 429, 503);
 
-        var admin = rooms.MapGroup("").AddEndpointFilter<AdminAccess>().RequireRateLimiting(RatePolicies.Admin);
-        admin.MapGet("/", ListAsync);
-        admin.MapDelete("/{roomId}", EndAsync);
+        var admin = rooms.MapGroup("").AddEndpointFilter<AdminAccess>().RequireRateLimiting(RatePolicies.Admin).WithMetadata(ApiAuth.AdminOnly);
+        admin.MapGet("/", ListAsync).WithSummary("Live rooms").Problems(401, 403, 429, 503);
+        admin.MapDelete("/{roomId}", EndAsync).WithSummary("End a call for everyone").Problems(400, 401, 403, 404, 429, 503);
         if (routes.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<RoomsOptions>>().Value.EnableFaultInjection)
         {
             // for chaos tests and benchmarks only: not even mapped otherwise (and refused at start in Production)
-            admin.MapPost("/{roomId}/crash", CrashAsync);
+            admin.MapPost("/{roomId}/crash", CrashAsync).WithSummary("Crash a room's worker (fault injection)").ExcludeFromDescription();
         }
 
         return rooms;

@@ -10,10 +10,11 @@ internal static class WebhooksApi
 
     public static IEndpointRouteBuilder MapWebhooks(this IEndpointRouteBuilder routes)
     {
-        var webhooks = routes.MapGroup("/webhooks").WithTags("Webhooks").AddEndpointFilter<AdminAccess>().RequireRateLimiting(Limits.RatePolicies.Admin);
-        webhooks.MapGet("/deliveries", DeliveriesAsync);
-        webhooks.MapGet("/failed", FailedAsync);
-        webhooks.MapPost("/failed/{id}/retry", RetryAsync);
+        var webhooks = routes.MapGroup("/webhooks").WithTags("Webhooks").AddEndpointFilter<AdminAccess>().RequireRateLimiting(Limits.RatePolicies.Admin)
+            .WithMetadata(ApiAuth.AdminOnly);
+        webhooks.MapGet("/deliveries", DeliveriesAsync).WithSummary("The latest delivery attempts, newest first").Problems(400, 401, 403, 429, 503);
+        webhooks.MapGet("/failed", FailedAsync).WithSummary("Webhooks not delivered within Webhooks:MaxRetryHours (dead letters)").Problems(400, 401, 403, 429, 503);
+        webhooks.MapPost("/failed/{id}/retry", RetryAsync).WithSummary("Redeliver a dead letter, after what its room has queued").Problems(400, 401, 403, 404, 429, 503);
         return routes;
     }
 

@@ -8,7 +8,8 @@ namespace CallServer.Backup;
 
 /// <summary>The BackupServer of the talk: keeps every room's state in Redis and writes each change atomically with its events and status.</summary>
 internal sealed class RoomBackup(
-    IConnectionMultiplexer redis, RedisKeys keys, AckedWrites acked, IOptions<WebhooksOptions> webhooks, ILogger<RoomBackup> logger) : IRoomBackup
+    IConnectionMultiplexer redis, RedisKeys keys, AckedWrites acked, IOptions<WebhooksOptions> webhooks, Telemetry.ServerMetrics metrics,
+    ILogger<RoomBackup> logger) : IRoomBackup
 {
     /// <summary>Where every event goes, in the same step as the change: the history's queue, and the webhooks' when they are on.</summary>
     private readonly RedisKey[] _eventQueues = webhooks.Value.Enabled ? [keys.HistoryQueue, keys.WebhookQueue] : [keys.HistoryQueue];
@@ -83,8 +84,13 @@ internal sealed class RoomBackup(
 
         // not cancelled half-way: the write is one atomic step, and its outcome must be known
         cancellationToken.ThrowIfCancellationRequested();
+        using var span = Telemetry.RoomTelemetry.Source.StartActivity("backup.save");
+        span?.SetTag("callserver.room.id", next.RoomId);
+        span?.SetTag("callserver.room.version", next.Version);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var result = (long)await (acked.Enabled ? acked.Database : Db).ScriptEvaluateAsync(
             BackupScript.Save, [keys.Room(next.RoomId), keys.LiveRooms, .. _eventQueues], args);
+        metrics.BackupWrite.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
         if (result >= 0)
         {
             BackupLog.WriteRefused(logger, next.RoomId, expectedVersion, result);

@@ -8,7 +8,7 @@ namespace CallServer.Fanout;
 /// </summary>
 internal sealed record PublishedStatus(
     string RoomId, string? CallId, long Version, HashSet<string> ParticipantIds, string? EndReason, ReadOnlyMemory<byte> StatusJson,
-    IReadOnlyList<(string ParticipantId, string Reason)>? Removed = null)
+    IReadOnlyList<(string ParticipantId, string Reason)>? Removed = null, DateTimeOffset? UpdatedAt = null)
 {
     /// <exception cref="JsonException">The message is not a room update.</exception>
     public static PublishedStatus Read(ReadOnlyMemory<byte> message)
@@ -17,6 +17,7 @@ internal sealed record PublishedStatus(
         Expect(ref reader, JsonTokenType.StartObject);
         string? roomId = null, callId = null, endReason = null;
         long? version = null;
+        DateTimeOffset? updatedAt = null;
         var participants = new HashSet<string>(StringComparer.Ordinal);
         List<(string, string)>? removed = null;
         ReadOnlyMemory<byte> status = default;
@@ -42,6 +43,11 @@ internal sealed record PublishedStatus(
                     {
                         Next(ref reader);
                         version = reader.GetInt64();
+                    }
+                    else if (reader.ValueTextEquals("updatedAt"u8))
+                    {
+                        Next(ref reader);
+                        updatedAt = reader.GetDateTimeOffset();
                     }
                     else if (reader.ValueTextEquals("participants"u8))
                     {
@@ -79,7 +85,7 @@ internal sealed record PublishedStatus(
             throw new JsonException("A room update needs a status with roomId and version.");
         }
 
-        return new PublishedStatus(roomId, callId, version.Value, participants, endReason, status, removed);
+        return new PublishedStatus(roomId, callId, version.Value, participants, endReason, status, removed, updatedAt);
     }
 
     /// <summary>The participants the change removed, with their reasons (null in the JSON: none).</summary>

@@ -13,7 +13,7 @@ namespace CallServer.Fanout;
 /// </summary>
 internal sealed class StatusRelay(
     IConnectionMultiplexer redis, RedisKeys keys, IHubContext<RoomHub> hub, RoomConnections connections,
-    TimeProvider time, ILogger<StatusRelay> logger) : ISupervisedService
+    Telemetry.ServerMetrics metrics, TimeProvider time, ILogger<StatusRelay> logger) : ISupervisedService
 {
     /// <summary>How long a connection stays open after its last event, so that the event is flushed before the close.</summary>
     private static readonly TimeSpan CloseDelay = TimeSpan.FromMilliseconds(500);
@@ -80,6 +80,11 @@ internal sealed class StatusRelay(
         var update = PublishedStatus.Read((ReadOnlyMemory<byte>)message);
         var room = hub.Clients.Group(HubGroups.Room(update.RoomId));
         await room.SendAsync(HubMethods.Status, new RawJson(update.StatusJson), cancellationToken);
+        if (update.UpdatedAt is { } changedAt)
+        {
+            metrics.FanoutLag.Record((time.GetUtcNow() - changedAt).TotalSeconds);
+        }
+
         if (update.EndReason is { } reason)
         {
             await room.SendAsync(HubMethods.Ended, new EndedMessage(update.RoomId, update.CallId, reason), cancellationToken);

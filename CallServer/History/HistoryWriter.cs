@@ -23,6 +23,7 @@ internal sealed class HistoryWriter(
     IConnectionMultiplexer redis,
     RedisKeys keys,
     IOptions<HistoryOptions> options,
+    Telemetry.ServerMetrics metrics,
     TimeProvider time,
     ILogger<HistoryWriter> logger) : ISupervisedService
 {
@@ -91,6 +92,8 @@ internal sealed class HistoryWriter(
                 {
                     await StoreAsync(batch, refusals >= settings.MaxAttempts, stopping);
                     HistoryLog.BatchStored(logger, batch.Events.Count);
+                    metrics.HistoryLag.Record((time.GetUtcNow() - batch.Events[^1].At).TotalSeconds);
+                    metrics.HistoryQueued(await queue.QueuedAsync());
                 }
 
                 refusals = 0;

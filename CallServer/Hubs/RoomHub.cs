@@ -20,6 +20,7 @@ internal sealed partial class RoomHub(
     RoomConnections connections,
     ISignalPublisher signals,
     IOptions<LimitsOptions> limits,
+    Telemetry.ServerMetrics metrics,
     ILogger<RoomHub> logger) : Hub
 {
     public override async Task OnConnectedAsync()
@@ -59,11 +60,13 @@ internal sealed partial class RoomHub(
         }
 
         connections.Confirm(caller.RoomId, Context.ConnectionId, reply.Status.Version);
+        metrics.HubConnections.Add(1);
     }
 
     public override Task OnDisconnectedAsync(Exception? exception)
     {
         var caller = HubCaller.Of(Context);
+        metrics.HubConnections.Add(-1);
         connections.Remove(caller.RoomId, Context.ConnectionId);
         rooms.Post(caller.RoomId, new DisconnectParticipant(caller.ParticipantId, Context.ConnectionId));
         return Task.CompletedTask;

@@ -8,7 +8,8 @@ namespace CallServer.Webhooks;
 /// One webhook as it waits in its room's lane: its stable id (the same on every attempt, for receivers to deduplicate), its
 /// type, its room, and the exact body that is signed and sent.
 /// </summary>
-internal sealed record WebhookMessage(string Id, string Type, string RoomId, string Body)
+/// <param name="At">When the event happened (for the delivery lag).</param>
+internal sealed record WebhookMessage(string Id, string Type, string RoomId, string Body, DateTimeOffset At = default)
 {
     /// <summary>The webhooks a room event becomes, in the order they are sent.</summary>
     public static IEnumerable<WebhookMessage> From(RoomEvent e) =>
@@ -16,7 +17,8 @@ internal sealed record WebhookMessage(string Id, string Type, string RoomId, str
             type == WebhookEventTypes.RoomFailed ? $"evt_{e.CallId}_{e.Seq}_failed" : $"evt_{e.CallId}_{e.Seq}",
             type,
             e.RoomId,
-            Payload(e, type).ToJsonString()));
+            Payload(e, type).ToJsonString(),
+            e.At));
 
     /// <summary><c>{ "type", "timestamp", "data" }</c>: data carries the event's room, call, sequence number and participant.</summary>
     private static JsonObject Payload(RoomEvent e, string type)

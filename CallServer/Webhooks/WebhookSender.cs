@@ -16,6 +16,7 @@ internal sealed class WebhookSender(
     WebhookEndpoints endpoints,
     WebhookDelivery delivery,
     WebhookHealth health,
+    Telemetry.ServerMetrics metrics,
     IConnectionMultiplexer redis,
     RedisKeys keys,
     IOptions<WebhooksOptions> options,
@@ -178,6 +179,8 @@ internal sealed class WebhookSender(
 
                 var earlier = retry?.Id == message.Id ? retry : null;
                 var attempt = (earlier?.Attempts ?? 0) + 1;
+                var sendAt = time.GetUtcNow();
+                metrics.WebhookLag.Record((sendAt - message.At).TotalSeconds);
                 var (status, latency, error) = await delivery.SendAsync(endpoint, message, leadership);
                 var now = time.GetUtcNow();
                 _ = StoreFailures.QuietlyAsync(queue.RecordAsync(new WebhookAttempt(message.Id, message.Type, room, endpoint.Url.ToString(), now, status, latency, error, attempt)));
@@ -199,6 +202,7 @@ internal sealed class WebhookSender(
                 if (now - firstFailedAt >= TimeSpan.FromHours(settings.MaxRetryHours))
                 {
                     WebhooksLog.DeadLettered(logger, message.Id, message.Type, room, endpoint.Url, attempt, firstFailedAt, error);
+                    metrics.WebhookDeadLetters.Add(1);
                     head = await queue.DeadAsync(endpoint, room, entry,
                         new WebhookDeadLetter(message.Id, message.Type, room, endpoint.Url.ToString(), attempt, firstFailedAt, now, error, message));
                     retry = null;

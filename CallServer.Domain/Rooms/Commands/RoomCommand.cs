@@ -13,6 +13,9 @@ internal abstract record RoomCommand
 
     public TaskCompletionSource<RoomReply> Reply { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>The trace of whoever sent it (a REST request, a hub call): the worker's span for it is parented by it.</summary>
+    public System.Diagnostics.ActivityContext Origin { get; set; }
+
     /// <summary>Hands this message to its handling in <paramref name="worker"/>.</summary>
     internal abstract Task DispatchAsync(RoomWorker worker, CancellationToken stopping);
 }

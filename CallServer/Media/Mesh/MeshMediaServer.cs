@@ -7,6 +7,8 @@ internal sealed class MeshMediaServer : IMediaServer
 
     public string Mode => MediaModes.Mesh;
 
+    public int Calls => 0;
+
     public Task<string> PublishAsync(MediaCall call, string participantId, string displayName, string sdpOffer, CancellationToken cancellationToken) =>
         Task.FromException<string>(new MediaException(NoSfu));
 

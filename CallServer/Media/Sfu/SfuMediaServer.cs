@@ -17,6 +17,8 @@ internal abstract class SfuMediaServer<TId, TPublisher, TSubscription>(IMediaEve
 
     public abstract string Mode { get; }
 
+    public int Calls => _calls.Count;
+
     /// <summary>The media server's name, for health and messages.</summary>
     protected abstract string ServerName { get; }
 

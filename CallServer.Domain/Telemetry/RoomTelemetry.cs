@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using CallServer.Rooms;
+
+namespace CallServer.Telemetry;
+
+/// <summary>
+/// The rooms' metrics (the Meter "CallServer") and traces (the ActivitySource "CallServer"): command durations by type and
+/// outcome, mailbox depth, compare-and-set conflicts, worker restarts and failed rooms, rooms live and hibernated, and
+/// participants by presence. Each command gets a span of its own, parented explicitly by the request or hub call that sent it.
+/// </summary>
+internal sealed class RoomTelemetry
+{
+    public const string Name = "CallServer";
+
+    public static readonly ActivitySource Source = new(Name);
+
+    public RoomTelemetry(IMeterFactory meters)
+    {
+        Meter = meters.Create(Name);
+        CommandDuration = Meter.CreateHistogram<double>("callserver.room.command.duration", "s", "How long a room's worker took to handle a command, by command type and outcome.");
+        MailboxDepth = Meter.CreateUpDownCounter<long>("callserver.room.mailbox.depth", "{command}", "Commands waiting in rooms' mailboxes.");
+        Conflicts = Meter.CreateCounter<long>("callserver.backup.conflicts", "{write}", "Backup writes refused by compare-and-set (the worker re-read and decided again).");
+        Restarts = Meter.CreateCounter<long>("callserver.room.worker.restarts", "{restart}", "Room workers restarted after a crash.");
+        Failed = Meter.CreateCounter<long>("callserver.rooms.failed", "{room}", "Rooms ended as failed (restart intensity exceeded).");
+        Participants = Meter.CreateUpDownCounter<long>("callserver.participants", "{participant}", "Participants of rooms with a running worker, by presence.");
+    }
+
+    public Meter Meter { get; }
+
+    public Histogram<double> CommandDuration { get; }
+
+    public UpDownCounter<long> MailboxDepth { get; }
+
+    public Counter<long> Conflicts { get; }
+
+    public Counter<long> Restarts { get; }
+
+    public Counter<long> Failed { get; }
+
+    public UpDownCounter<long> Participants { get; }
+
+    /// <summary>Reports rooms with a running worker and hibernated rooms that wait for a deadline.</summary>
+    public void ObserveRooms(Func<int> live, Func<int> hibernated)
+    {
+        Meter.CreateObservableGauge("callserver.rooms.live", live, "{room}", "Rooms with a running worker on this instance.");
+        Meter.CreateObservableGauge("callserver.rooms.hibernated", hibernated, "{room}", "Hibernated rooms waiting for a deadline on this instance.");
+    }
+
+    /// <summary>Moves the participant counts from <paramref name="before"/> to <paramref name="after"/> (null: no worker holds it).</summary>
+    public void StateChanged(RoomState? before, RoomState? after)
+    {
+        if (ReferenceEquals(before, after) || !Participants.Enabled)
+        {
+            return;
+        }
+
+        foreach (var presence in Enum.GetValues<Presence>())
+        {
+            var delta = Count(after, presence) - Count(before, presence);
+            if (delta != 0)
+            {
+                Participants.Add(delta, new KeyValuePair<string, object?>("presence", presence.ToString().ToLowerInvariant()));
+            }
+        }
+    }
+
+    private static int Count(RoomState? state, Presence presence) =>
+        state is { IsLive: true } ? state.Participants.Count(p => p.Presence == presence) : 0;
+}
