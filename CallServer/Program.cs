@@ -8,6 +8,7 @@ using CallServer.Hubs;
 using CallServer.Limits;
 using CallServer.Media;
 using CallServer.Rooms;
+using CallServer.Shutdown;
 using CallServer.Supervision;
 using CallServer.Telemetry;
 using CallServer.Webhooks;
@@ -27,6 +28,7 @@ builder.AddLimits();   // rate limits per address and per hub connection, connec
 builder.AddHistory();  // Call History: the durable event queue -> PostgreSQL (or SQLite)
 builder.AddWebhooks(); // signed webhooks of room events, in order per room, at least once (one sender at a time, by a lease)
 builder.AddFanout();   // PubSub: Redis status channel -> SignalR groups on every instance
+builder.AddShutdown(); // graceful drain on SIGTERM: readiness false, clients told to reconnect elsewhere, commands finished
 builder.AddApi();      // REST: join, leave, status, admin
 builder.AddApiDocs();  // the REST contract as OpenAPI, and its reference page
 
@@ -50,7 +52,7 @@ try
 
     app.Run();
 }
-catch (Exception ex) when (StartupFailure.Describe(ex) is { } problems)
+catch (Exception ex) when (StartupFailure.IsOwnProcess && StartupFailure.Describe(ex) is { } problems)
 {
     // a bad setting: one line each, naming it and its rule (the process exits with 1)
     foreach (var problem in problems)

@@ -7,6 +7,9 @@ namespace CallServer;
 /// <summary>A bad setting stops the start with one line per problem, naming the setting and its rule, not a stack trace.</summary>
 internal static partial class StartupFailure
 {
+    /// <summary>The server runs as its own process (not hosted by a test's WebApplicationFactory, which wants the exception).</summary>
+    public static bool IsOwnProcess => Assembly.GetEntryAssembly() == typeof(StartupFailure).Assembly;
+
     /// <summary>The lines to print for <paramref name="exception"/>, or null when it is not about settings.</summary>
     public static IReadOnlyList<string>? Describe(Exception exception)
     {

@@ -34,6 +34,9 @@ internal sealed class RoomSupervisor(
     /// <summary>How many rooms have a running worker.</summary>
     public int WorkerCount => _workers.Count;
 
+    /// <summary>How many commands wait in the mailboxes of all rooms.</summary>
+    public int QueuedCommands => _workers.Values.Sum(w => w.Queued);
+
     /// <summary>How many hibernated rooms wait for a deadline.</summary>
     public int HibernatedWithDeadline => _services.WakeUps.Count;
 

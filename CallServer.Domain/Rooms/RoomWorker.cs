@@ -39,6 +39,9 @@ internal sealed class RoomWorker : IDisposable
     /// <summary>The name of the command being handled, for crash logs.</summary>
     public string? CurrentCommand { get; private set; }
 
+    /// <summary>How many commands wait in the mailbox.</summary>
+    public int Queued => _mailbox.Reader.Count;
+
     /// <summary>Posts a command; false when this worker has stopped and a new one must be started.</summary>
     public bool TryPost(RoomCommand command) => _mailbox.TryPost(command);
 

@@ -7,6 +7,7 @@ namespace CallServer.Tests.Infrastructure;
 public sealed class ServerProcess : IDisposable
 {
     private readonly Process _process;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _output = new();
 
     private ServerProcess(Process process, Uri address)
     {
@@ -17,6 +18,22 @@ public sealed class ServerProcess : IDisposable
     public Uri Address { get; }
 
     public bool HasExited => _process.HasExited;
+
+    /// <summary>The last lines the process wrote (its log), for a failing test to show.</summary>
+    public string Output => string.Join('\n', _output);
+
+    public int Pid => _process.Id;
+
+    /// <summary>SIGTERM, as an orchestrator stops a container in a rolling deploy.</summary>
+    public Task TerminateAsync() => Signals.SendAsync("TERM", _process.Id);
+
+    /// <summary>Waits for the process to exit by itself; returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cancel.Token);
+        return _process.ExitCode;
+    }
 
     /// <param name="openFiles">When set, the process's open-file limit (soft and hard), through <c>prlimit</c>.</param>
     public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string> settings, int? openFiles = null)
@@ -45,11 +62,11 @@ public sealed class ServerProcess : IDisposable
         }
 
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var server = new ServerProcess(process, address);
+        process.OutputDataReceived += (_, e) => server.Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => server.Keep(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new ServerProcess(process, address);
         using var http = new HttpClient { BaseAddress = address };
         await Eventually.TrueAsync(async () => (await http.GetAsync("/health/ready")).IsSuccessStatusCode, $"the server process on {address}", TimeSpan.FromSeconds(30));
         return server;
@@ -80,6 +97,19 @@ public sealed class ServerProcess : IDisposable
         await process.WaitForExitAsync(timeout.Token);
         await output;
         return (process.ExitCode, await errors);
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        _output.Enqueue(line);
+        while (_output.Count > 200 && _output.TryDequeue(out _))
+        {
+        }
     }
 
     /// <summary>kill -9: no shutdown, no flush, no goodbye.</summary>

@@ -52,11 +52,18 @@ internal static class RoomsApi
         IdempotentReplies replies,
         IMediaServer media,
         IceServers iceServers,
+        Shutdown.InstanceDrain drain,
         CancellationToken cancellationToken)
     {
         if (RoomInput.CheckRoomId(roomId) is { } badRoom)
         {
             return RoomProblems.Invalid(badRoom);
+        }
+
+        if (drain.Draining)
+        {
+            // a rolling deploy: the load balancer sends the retry to another instance
+            return RoomProblems.From(new RoomException(RoomErrorKind.Stopping, "This instance is shutting down; try again."));
         }
 
         // tokens mode: the app's backend says who joins, with what name and rights

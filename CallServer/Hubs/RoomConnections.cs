@@ -67,6 +67,12 @@ internal sealed class RoomConnections
         }
     }
 
+    /// <summary>Every connection this instance holds.</summary>
+    public List<HubCallerContext> All() => [.. _rooms.Values.SelectMany(room => room.Values.Select(e => e.Context))];
+
+    /// <summary>How many connections this instance holds.</summary>
+    public int Count => _rooms.Values.Sum(room => room.Count);
+
     /// <summary>Connections of the room whose participant is not in <paramref name="participantIds"/> as of <paramref name="version"/>.</summary>
     public List<HubCallerContext> Outdated(string roomId, long version, IReadOnlySet<string>? participantIds)
     {

@@ -21,10 +21,16 @@ internal sealed partial class RoomHub(
     ISignalPublisher signals,
     IOptions<LimitsOptions> limits,
     Telemetry.ServerMetrics metrics,
+    Shutdown.InstanceDrain drain,
     ILogger<RoomHub> logger) : Hub
 {
     public override async Task OnConnectedAsync()
     {
+        if (drain.Draining)
+        {
+            throw new HubException("This instance is shutting down: reconnect (to another instance).");
+        }
+
         var caller = HubCaller.Of(Context);
         // the room says the participant is in it before this connection hears anything of the room (a departed participant's
         // token, still within its lifetime, is refused here)

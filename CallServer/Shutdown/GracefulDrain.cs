@@ -1,0 +1,84 @@
+using CallServer.Hubs;
+using CallServer.Rooms;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+
+namespace CallServer.Shutdown;
+
+/// <summary>
+/// Graceful drain on SIGTERM, before anything else stops: readiness turns
+/// false and new rooms and connections are refused; every hub connection here hears <c>signal</c> from <c>server</c>, type
+/// <c>reconnect</c>, and is closed a moment later, so that its client reconnects to another instance; the commands in flight
+/// (the disconnects among them) finish. All within <c>Shutdown:DrainSeconds</c>; then the host stops as usual.
+/// On SIGTERM the host signals <see cref="IHostApplicationLifetime.ApplicationStopping"/> first, where SignalR closes every
+/// connection at once: the drain runs in a callback registered after SignalR's, which runs before it (last in, first out).
+/// </summary>
+internal sealed class GracefulDrain(
+    InstanceDrain drain, RoomConnections connections, IHubContext<RoomHub> hub, RoomSupervisor rooms, IHostApplicationLifetime lifetime,
+    IOptions<ShutdownOptions> options, TimeProvider time, ILogger<GracefulDrain> logger) : IHostedLifecycleService
+{
+    /// <summary>Time for the load balancer to see readiness fail, and for clients to read the reconnect signal, before the close.</summary>
+    private static readonly TimeSpan NoticePeriod = TimeSpan.FromSeconds(1);
+
+    private readonly Lock _gate = new();
+    private Task? _drained;
+
+    public Task StartedAsync(CancellationToken cancellationToken)
+    {
+        // blocks the stopping signal until drained, so that SignalR's own callback (registered earlier, so run later) finds
+        // every connection told and closed already
+        lifetime.ApplicationStopping.Register(() => Drained().GetAwaiter().GetResult());
+        return Task.CompletedTask;
+    }
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Drained().WaitAsync(cancellationToken);
+
+    /// <summary>The drain, started once by whichever comes first: the stopping signal or the host's stop.</summary>
+    private Task Drained()
+    {
+        lock (_gate)
+        {
+            return _drained ??= Task.Run(() => DrainAsync(CancellationToken.None));
+        }
+    }
+
+    private async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        // a second of the budget is kept for what stops after the drain (workers, services, Kestrel)
+        var deadline = time.GetUtcNow() + TimeSpan.FromSeconds(options.Value.DrainSeconds - 1);
+        drain.Begin();
+        var held = connections.All();
+        ShutdownLog.Draining(logger, held.Count, options.Value.DrainSeconds);
+        try
+        {
+            await hub.Clients.Clients([.. held.Select(c => c.ConnectionId)])
+                .SendAsync(HubMethods.Signal, new SignalMessage("server", "reconnect", "draining"), cancellationToken);
+            await Task.Delay(NoticePeriod, time, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // the host's own shutdown timeout ran out first: close now
+        }
+
+        foreach (var connection in held)
+        {
+            connection.Abort();
+        }
+
+        // the disconnects those closes post, and whatever else was asked before the SIGTERM, are answered before the workers stop
+        while (time.GetUtcNow() < deadline && !cancellationToken.IsCancellationRequested && (rooms.QueuedCommands > 0 || connections.Count > 0))
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(50), time, CancellationToken.None);
+        }
+
+        ShutdownLog.Drained(logger, rooms.QueuedCommands, connections.Count);
+    }
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

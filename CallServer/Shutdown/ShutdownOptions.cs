@@ -1,0 +1,16 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace CallServer.Shutdown;
+
+/// <summary>How the server leaves on SIGTERM, for rolling deploys (<c>Shutdown:*</c>).</summary>
+internal sealed class ShutdownOptions
+{
+    public const string Section = "Shutdown";
+
+    /// <summary>
+    /// How long a SIGTERM'd instance takes at most to leave: readiness turns false at once, its clients are told to reconnect
+    /// (elsewhere) and then closed, and the commands in flight finish. Keep it below the orchestrator's grace period.
+    /// </summary>
+    [Range(2, 600)]
+    public int DrainSeconds { get; set; } = 10;
+}

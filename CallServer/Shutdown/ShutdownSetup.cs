@@ -1,0 +1,17 @@
+namespace CallServer.Shutdown;
+
+internal static class ShutdownSetup
+{
+    /// <summary>Graceful drain on SIGTERM (rolling deploys), within <c>Shutdown:DrainSeconds</c>.</summary>
+    public static IHostApplicationBuilder AddShutdown(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ShutdownOptions>().BindConfiguration(ShutdownOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<InstanceDrain>();
+        builder.Services.AddHostedService<GracefulDrain>();
+        builder.Services.AddHealthChecks().AddCheck<DrainHealthCheck>("draining", tags: ["ready"]);
+        // the drain and the stop of everything after it, all within the host's shutdown timeout
+        var drainSeconds = builder.Configuration.GetValue<int?>($"{ShutdownOptions.Section}:DrainSeconds") ?? new ShutdownOptions().DrainSeconds;
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(Math.Clamp(drainSeconds, 2, 600)));
+        return builder;
+    }
+}
