@@ -19,6 +19,12 @@ internal static partial class StartupFailure
             return described.All(d => d is not null) ? [.. described.SelectMany(d => d!)] : null;
         }
 
+        if (exception is InvalidOperationException { Message: var message } && message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
+        {
+            // the binder: "Failed to convert configuration value '…' at 'Limits:JoinsPerMinute' to type 'System.Int32'."
+            return [$"Invalid setting: {message}"];
+        }
+
         if (exception is not OptionsValidationException invalid)
         {
             return exception.InnerException is { } inner ? Describe(inner) : null;

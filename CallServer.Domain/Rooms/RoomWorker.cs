@@ -188,7 +188,9 @@ internal sealed class RoomWorker : IDisposable
         var name = command.GetType().Name;
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         // a span per command, parented by the request or hub call that sent it (the worker does not flow their context)
-        using var span = RoomTelemetry.Source.StartActivity($"room {name}", System.Diagnostics.ActivityKind.Internal, command.Origin);
+        using var span = RoomTelemetry.Source.HasListeners()
+            ? RoomTelemetry.Source.StartActivity(RoomTelemetry.SpanName(command.GetType()), System.Diagnostics.ActivityKind.Internal, command.Origin)
+            : null;
         span?.SetTag("callserver.room.id", RoomId);
         try
         {

@@ -55,16 +55,36 @@ internal sealed class RoomTelemetry
             return;
         }
 
-        foreach (var presence in Enum.GetValues<Presence>())
+        Span<int> delta = stackalloc int[PresenceTags.Length];
+        Count(after, delta, 1);
+        Count(before, delta, -1);
+        for (var i = 0; i < delta.Length; i++)
         {
-            var delta = Count(after, presence) - Count(before, presence);
-            if (delta != 0)
+            if (delta[i] != 0)
             {
-                Participants.Add(delta, new KeyValuePair<string, object?>("presence", presence.ToString().ToLowerInvariant()));
+                Participants.Add(delta[i], PresenceTags[i]);
             }
         }
     }
 
-    private static int Count(RoomState? state, Presence presence) =>
-        state is { IsLive: true } ? state.Participants.Count(p => p.Presence == presence) : 0;
+    /// <summary>The span name of a command type, made once per type.</summary>
+    public static string SpanName(Type command) => SpanNames.GetOrAdd(command, static t => $"room {t.Name}");
+
+    private static readonly KeyValuePair<string, object?>[] PresenceTags =
+        [.. Enum.GetValues<Presence>().Select(p => new KeyValuePair<string, object?>("presence", p.ToString().ToLowerInvariant()))];
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, string> SpanNames = new();
+
+    private static void Count(RoomState? state, Span<int> counts, int sign)
+    {
+        if (state is not { IsLive: true })
+        {
+            return;
+        }
+
+        foreach (var p in state.Participants)
+        {
+            counts[(int)p.Presence] += sign;
+        }
+    }
 }

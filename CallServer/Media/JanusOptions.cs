@@ -6,7 +6,7 @@ namespace CallServer.Media;
 internal sealed class JanusOptions
 {
     /// <summary>Janus's WebSocket transport (subprotocol <c>janus-protocol</c>).</summary>
-    [Url]
+    [RegularExpression("^wss?://.+", ErrorMessage = "Media:Janus:Url is a ws:// or wss:// URL.")]
     public string Url { get; set; } = "ws://127.0.0.1:8188";
 
     /// <summary>Keepalives go out this often; Janus drops sessions silent for its <c>session_timeout</c> (60 s by default).</summary>

@@ -6,7 +6,7 @@ namespace CallServer.Media;
 internal sealed class KurentoOptions
 {
     /// <summary>Kurento Media Server's JSON-RPC WebSocket.</summary>
-    [Url]
+    [RegularExpression("^wss?://.+", ErrorMessage = "Media:Kurento:Url is a ws:// or wss:// URL.")]
     public string Url { get; set; } = "ws://127.0.0.1:8888/kurento";
 
     /// <summary>How long a request waits for Kurento's answer.</summary>

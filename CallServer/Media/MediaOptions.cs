@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace CallServer.Media;
 
 /// <summary>How rooms carry media (<c>Media:*</c>): mesh relay (default), Janus or Kurento; the ICE servers clients use.</summary>
-internal sealed class MediaOptions
+internal sealed class MediaOptions : IValidatableObject
 {
     public const string Section = "Media";
 
@@ -28,4 +28,20 @@ internal sealed class MediaOptions
     public JanusOptions Janus { get; set; } = new();
 
     public KurentoOptions Kurento { get; set; } = new();
+
+    /// <summary>The nested settings' own rules (DataAnnotations validation does not look into them by itself).</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var (name, nested) in new (string, object)[] { ("Janus", Janus), ("Kurento", Kurento) })
+        {
+            var results = new List<ValidationResult>();
+            if (!Validator.TryValidateObject(nested, new ValidationContext(nested), results, validateAllProperties: true))
+            {
+                foreach (var result in results)
+                {
+                    yield return new ValidationResult($"Media:{name}: {result.ErrorMessage}", [.. result.MemberNames.Select(m => $"{name}.{m}")]);
+                }
+            }
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using CallServer.Hubs;
 using CallServer.Rooms;
 using Microsoft.AspNetCore.SignalR;
@@ -15,7 +16,7 @@ namespace CallServer.Shutdown;
 /// </summary>
 internal sealed class GracefulDrain(
     InstanceDrain drain, RoomConnections connections, IHubContext<RoomHub> hub, RoomSupervisor rooms, IHostApplicationLifetime lifetime,
-    IOptions<ShutdownOptions> options, TimeProvider time, ILogger<GracefulDrain> logger) : IHostedLifecycleService
+    IOptions<ShutdownOptions> options, ILogger<GracefulDrain> logger) : IHostedLifecycleService
 {
     /// <summary>Time for the load balancer to see readiness fail, and for clients to read the reconnect signal, before the close.</summary>
     private static readonly TimeSpan NoticePeriod = TimeSpan.FromSeconds(1);
@@ -27,7 +28,7 @@ internal sealed class GracefulDrain(
     {
         // blocks the stopping signal until drained, so that SignalR's own callback (registered earlier, so run later) finds
         // every connection told and closed already
-        lifetime.ApplicationStopping.Register(() => Drained().GetAwaiter().GetResult());
+        lifetime.ApplicationStopping.Register(() => Drained().Wait(TimeSpan.FromSeconds(options.Value.DrainSeconds)));
         return Task.CompletedTask;
     }
 
@@ -45,19 +46,26 @@ internal sealed class GracefulDrain(
     private async Task DrainAsync(CancellationToken cancellationToken)
     {
         // a second of the budget is kept for what stops after the drain (workers, services, Kestrel)
-        var deadline = time.GetUtcNow() + TimeSpan.FromSeconds(options.Value.DrainSeconds - 1);
+        // wall-clock time, whatever clock the rooms run on: an orchestrator's grace period is real seconds
+        var deadline = Stopwatch.GetTimestamp() + (long)((options.Value.DrainSeconds - 1) * (double)Stopwatch.Frequency);
         drain.Begin();
         var held = connections.All();
         ShutdownLog.Draining(logger, held.Count, options.Value.DrainSeconds);
-        try
+        if (held.Count > 0)
         {
-            await hub.Clients.Clients([.. held.Select(c => c.ConnectionId)])
-                .SendAsync(HubMethods.Signal, new SignalMessage("server", "reconnect", "draining"), cancellationToken);
-            await Task.Delay(NoticePeriod, time, cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            // the host's own shutdown timeout ran out first: close now
+            // bounded: a client that reads nothing must not hold the drain
+            using var notice = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            notice.CancelAfter(TimeSpan.FromSeconds(Math.Max(1, (options.Value.DrainSeconds - 1) / 2.0)));
+            try
+            {
+                await hub.Clients.Clients([.. held.Select(c => c.ConnectionId)])
+                    .SendAsync(HubMethods.Signal, new SignalMessage("server", "reconnect", "draining"), notice.Token);
+                await Task.Delay(NoticePeriod, notice.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // out of time for the notice: close now
+            }
         }
 
         foreach (var connection in held)
@@ -65,10 +73,16 @@ internal sealed class GracefulDrain(
             connection.Abort();
         }
 
-        // the disconnects those closes post, and whatever else was asked before the SIGTERM, are answered before the workers stop
-        while (time.GetUtcNow() < deadline && !cancellationToken.IsCancellationRequested && (rooms.QueuedCommands > 0 || connections.Count > 0))
+        // the disconnects those closes post, and whatever else was asked before the SIGTERM, are answered before the workers stop;
+        // a connection that was still connecting when the drain began is closed as it shows up
+        while (Stopwatch.GetTimestamp() < deadline && !cancellationToken.IsCancellationRequested && (rooms.QueuedCommands > 0 || connections.Count > 0))
         {
-            await Task.Delay(TimeSpan.FromMilliseconds(50), time, CancellationToken.None);
+            foreach (var late in connections.All())
+            {
+                late.Abort();
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(50), CancellationToken.None);
         }
 
         ShutdownLog.Drained(logger, rooms.QueuedCommands, connections.Count);

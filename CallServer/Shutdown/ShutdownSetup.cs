@@ -10,7 +10,8 @@ internal static class ShutdownSetup
         builder.Services.AddHostedService<GracefulDrain>();
         builder.Services.AddHealthChecks().AddCheck<DrainHealthCheck>("draining", tags: ["ready"]);
         // the drain and the stop of everything after it, all within the host's shutdown timeout
-        var drainSeconds = builder.Configuration.GetValue<int?>($"{ShutdownOptions.Section}:DrainSeconds") ?? new ShutdownOptions().DrainSeconds;
+        // read leniently here: a bad value is reported, in one line, by the options' validation
+        var drainSeconds = int.TryParse(builder.Configuration[$"{ShutdownOptions.Section}:DrainSeconds"], out var configured) ? configured : new ShutdownOptions().DrainSeconds;
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(Math.Clamp(drainSeconds, 2, 600)));
         return builder;
     }

@@ -27,16 +27,17 @@ internal static class TelemetrySetup
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddPrometheusExporter())
-            .WithTracing(tracing => tracing
-                .AddSource(RoomTelemetry.Name, "Microsoft.AspNetCore.SignalR.Server")
-                .AddNpgsql()
-                .AddAspNetCoreInstrumentation(o => o.Filter = http => !http.Request.Path.StartsWithSegments("/health") && !http.Request.Path.StartsWithSegments("/metrics"))
-                .AddHttpClientInstrumentation()
-                .AddRedisInstrumentation());
+                .AddPrometheusExporter());
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
-            otel.UseOtlpExporter();
+            // traces only where they go somewhere: recording spans that no one exports costs every command
+            otel.WithTracing(tracing => tracing
+                    .AddSource(RoomTelemetry.Name, "Microsoft.AspNetCore.SignalR.Server")
+                    .AddNpgsql()
+                    .AddAspNetCoreInstrumentation(o => o.Filter = http => !http.Request.Path.StartsWithSegments("/health") && !http.Request.Path.StartsWithSegments("/metrics"))
+                    .AddHttpClientInstrumentation()
+                    .AddRedisInstrumentation())
+                .UseOtlpExporter();
         }
 
         return builder;

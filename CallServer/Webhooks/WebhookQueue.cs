@@ -74,8 +74,8 @@ internal sealed class WebhookQueue(IConnectionMultiplexer redis, RedisKeys keys,
                 redis.call('LPUSH', KEYS[4], ARGV[3])
                 redis.call('LTRIM', KEYS[4], 0, tonumber(ARGV[4]) - 1)
             end
+            redis.call('HDEL', KEYS[3], ARGV[2])
         end
-        redis.call('HDEL', KEYS[3], ARGV[2])
         local next = redis.call('LINDEX', KEYS[1], 0)
         if not next then
             redis.call('SREM', KEYS[2], ARGV[2])
@@ -165,20 +165,24 @@ internal sealed class WebhookQueue(IConnectionMultiplexer redis, RedisKeys keys,
     public async Task<List<WebhookDeadLetter>> DeadLettersAsync(int limit) =>
         [.. (await DeadLettersStoredAsync(limit)).Select(d => d.Letter)];
 
-    /// <summary>Puts a dead letter back at the end of its room's lane for <paramref name="endpoint"/>; false when it is not (or no longer) dead.</summary>
+    /// <summary>
+    /// Puts the dead letters of <paramref name="id"/> (one per endpoint that failed it) back at the end of their room's lanes;
+    /// false when there is none (or its endpoint is no longer configured).
+    /// </summary>
     public async Task<bool> RedeliverAsync(string id, Func<string, WebhookEndpoint?> endpoint)
     {
+        var redelivered = false;
         foreach (var (stored, letter) in await DeadLettersStoredAsync(MaxDeadLetters))
         {
             if (letter.Id == id && endpoint(letter.Endpoint) is { } target)
             {
-                return (long)await Db.ScriptEvaluateAsync(RedeliverScript,
+                redelivered |= (long)await Db.ScriptEvaluateAsync(RedeliverScript,
                     [keys.WebhookDead, keys.WebhookLane(target.Id, letter.RoomId), keys.WebhookRooms(target.Id)],
                     [stored, Entry(letter.Message), letter.RoomId]) == 1;
             }
         }
 
-        return false;
+        return redelivered;
     }
 
     private async Task<List<(string Stored, WebhookDeadLetter Letter)>> DeadLettersStoredAsync(int limit) =>

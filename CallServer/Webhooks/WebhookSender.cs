@@ -115,22 +115,32 @@ internal sealed class WebhookSender(
                 .SelectMany(WebhookMessage.From)
                 .SelectMany(m => endpoints.All.Where(e => e.Takes(m.Type)).Select(e => (e, m)))
                 .ToList();
-            if (!await queue.PlaceAsync(placed) || events.Count < BatchSize)
+            if (!await queue.PlaceAsync(placed) || events.Count < BatchSize
+                || !await queue.HoldLeaseAsync(TimeSpan.FromSeconds(options.Value.LeaseSeconds)))
             {
+                // done, or no longer the sender (the lease renewed between batches of a long backlog)
                 return;
             }
         }
     }
 
-    /// <summary>Starts a delivery for every lane that is due and not running; returns how long until the next retry falls due.</summary>
+    /// <summary>
+    /// Starts a delivery for every lane that is due and not running; returns how long until the next retry falls due. Each
+    /// endpoint gets its share of <c>Webhooks:MaxConcurrentDeliveries</c>, and rooms are taken in a random order, so that a
+    /// failing or slow endpoint (or room) cannot keep the others waiting.
+    /// </summary>
     private async Task<TimeSpan> StartDueLanesAsync(WebhooksOptions settings, TimeSpan longest)
     {
         var now = time.GetUtcNow();
         var wait = longest;
+        var share = Math.Max(1, settings.MaxConcurrentDeliveries / endpoints.All.Count);
         foreach (var endpoint in endpoints.All)
         {
             var retries = await queue.RetriesAsync(endpoint);
-            foreach (var room in await queue.RoomsAsync(endpoint))
+            var running = _running.Keys.Count(k => k.Endpoint == endpoint.Id);
+            var rooms = await queue.RoomsAsync(endpoint);
+            Random.Shared.Shuffle(rooms);
+            foreach (var room in rooms)
             {
                 var retry = retries.GetValueOrDefault(room);
                 if (_running.ContainsKey((endpoint.Id, room)))
@@ -144,17 +154,23 @@ internal sealed class WebhookSender(
                     continue;
                 }
 
-                if (_running.Count >= settings.MaxConcurrentDeliveries)
+                if (running >= share)
                 {
                     // a lane that ends wakes the loop
-                    return longest;
+                    break;
                 }
 
                 var leadership = _leadership.Token;
+                Task lane;
                 using (ExecutionContext.SuppressFlow())
                 {
-                    _running[(endpoint.Id, room)] = Task.Run(() => DeliverLaneAsync(endpoint, room, retry, settings, leadership));
+                    lane = Task.Run(() => DeliverLaneAsync(endpoint, room, retry, settings, leadership));
                 }
+
+                _running[(endpoint.Id, room)] = lane;
+                running++;
+                // woken once the lane is complete (not from inside it), so that the loop sees it done and starts the next
+                _ = lane.ContinueWith(_ => Wake(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
         }
 
@@ -199,7 +215,10 @@ internal sealed class WebhookSender(
 
                 health.Failed(endpoint, error);
                 var firstFailedAt = earlier?.FirstFailedAt ?? now;
-                if (now - firstFailedAt >= TimeSpan.FromHours(settings.MaxRetryHours))
+                var window = TimeSpan.FromHours(settings.MaxRetryHours);
+                // the window runs from the head's first failure, and never beyond the event's own age: behind a long outage, the
+                // events queued meanwhile go to the dead letters one attempt each instead of a window each (Redis stays bounded)
+                if (now - firstFailedAt >= window || (message.At != default && now - message.At >= window))
                 {
                     WebhooksLog.DeadLettered(logger, message.Id, message.Type, room, endpoint.Url, attempt, firstFailedAt, error);
                     metrics.WebhookDeadLetters.Add(1);
@@ -224,9 +243,12 @@ internal sealed class WebhookSender(
         {
             // the loop starts this lane again once Redis answers (or this instance leads again)
         }
-        finally
+        catch (Exception ex)
         {
-            Wake();
+            // anything else (a lane entry that does not read): logged, and the lane waits a while rather than spinning
+            WebhooksLog.LaneFailed(logger, ex, endpoint.Url, room);
+            await StoreFailures.QuietlyAsync(queue.FailedAsync(endpoint, room,
+                new WebhookRetry(retry?.Id ?? "", (retry?.Attempts ?? 0) + 1, retry?.FirstFailedAt ?? time.GetUtcNow(), time.GetUtcNow() + Backoff((retry?.Attempts ?? 0) + 1, settings), ex.Message)));
         }
     }
 
@@ -245,11 +267,18 @@ internal sealed class WebhookSender(
     {
         if (_running.Count > 0)
         {
-            await _leadership.CancelAsync();
-            await Task.WhenAll(_running.Values);
-            _running.Clear();
-            _leadership.Dispose();
-            _leadership = new CancellationTokenSource();
+            try
+            {
+                await _leadership.CancelAsync();
+                // lanes handle their own failures; nothing of theirs may keep this from resetting
+                await Task.WhenAll(_running.Values.Select(lane => lane.ContinueWith(_ => { }, TaskScheduler.Default)));
+            }
+            finally
+            {
+                _running.Clear();
+                _leadership.Dispose();
+                _leadership = new CancellationTokenSource();
+            }
         }
     }
 }

@@ -11,6 +11,9 @@ internal static partial class WebhooksLog
     [LoggerMessage(3, LogLevel.Error, "Webhook {Id} ({Type}, room {RoomId}) to {Endpoint} is a dead letter after {Attempts} attempts since {FirstFailedAt:u}: {Error}")]
     public static partial void DeadLettered(ILogger logger, string id, string type, string roomId, Uri endpoint, int attempts, DateTimeOffset firstFailedAt, string error);
 
+    [LoggerMessage(5, LogLevel.Error, "Webhooks: the lane of room {RoomId} to {Endpoint} failed; it is tried again later")]
+    public static partial void LaneFailed(ILogger logger, Exception exception, Uri endpoint, string roomId);
+
     [LoggerMessage(4, LogLevel.Warning, "Webhooks: Redis unavailable; retrying in {DelayMs} ms")]
     public static partial void StoreUnavailable(ILogger logger, Exception exception, long delayMs);
 }
