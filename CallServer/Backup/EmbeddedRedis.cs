@@ -31,6 +31,14 @@ internal sealed class EmbeddedRedis : IDisposable
             Recover = true,
             // the default native device needs libaio, which a plain Debian lacks
             DeviceType = Tsavorite.core.DeviceType.RandomAccess,
+            // sized for an embedded store (Garnet's defaults are a server's: a 128 MB index and 128 MB of append-only log buffer
+            // allocated up front); the index grows when it fills, and older log pages go to disk (the storage tier)
+            IndexMemorySize = "4m",
+            IndexMaxMemorySize = "256m",
+            LogMemorySize = "64m",
+            PageSize = "1m",
+            AofMemorySize = "16m",
+            AofPageSize = "2m",
         });
         _server.Start();
         BackupLog.EmbeddedStoreStarted(logger, Port, dir);
