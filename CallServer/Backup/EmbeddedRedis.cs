@@ -37,8 +37,9 @@ internal sealed class EmbeddedRedis : IDisposable
             IndexMaxMemorySize = "256m",
             LogMemorySize = "64m",
             PageSize = "1m",
+            // an append-only log entry must fit one page: 8 MB holds the largest room snapshot with room to spare
             AofMemorySize = "16m",
-            AofPageSize = "2m",
+            AofPageSize = "8m",
         });
         _server.Start();
         BackupLog.EmbeddedStoreStarted(logger, Port, dir);

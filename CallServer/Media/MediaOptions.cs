@@ -39,7 +39,7 @@ internal sealed class MediaOptions : IValidatableObject
             {
                 foreach (var result in results)
                 {
-                    yield return new ValidationResult($"Media:{name}: {result.ErrorMessage}", [.. result.MemberNames.Select(m => $"{name}.{m}")]);
+                    yield return new ValidationResult(result.ErrorMessage, [.. result.MemberNames.Select(m => $"{name}.{m}")]);
                 }
             }
         }

@@ -51,21 +51,23 @@ internal sealed class GracefulDrain(
         drain.Begin();
         var held = connections.All();
         ShutdownLog.Draining(logger, held.Count, options.Value.DrainSeconds);
-        if (held.Count > 0)
+        // bounded: a client that reads nothing must not hold the drain
+        using var notice = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        notice.CancelAfter(TimeSpan.FromSeconds(Math.Max(1, (options.Value.DrainSeconds - 1) / 2.0)));
+        try
         {
-            // bounded: a client that reads nothing must not hold the drain
-            using var notice = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            notice.CancelAfter(TimeSpan.FromSeconds(Math.Max(1, (options.Value.DrainSeconds - 1) / 2.0)));
-            try
+            if (held.Count > 0)
             {
                 await hub.Clients.Clients([.. held.Select(c => c.ConnectionId)])
                     .SendAsync(HubMethods.Signal, new SignalMessage("server", "reconnect", "draining"), notice.Token);
-                await Task.Delay(NoticePeriod, notice.Token);
             }
-            catch (OperationCanceledException)
-            {
-                // out of time for the notice: close now
-            }
+
+            // also with no connection: the load balancer sees readiness fail before the listener goes
+            await Task.Delay(NoticePeriod, notice.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // out of time for the notice: close now
         }
 
         foreach (var connection in held)

@@ -8,8 +8,9 @@ namespace CallServer.Webhooks;
 /// One webhook as it waits in its room's lane: its stable id (the same on every attempt, for receivers to deduplicate), its
 /// type, its room, and the exact body that is signed and sent.
 /// </summary>
-/// <param name="At">When the event happened (for the delivery lag).</param>
-internal sealed record WebhookMessage(string Id, string Type, string RoomId, string Body, DateTimeOffset At = default)
+/// <param name="At">When the event happened (for the delivery lag, and the retry window's bound).</param>
+/// <param name="Redelivered">Put back from the dead letters by an admin: it gets a whole retry window again, whatever its age.</param>
+internal sealed record WebhookMessage(string Id, string Type, string RoomId, string Body, DateTimeOffset At = default, bool Redelivered = false)
 {
     /// <summary>The webhooks a room event becomes, in the order they are sent.</summary>
     public static IEnumerable<WebhookMessage> From(RoomEvent e) =>

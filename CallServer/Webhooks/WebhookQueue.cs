@@ -79,6 +79,7 @@ internal sealed class WebhookQueue(IConnectionMultiplexer redis, RedisKeys keys,
         local next = redis.call('LINDEX', KEYS[1], 0)
         if not next then
             redis.call('SREM', KEYS[2], ARGV[2])
+            redis.call('HDEL', KEYS[3], ARGV[2])
         end
         return next
         """;
@@ -178,7 +179,7 @@ internal sealed class WebhookQueue(IConnectionMultiplexer redis, RedisKeys keys,
             {
                 redelivered |= (long)await Db.ScriptEvaluateAsync(RedeliverScript,
                     [keys.WebhookDead, keys.WebhookLane(target.Id, letter.RoomId), keys.WebhookRooms(target.Id)],
-                    [stored, Entry(letter.Message), letter.RoomId]) == 1;
+                    [stored, Entry(letter.Message with { Redelivered = true }), letter.RoomId]) == 1;
             }
         }
 

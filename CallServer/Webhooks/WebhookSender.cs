@@ -87,7 +87,14 @@ internal sealed class WebhookSender(
                     continue;
                 }
 
-                await DistributeAsync();
+                if (!await DistributeAsync())
+                {
+                    // the lease lapsed during a long distribution: another instance may be sending now
+                    await StepDownAsync();
+                    delay = lease / 3;
+                    continue;
+                }
+
                 var wait = await StartDueLanesAsync(settings, lease / 3);
                 delay = TimeSpan.Zero;
                 await _wake.WaitAsync(wait, stopping);
@@ -100,26 +107,30 @@ internal sealed class WebhookSender(
         }
     }
 
-    /// <summary>Sorts the queued room events into their endpoints' lanes.</summary>
-    private async Task DistributeAsync()
+    /// <summary>Sorts the queued room events into their endpoints' lanes; false when this instance lost the lease meanwhile.</summary>
+    private async Task<bool> DistributeAsync()
     {
         while (true)
         {
             var events = await queue.TakeAsync(BatchSize);
             if (events.Count == 0)
             {
-                return;
+                return true;
             }
 
             var placed = events
                 .SelectMany(WebhookMessage.From)
                 .SelectMany(m => endpoints.All.Where(e => e.Takes(m.Type)).Select(e => (e, m)))
                 .ToList();
-            if (!await queue.PlaceAsync(placed) || events.Count < BatchSize
-                || !await queue.HoldLeaseAsync(TimeSpan.FromSeconds(options.Value.LeaseSeconds)))
+            if (!await queue.PlaceAsync(placed))
             {
-                // done, or no longer the sender (the lease renewed between batches of a long backlog)
-                return;
+                return false;
+            }
+
+            // the lease renewed between the batches of a long backlog
+            if (events.Count < BatchSize || !await queue.HoldLeaseAsync(TimeSpan.FromSeconds(options.Value.LeaseSeconds)))
+            {
+                return events.Count < BatchSize;
             }
         }
     }
@@ -133,48 +144,61 @@ internal sealed class WebhookSender(
     {
         var now = time.GetUtcNow();
         var wait = longest;
-        var share = Math.Max(1, settings.MaxConcurrentDeliveries / endpoints.All.Count);
-        foreach (var endpoint in endpoints.All)
+        var share = Math.Max(1, (settings.MaxConcurrentDeliveries + endpoints.All.Count - 1) / endpoints.All.Count);
+        var due = new List<(WebhookEndpoint Endpoint, string Room, WebhookRetry? Retry)>[endpoints.All.Count];
+        for (var e = 0; e < endpoints.All.Count; e++)
         {
+            var endpoint = endpoints.All[e];
             var retries = await queue.RetriesAsync(endpoint);
-            var running = _running.Keys.Count(k => k.Endpoint == endpoint.Id);
             var rooms = await queue.RoomsAsync(endpoint);
             Random.Shared.Shuffle(rooms);
-            foreach (var room in rooms)
+            due[e] = [];
+            foreach (var room in rooms.Where(r => !_running.ContainsKey((endpoint.Id, r))))
             {
                 var retry = retries.GetValueOrDefault(room);
-                if (_running.ContainsKey((endpoint.Id, room)))
-                {
-                    continue;
-                }
-
                 if (retry is not null && retry.NextAttemptAt > now)
                 {
                     wait = TimeSpan.FromTicks(Math.Min(wait.Ticks, (retry.NextAttemptAt - now).Ticks));
-                    continue;
                 }
-
-                if (running >= share)
+                else
                 {
-                    // a lane that ends wakes the loop
-                    break;
+                    due[e].Add((endpoint, room, retry));
                 }
+            }
+        }
 
-                var leadership = _leadership.Token;
-                Task lane;
-                using (ExecutionContext.SuppressFlow())
+        // first each endpoint up to its share, then whatever the others leave, never beyond the cap: a failing endpoint
+        // cannot take every lane, and an idle one lends its share
+        for (var pass = 0; pass < 2; pass++)
+        {
+            for (var e = 0; e < due.Length; e++)
+            {
+                var running = _running.Keys.Count(k => k.Endpoint == endpoints.All[e].Id);
+                while (due[e].Count > 0 && _running.Count < settings.MaxConcurrentDeliveries && (pass == 1 || running < share))
                 {
-                    lane = Task.Run(() => DeliverLaneAsync(endpoint, room, retry, settings, leadership));
+                    var (endpoint, room, retry) = due[e][^1];
+                    due[e].RemoveAt(due[e].Count - 1);
+                    StartLane(endpoint, room, retry, settings);
+                    running++;
                 }
-
-                _running[(endpoint.Id, room)] = lane;
-                running++;
-                // woken once the lane is complete (not from inside it), so that the loop sees it done and starts the next
-                _ = lane.ContinueWith(_ => Wake(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
         }
 
         return TimeSpan.FromTicks(Math.Max(wait.Ticks, TimeSpan.FromMilliseconds(10).Ticks));
+    }
+
+    private void StartLane(WebhookEndpoint endpoint, string room, WebhookRetry? retry, WebhooksOptions settings)
+    {
+        var leadership = _leadership.Token;
+        Task lane;
+        using (ExecutionContext.SuppressFlow())
+        {
+            lane = Task.Run(() => DeliverLaneAsync(endpoint, room, retry, settings, leadership));
+        }
+
+        _running[(endpoint.Id, room)] = lane;
+        // woken once the lane is complete (not from inside it), so that the loop sees it done and starts the next
+        _ = lane.ContinueWith(_ => Wake(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     /// <summary>Delivers a room's webhooks for one endpoint in order, until its lane is empty or its head fails.</summary>
@@ -186,7 +210,16 @@ internal sealed class WebhookSender(
             var head = await queue.HeadAsync(endpoint, room);
             while (!leadership.IsCancellationRequested)
             {
-                if (head is not var (entry, message))
+                if (head is { Message: null } unreadable)
+                {
+                    // an entry that does not read (written by another version?) is set aside, so that the room goes on
+                    WebhooksLog.DeadLettered(logger, "unreadable", "unreadable", room, endpoint.Url, 0, time.GetUtcNow(), "the lane entry does not read");
+                    head = await queue.DeadAsync(endpoint, room, unreadable.Entry, new WebhookDeadLetter("unreadable", "unreadable", room, endpoint.Url.ToString(), 0,
+                        time.GetUtcNow(), time.GetUtcNow(), "the lane entry does not read", new WebhookMessage("unreadable", "unreadable", room, unreadable.Entry)));
+                    continue;
+                }
+
+                if (head is not { Entry: var entry, Message: { } message })
                 {
                     // empty: the room has left the set (unless an event arrived meanwhile)
                     await queue.DeliveredAsync(endpoint, room, "");
@@ -218,7 +251,7 @@ internal sealed class WebhookSender(
                 var window = TimeSpan.FromHours(settings.MaxRetryHours);
                 // the window runs from the head's first failure, and never beyond the event's own age: behind a long outage, the
                 // events queued meanwhile go to the dead letters one attempt each instead of a window each (Redis stays bounded)
-                if (now - firstFailedAt >= window || (message.At != default && now - message.At >= window))
+                if (now - firstFailedAt >= window || (!message.Redelivered && message.At != default && now - message.At >= window))
                 {
                     WebhooksLog.DeadLettered(logger, message.Id, message.Type, room, endpoint.Url, attempt, firstFailedAt, error);
                     metrics.WebhookDeadLetters.Add(1);
