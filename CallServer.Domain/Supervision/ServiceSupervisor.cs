@@ -145,10 +145,5 @@ internal sealed class ServiceSupervisor(
     }
 
     /// <summary>Doubles from the minimum with each crash in a row, up to the maximum, with ±20% jitter so that services do not retry in step.</summary>
-    private static TimeSpan Backoff(SupervisionOptions settings, int inARow)
-    {
-        var doubled = settings.MinBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(inARow - 1, 20));
-        var capped = Math.Min(doubled, settings.MaxBackoff.TotalMilliseconds);
-        return TimeSpan.FromMilliseconds(capped * (0.8 + (Random.Shared.NextDouble() * 0.4)));
-    }
+    private static TimeSpan Backoff(SupervisionOptions settings, int inARow) => RetryBackoff.After(inARow, settings.MinBackoff, settings.MaxBackoff);
 }

@@ -38,8 +38,48 @@ public sealed class ServerProcess : IDisposable
     /// <param name="openFiles">When set, the process's open-file limit (soft and hard), through <c>prlimit</c>.</param>
     public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string> settings, int? openFiles = null)
     {
-        var port = FreePort.Next();
-        var address = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
+        var address = NewAddress();
+        var process = Process.Start(StartInfo(address, settings, openFiles))!;
+        var server = new ServerProcess(process, address);
+        process.OutputDataReceived += (_, e) => server.Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => server.Keep(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var http = new HttpClient { BaseAddress = address };
+        await Eventually.TrueAsync(async () => (await http.GetAsync("/health/ready")).IsSuccessStatusCode, $"the server process on {address}", TimeSpan.FromSeconds(30));
+        return server;
+    }
+
+    /// <summary>Runs the server until it exits by itself (a start that fails), and returns its exit code and its error output.</summary>
+    public static async Task<(int ExitCode, string Errors)> RunUntilExitAsync(IReadOnlyDictionary<string, string> settings)
+    {
+        using var process = Process.Start(StartInfo(NewAddress(), settings, openFiles: null))!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await process.WaitForExitAsync(timeout.Token);
+        await output;
+        return (process.ExitCode, await errors);
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        _output.Enqueue(line);
+        while (_output.Count > 200 && _output.TryDequeue(out _))
+        {
+        }
+    }
+
+    private static Uri NewAddress() => new($"http://127.0.0.1:{FreePort.Next().ToString(CultureInfo.InvariantCulture)}");
+
+    /// <summary>The published shape's command line: the built server on <paramref name="address"/> with the settings (rate limits off unless given).</summary>
+    private static ProcessStartInfo StartInfo(Uri address, IReadOnlyDictionary<string, string> settings, int? openFiles)
+    {
         var dll = typeof(Program).Assembly.Location;
         var start = new ProcessStartInfo(openFiles is null ? "dotnet" : "prlimit")
         {
@@ -61,55 +101,7 @@ public sealed class ServerProcess : IDisposable
             start.ArgumentList.Add($"--{key}={value}");
         }
 
-        var process = Process.Start(start)!;
-        var server = new ServerProcess(process, address);
-        process.OutputDataReceived += (_, e) => server.Keep(e.Data);
-        process.ErrorDataReceived += (_, e) => server.Keep(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var http = new HttpClient { BaseAddress = address };
-        await Eventually.TrueAsync(async () => (await http.GetAsync("/health/ready")).IsSuccessStatusCode, $"the server process on {address}", TimeSpan.FromSeconds(30));
-        return server;
-    }
-
-    /// <summary>Runs the server until it exits by itself (a start that fails), and returns its exit code and its error output.</summary>
-    public static async Task<(int ExitCode, string Errors)> RunUntilExitAsync(IReadOnlyDictionary<string, string> settings)
-    {
-        var dll = typeof(Program).Assembly.Location;
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.ArgumentList.Add(dll);
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add($"http://127.0.0.1:{FreePort.Next().ToString(CultureInfo.InvariantCulture)}");
-        foreach (var (key, value) in settings)
-        {
-            start.ArgumentList.Add($"--{key}={value}");
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await process.WaitForExitAsync(timeout.Token);
-        await output;
-        return (process.ExitCode, await errors);
-    }
-
-    private void Keep(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        _output.Enqueue(line);
-        while (_output.Count > 200 && _output.TryDequeue(out _))
-        {
-        }
+        return start;
     }
 
     /// <summary>kill -9: no shutdown, no flush, no goodbye.</summary>

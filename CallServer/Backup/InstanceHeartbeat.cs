@@ -52,15 +52,6 @@ internal sealed class InstanceHeartbeat(
     }
 
     /// <summary>A clean stop says at once that this instance's connections are gone (bounded: the key expires by itself anyway).</summary>
-    private async Task GoneAsync()
-    {
-        try
-        {
-            await redis.GetDatabase().KeyDeleteAsync(keys.Instance(instance.Id)).WaitAsync(TimeSpan.FromSeconds(1));
-        }
-        catch (Exception ex) when (StoreFailures.IsUnavailable(ex))
-        {
-            BackupLog.HeartbeatFailed(logger, ex);
-        }
-    }
+    private Task GoneAsync() =>
+        StoreFailures.QuietlyAsync(redis.GetDatabase().KeyDeleteAsync(keys.Instance(instance.Id)), ex => BackupLog.HeartbeatFailed(logger, ex));
 }

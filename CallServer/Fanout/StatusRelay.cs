@@ -39,17 +39,8 @@ internal sealed class StatusRelay(
     }
 
     /// <summary>Bounded, and quiet while Redis does not answer: the subscription dies with the connection anyway.</summary>
-    private async Task UnsubscribeQuietlyAsync(ChannelMessageQueue queue)
-    {
-        try
-        {
-            await queue.UnsubscribeAsync().WaitAsync(TimeSpan.FromSeconds(1));
-        }
-        catch (Exception ex) when (StoreFailures.IsUnavailable(ex))
-        {
-            FanoutLog.UnsubscribeSkipped(logger, ex);
-        }
-    }
+    private Task UnsubscribeQuietlyAsync(ChannelMessageQueue queue) =>
+        StoreFailures.QuietlyAsync(queue.UnsubscribeAsync(), ex => FanoutLog.UnsubscribeSkipped(logger, ex));
 
     private async Task PumpAsync(ChannelMessageQueue queue, Func<RedisValue, CancellationToken, Task> handle, CancellationToken stoppingToken)
     {

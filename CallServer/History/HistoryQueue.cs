@@ -34,45 +34,21 @@ internal sealed class HistoryQueue(IConnectionMultiplexer redis, RedisKeys keys,
         return 1
         """;
 
-    private const string LeaseScript = """
-        local parker = redis.call('GET', KEYS[2])
-        if parker and parker ~= ARGV[1] then
-            return 0
-        end
-        local holder = redis.call('GET', KEYS[1])
-        if holder == ARGV[1] then
-            redis.call('PEXPIRE', KEYS[1], ARGV[2])
-            return 1
-        end
-        if not holder then
-            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-            return 1
-        end
-        return 0
-        """;
-
     private IDatabase Db => redis.GetDatabase();
 
     /// <summary>
     /// Takes (or renews) the writer lease; false while another instance's writer holds it, or while another instance has
     /// history parked on its disk (older than anything here: only that instance may write until it has stored it).
     /// </summary>
-    public async Task<bool> HoldLeaseAsync(TimeSpan ttl) =>
-        (long)await Db.ScriptEvaluateAsync(LeaseScript, [keys.HistoryLease, keys.HistoryParkedBy], [instance.Id, (long)ttl.TotalMilliseconds]) == 1;
+    public Task<bool> HoldLeaseAsync(TimeSpan ttl) => Db.HoldAsync(keys.HistoryLease, instance, ttl, reservedFor: keys.HistoryParkedBy);
 
     /// <summary>Says that this instance has history parked on its disk, so that no other writer stores newer events first.</summary>
     public Task MarkParkedAsync() => Db.StringSetAsync(keys.HistoryParkedBy, instance.Id);
 
     /// <summary>This instance stored all it had parked.</summary>
-    public Task UnmarkParkedAsync() =>
-        Db.ScriptEvaluateAsync("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
-            [keys.HistoryParkedBy], [instance.Id]);
+    public Task UnmarkParkedAsync() => Db.ReleaseAsync(keys.HistoryParkedBy, instance);
 
-    public async Task ReleaseLeaseAsync()
-    {
-        await Db.ScriptEvaluateAsync("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
-            [keys.HistoryLease], [instance.Id]);
-    }
+    public Task ReleaseLeaseAsync() => Db.ReleaseAsync(keys.HistoryLease, instance);
 
     /// <summary>The in-flight batch (oldest first): what a dead writer left, else up to <paramref name="max"/> new events.</summary>
     public async Task<IReadOnlyList<RoomEvent>> TakeAsync(int max)

@@ -18,19 +18,6 @@ internal sealed class WebhookQueue(IConnectionMultiplexer redis, RedisKeys keys,
     /// <summary>Delivery attempts kept for <c>GET /webhooks/deliveries</c>.</summary>
     public const int MaxAttempts = 1_000;
 
-    private const string LeaseScript = """
-        local holder = redis.call('GET', KEYS[1])
-        if holder == ARGV[1] then
-            redis.call('PEXPIRE', KEYS[1], ARGV[2])
-            return 1
-        end
-        if not holder then
-            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-            return 1
-        end
-        return 0
-        """;
-
     // the batch a sender took and did not place (it died) comes first, whole, in the same order
     private const string TakeScript = """
         if redis.call('GET', KEYS[3]) ~= ARGV[2] then
@@ -96,12 +83,9 @@ internal sealed class WebhookQueue(IConnectionMultiplexer redis, RedisKeys keys,
 
     private IDatabase Db => redis.GetDatabase();
 
-    public async Task<bool> HoldLeaseAsync(TimeSpan ttl) =>
-        (long)await Db.ScriptEvaluateAsync(LeaseScript, [keys.WebhookLease], [instance.Id, (long)ttl.TotalMilliseconds]) == 1;
+    public Task<bool> HoldLeaseAsync(TimeSpan ttl) => Db.HoldAsync(keys.WebhookLease, instance, ttl);
 
-    public Task ReleaseLeaseAsync() =>
-        Db.ScriptEvaluateAsync("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
-            [keys.WebhookLease], [instance.Id]);
+    public Task ReleaseLeaseAsync() => Db.ReleaseAsync(keys.WebhookLease, instance);
 
     /// <summary>The next room events to sort into lanes, oldest first (while this instance holds the lease).</summary>
     public async Task<IReadOnlyList<RoomEvent>> TakeAsync(int max)

@@ -285,15 +285,9 @@ internal sealed class WebhookSender(
         }
     }
 
-    /// <summary>The delay before attempt <paramref name="attempt"/> + 1: doubling from the minimum to the maximum, ±20% jitter.</summary>
-    private static TimeSpan Backoff(int attempt, WebhooksOptions settings)
-    {
-        var min = TimeSpan.FromMilliseconds(settings.MinBackoffMilliseconds);
-        var max = TimeSpan.FromSeconds(settings.MaxBackoffSeconds);
-        var doubled = min * Math.Pow(2, Math.Min(attempt - 1, 30));
-        var capped = doubled > max ? max : doubled;
-        return capped * (0.8 + (Random.Shared.NextDouble() * 0.4));
-    }
+    /// <summary>The delay before attempt <paramref name="attempt"/> + 1.</summary>
+    private static TimeSpan Backoff(int attempt, WebhooksOptions settings) =>
+        RetryBackoff.After(attempt, TimeSpan.FromMilliseconds(settings.MinBackoffMilliseconds), TimeSpan.FromSeconds(settings.MaxBackoffSeconds));
 
     /// <summary>Stops the running lanes (an attempt in flight is cancelled, and made again by whoever leads next), ready to lead again.</summary>
     private async Task StepDownAsync()

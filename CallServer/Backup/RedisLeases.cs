@@ -1,0 +1,40 @@
+using StackExchange.Redis;
+
+namespace CallServer.Backup;
+
+/// <summary>
+/// Leases in Redis that this instance holds by its id, with a TTL, so that one instance at a time does a job (the history
+/// writer, the webhook sender); a lease that is not renewed runs out, and another instance takes the job over.
+/// </summary>
+internal static class RedisLeases
+{
+    // KEYS[1] the lease; KEYS[2], when given, a key naming the one instance that alone may take it while it exists
+    private const string HoldScript = """
+        if KEYS[2] then
+            local only = redis.call('GET', KEYS[2])
+            if only and only ~= ARGV[1] then
+                return 0
+            end
+        end
+        local holder = redis.call('GET', KEYS[1])
+        if holder == ARGV[1] then
+            redis.call('PEXPIRE', KEYS[1], ARGV[2])
+            return 1
+        end
+        if not holder then
+            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+            return 1
+        end
+        return 0
+        """;
+
+    private const string ReleaseScript = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
+
+    /// <summary>Takes or renews <paramref name="lease"/> for <paramref name="ttl"/>; false while another instance holds it, or while <paramref name="reservedFor"/> names another.</summary>
+    public static async Task<bool> HoldAsync(this IDatabase db, RedisKey lease, InstanceIdentity instance, TimeSpan ttl, RedisKey? reservedFor = null) =>
+        (long)await db.ScriptEvaluateAsync(HoldScript, reservedFor is { } only ? [lease, only] : [lease], [instance.Id, (long)ttl.TotalMilliseconds]) == 1;
+
+    /// <summary>Deletes <paramref name="key"/> if it still names this instance (a lease it gives back, a mark it set).</summary>
+    public static Task ReleaseAsync(this IDatabase db, RedisKey key, InstanceIdentity instance) =>
+        db.ScriptEvaluateAsync(ReleaseScript, [key], [instance.Id]);
+}
