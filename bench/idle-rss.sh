@@ -6,18 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
-command -v redis-server >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq -o DPkg::Lock::Timeout=600 redis-server >/dev/null; }
-dotnet build CallServer.sln -c Release -nologo -v quiet
-
-work=$(mktemp -d)
+source bench/common.sh
 results="$work/idle.jsonl"
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  [ -n "${redis:-}" ] && redis-cli -p "$redis" shutdown nosave >/dev/null 2>&1 || true; }
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
-redis=$(free_port)
+redis=$(free_port); redis_ports+=("$redis")
 redis-server --port "$redis" --bind 127.0.0.1 --daemonize yes --save "" --dir "$work" --logfile "$work/redis.log" >/dev/null
 for _ in $(seq 1 100); do redis-cli -p "$redis" ping >/dev/null 2>&1 && break; sleep 0.1; done
 

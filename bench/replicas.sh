@@ -7,19 +7,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 quick=${1:-}
-command -v redis-server >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq -o DPkg::Lock::Timeout=600 redis-server >/dev/null; }
-dotnet build CallServer.sln -c Release -nologo -v quiet
-
-work=$(mktemp -d)
+source bench/common.sh
 results="$work/replicas.jsonl"
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${master:-}" "${replica:-}"; do [ -n "$p" ] && redis-cli -p "$p" shutdown nosave >/dev/null 2>&1 || true; done; }
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-wait_http() { for _ in $(seq 1 300); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done; echo "no answer from $1" >&2; return 1; }
 
-master=$(free_port); replica=$(free_port)
+master=$(free_port); replica=$(free_port); redis_ports+=("$master" "$replica")
 common=(--bind 127.0.0.1 --daemonize yes --save "" --appendonly yes --appendfsync everysec --repl-diskless-sync yes --repl-diskless-sync-delay 0)
 redis-server --port "$master" --dir "$work" --dbfilename m.rdb --appendfilename m.aof --logfile "$work/master.log" "${common[@]}" >/dev/null
 mkdir -p "$work/r"

@@ -9,19 +9,11 @@ ulimit -n "$(ulimit -Hn)"
 root=$(pwd)
 quick=${1:-}
 
-command -v redis-server >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq -o DPkg::Lock::Timeout=600 redis-server >/dev/null; }
-dotnet build CallServer.sln -c Release -nologo -v quiet
+source bench/common.sh
 (cd bench/socketio && npm ci --no-audit --no-fund --loglevel=error)
-
-work=$(mktemp -d)
 results="$work/results.jsonl"
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true; }
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-wait_http() { for _ in $(seq 1 300); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done; echo "no answer from $1" >&2; return 1; }
 
-redis_port=$(free_port)
+redis_port=$(free_port); redis_ports+=("$redis_port")
 redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$work" --daemonize yes --save "" --appendonly no --logfile "$work/redis.log" >/dev/null
 loadgen=(dotnet "$root/bench/LoadGen/bin/Release/net10.0/LoadGen.dll")
 admin="bench-admin-key-0123456789"
