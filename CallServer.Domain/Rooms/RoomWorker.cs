@@ -8,10 +8,10 @@ namespace CallServer.Rooms;
 /// The RoomServer of the talk: one per live room. Callers only post commands to its mailbox; one loop owns the state and
 /// handles them one at a time, acknowledging each only after its outcome is in the backup. Its timers and hibernation are
 /// its <see cref="RoomSchedule"/>, its conversation with the media server its <see cref="RoomMediaBridge"/>, its mailbox a
-/// <see cref="RoomMailbox"/>. What stays here (a little over 300 lines) is what shares the state: the loop, the compare-and-set
-/// write with its retry, and the init callback (load, release dead connections, reload after the store failed).
+/// <see cref="RoomMailbox"/>. What stays here is what shares the state: the loop and the compare-and-set write with its retry;
+/// the init callback and the handling of a store that does not answer are in RoomWorker.Backup.cs.
 /// </summary>
-internal sealed class RoomWorker : IDisposable
+internal sealed partial class RoomWorker : IDisposable
 {
     private const int MaxConflictRetries = 3;
 
@@ -248,130 +248,6 @@ internal sealed class RoomWorker : IDisposable
         }
     }
 
-    /// <summary>
-    /// The backup store did not answer: this command, and every one waiting behind it, is answered "unavailable" now rather
-    /// than each waiting out a timeout of its own; a disconnect is kept and handled once the backup answers again.
-    /// </summary>
-    private void Unreachable(RoomCommand command, StoreUnavailableException ex)
-    {
-        Answer(command, Unavailable(ex));
-        while (_mailbox.Reader.TryRead(out var waiting))
-        {
-            Answer(waiting, Unavailable(ex));
-        }
-    }
-
-    /// <summary>
-    /// Reads are answered from the backup's version: another instance may have changed the room since this worker last did
-    /// (writes need no such check, the compare-and-set catches them).
-    /// </summary>
-    private async Task<bool> TryRefreshAsync(RoomCommand command, CancellationToken stopping)
-    {
-        try
-        {
-            if (await _services.Backup.StoredVersionAsync(RoomId, stopping) == _state!.Version)
-            {
-                return true;
-            }
-        }
-        catch (StoreUnavailableException ex)
-        {
-            Unreachable(command, ex);
-            return false;
-        }
-
-        return await TryInitAsync(command, stopping);
-    }
-
-    /// <summary>The init callback: the state from the backup, connections of dead instances released, timers armed.</summary>
-    private async Task<bool> TryInitAsync(RoomCommand command, CancellationToken stopping)
-    {
-        try
-        {
-            SetState(await _services.Backup.LoadAsync(RoomId, stopping) ?? RoomState.Empty(RoomId));
-            await ReleaseDeadConnectionsAsync(stopping);
-        }
-        catch (StoreUnavailableException ex)
-        {
-            LoadFailed(command, ex);
-            return false;
-        }
-
-        _schedule.Loaded();
-        // disconnects that came while the backup did not answer: they must not be lost, or the participant stays connected
-        _retryAfterReload.ForEach(d => TryPost(d));
-        _retryAfterReload.Clear();
-        return true;
-    }
-
-    /// <summary>On a timer tick: participants held by connections of other instances that died start their grace.</summary>
-    private async Task<bool> TryReleaseDeadConnectionsAsync(RoomCommand command, CancellationToken stopping)
-    {
-        try
-        {
-            await ReleaseDeadConnectionsAsync(stopping);
-            return true;
-        }
-        catch (StoreUnavailableException ex)
-        {
-            // not the room's fault: answered like any unavailable store, and the room reloads by itself
-            LoadFailed(command, ex);
-            return false;
-        }
-    }
-
-    /// <summary>The store did not answer a read: everything waiting is answered, and the room reloads by itself soon.</summary>
-    private void LoadFailed(RoomCommand command, StoreUnavailableException ex)
-    {
-        SetState(null);
-        RoomsLog.BackupUnavailable(_logger, ex);
-        Unreachable(command, ex);
-        _schedule.ReloadSoon(_state);
-    }
-
-    private async Task ReleaseDeadConnectionsAsync(CancellationToken stopping)
-    {
-        _schedule.RecheckInstancesAt(null);
-        var instance = _services.Instance.Id;
-        var others = _state!.Participants
-            .Where(p => p.Presence == Presence.Connected && p.InstanceId is { } i && i != instance)
-            .Select(p => p.InstanceId!)
-            .ToList();
-        if (others.Count == 0)
-        {
-            return;
-        }
-
-        var now = _services.Time.GetUtcNow();
-        if (_services.Liveness.JudgeFrom > now)
-        {
-            // during or just after an outage of the store, the others have not had the time to renew their keys: look again later
-            // (while this instance's heartbeat fails, JudgeFrom is "never": a TTL from now, then)
-            var judgeFrom = _services.Liveness.JudgeFrom;
-            _schedule.RecheckInstancesAt(judgeFrom - now < _services.InstanceTtl ? judgeFrom : now + _services.InstanceTtl);
-            return;
-        }
-
-        var dead = await _services.Backup.DeadInstancesAsync(others, stopping);
-        if (dead.Count < others.Distinct().Count())
-        {
-            // an instance that still looks alive may be one that was just killed: look again once its liveness key expired
-            _schedule.RecheckInstancesAt(now + _services.InstanceTtl);
-        }
-
-        if (dead.Count == 0)
-        {
-            return;
-        }
-
-        var decision = RoomRules.Decide(_state, new ReleaseDeadConnections(dead), now, _services.Options);
-        if (decision.Next is not null && await WriteAsync(decision, now, stopping) is (var next, true))
-        {
-            RoomsLog.ConnectionsReleased(_logger, decision.Events.Count);
-            SetState(next);
-        }
-    }
-
     /// <summary>Writes a decided state as the next version, in one compare-and-set step with its events and status.</summary>
     private async Task<(RoomState Next, bool Written)> WriteAsync(RoomDecision decision, DateTimeOffset now, CancellationToken stopping)
     {
@@ -387,7 +263,4 @@ internal sealed class RoomWorker : IDisposable
         _services.Telemetry.StateChanged(_state, next);
         _state = next;
     }
-
-    private RoomException Unavailable(Exception ex) =>
-        new(RoomErrorKind.Unavailable, $"The backup store is unavailable; room '{RoomId}' keeps its last acknowledged state. Try again.", ex);
 }
