@@ -17,6 +17,8 @@ internal static class AuthSetup
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<SigningKeys>((jwt, keys) =>
         {
             jwt.MapInboundClaims = false;
+            // the raw token is not kept in each authenticated request's properties: a hub connection holds those for its lifetime
+            jwt.SaveToken = false;
             jwt.TokenValidationParameters = new TokenValidationParameters
             {
                 ValidIssuer = AuthOptions.Issuer,

@@ -6,7 +6,7 @@ using LoadGen.Report;
 using LoadGen.Scenarios;
 
 // The load generator of bench/run.sh: one scenario per call, one JSON result line appended to --out.
-//   LoadGen fanout      --target callserver|baseline|limit --url URL --pid SERVER_PID --rooms 200 --participants 10 --rate 1.5 --seconds 20 [--warmup 5] [--label NAME]
+//   LoadGen fanout      --target callserver|baseline|limit --url URL --pid SERVER_PID --rooms 200 --participants 10 --rate 1.5 --seconds 20 [--warmup 5] [--label NAME] [--protocol json|messagepack]
 //   LoadGen joins       --target callserver|baseline --url URL --pid PID --rate 500 --seconds 10 [--warmup 5]
 //   LoadGen changes     --target callserver --label callserver-ack1 --url URL --pid PID --rooms 50 --participants 2 --rate 5 --seconds 15 [--warmup 5]
 //   LoadGen webhooks    --target callserver --label callserver-webhooks --url URL --pid PID --hook-port PORT --rooms 50 --participants 2 --rate 5 --seconds 15 [--warmup 5]
@@ -24,7 +24,8 @@ if (scenario == "report")
     return 0;
 }
 
-var target = new BenchTarget(options.Get("target", "callserver"), new Uri(options.Get("url")), new SourceAddresses(int.Parse(options.Get("addresses", "8"), CultureInfo.InvariantCulture)));
+var target = new BenchTarget(options.Get("target", "callserver"), new Uri(options.Get("url")),
+    new SourceAddresses(int.Parse(options.Get("addresses", "8"), CultureInfo.InvariantCulture)), options.Get("protocol", "json") == "messagepack");
 var probe = new ServerProbe(int.Parse(options.Get("pid", "0"), CultureInfo.InvariantCulture));
 var seconds = TimeSpan.FromSeconds(double.Parse(options.Get("seconds", "10"), CultureInfo.InvariantCulture));
 BenchResult result;

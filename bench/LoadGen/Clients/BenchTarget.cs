@@ -3,7 +3,7 @@ using LoadGen.Net;
 namespace LoadGen.Clients;
 
 /// <summary>A server under test and how its participants join and connect.</summary>
-internal sealed class BenchTarget(string kind, Uri server, SourceAddresses addresses)
+internal sealed class BenchTarget(string kind, Uri server, SourceAddresses addresses, bool messagePack = false)
 {
     public string Kind { get; } = kind;
 
@@ -32,6 +32,6 @@ internal sealed class BenchTarget(string kind, Uri server, SourceAddresses addre
 
         using var http = Http();
         var (participantId, token) = await HubBenchClient.JoinAsync(http, roomId, name, cancellationToken);
-        return await HubBenchClient.ConnectAsync(Server, Addresses.Next(), roomId, participantId, token, onStatus, reconnect: false, cancellationToken);
+        return await HubBenchClient.ConnectAsync(Server, Addresses.Next(), roomId, participantId, token, onStatus, reconnect: false, cancellationToken, messagePack);
     }
 }

@@ -1,13 +1,15 @@
+using System.Globalization;
 using System.Net.Http.Json;
 using System.Net.WebSockets;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LoadGen.Clients;
 
-/// <summary>A participant of CallServer or the baseline: REST join, then the SignalR hub over WebSockets.</summary>
-internal sealed class HubBenchClient(HubConnection connection, string roomId, string participantId, string token) : IBenchClient
+/// <summary>A participant of CallServer or the baseline: REST join, then the SignalR hub over WebSockets (JSON or MessagePack).</summary>
+internal sealed class HubBenchClient(HubConnection connection, string roomId, string participantId, string token, bool messagePack = false) : IBenchClient
 {
     public string RoomId { get; } = roomId;
 
@@ -27,7 +29,7 @@ internal sealed class HubBenchClient(HubConnection connection, string roomId, st
 
     public static async Task<HubBenchClient> ConnectAsync(
         Uri server, HttpMessageInvoker invoker, string roomId, string participantId, string token, Action<Receipt>? onStatus,
-        bool reconnect, CancellationToken cancellationToken)
+        bool reconnect, CancellationToken cancellationToken, bool messagePack = false)
     {
         var url = new Uri(server, $"/hubs/room?access_token={Uri.EscapeDataString(token)}");
         var builder = new HubConnectionBuilder().WithUrl(url, o =>
@@ -46,22 +48,34 @@ internal sealed class HubBenchClient(HubConnection connection, string roomId, st
             builder.WithAutomaticReconnect(new FastRetry());
         }
 
+        if (messagePack)
+        {
+            builder.AddMessagePackProtocol();
+        }
+
         var connection = builder.Build();
         connection.ServerTimeout = TimeSpan.FromSeconds(60);
-        if (onStatus is not null)
+        if (onStatus is not null && messagePack)
+        {
+            connection.On<Dictionary<string, object>>("status", s => onStatus(new Receipt(roomId, Convert.ToInt64(s["version"], CultureInfo.InvariantCulture), System.Diagnostics.Stopwatch.GetTimestamp())));
+        }
+        else if (onStatus is not null)
         {
             connection.On<JsonElement>("status", s => onStatus(new Receipt(roomId, s.GetProperty("version").GetInt64(), System.Diagnostics.Stopwatch.GetTimestamp())));
         }
 
         await connection.StartAsync(cancellationToken);
-        return new HubBenchClient(connection, roomId, participantId, token);
+        return new HubBenchClient(connection, roomId, participantId, token, messagePack);
     }
 
-    public async Task<long> SetMediaAsync(bool audio, bool video, CancellationToken cancellationToken) =>
-        (await Connection.InvokeAsync<JsonElement>("SetMedia", audio, video, cancellationToken)).GetProperty("version").GetInt64();
+    public Task<long> SetMediaAsync(bool audio, bool video, CancellationToken cancellationToken) =>
+        VersionOfAsync("SetMedia", [audio, video], cancellationToken);
 
-    public async Task<long> GetStatusAsync(CancellationToken cancellationToken) =>
-        (await Connection.InvokeAsync<JsonElement>("GetStatus", cancellationToken)).GetProperty("version").GetInt64();
+    public Task<long> GetStatusAsync(CancellationToken cancellationToken) => VersionOfAsync("GetStatus", [], cancellationToken);
+
+    private async Task<long> VersionOfAsync(string method, object?[] args, CancellationToken cancellationToken) => messagePack
+        ? Convert.ToInt64((await Connection.InvokeCoreAsync<Dictionary<string, object>>(method, args, cancellationToken))["version"], CultureInfo.InvariantCulture)
+        : (await Connection.InvokeCoreAsync<JsonElement>(method, args, cancellationToken)).GetProperty("version").GetInt64();
 
     public ValueTask DisposeAsync() => Connection.DisposeAsync();
 

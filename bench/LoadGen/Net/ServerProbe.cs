@@ -42,6 +42,18 @@ internal sealed class ServerProbe(int pid)
         }
     }
 
+    /// <summary>Bytes the server passed to write and send calls (sockets included: its Redis traffic and what it sends to clients).</summary>
+    public long WrittenBytes()
+    {
+        if (Pid <= 0)
+        {
+            return 0;
+        }
+
+        var line = File.ReadLines($"/proc/{Pid}/io").First(l => l.StartsWith("wchar:", StringComparison.Ordinal));
+        return long.Parse(line["wchar:".Length..].Trim(), CultureInfo.InvariantCulture);
+    }
+
     public long RssBytes()
     {
         if (Pid <= 0)

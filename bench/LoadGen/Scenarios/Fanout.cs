@@ -57,11 +57,13 @@ internal static class Fanout
         // the load runs through the warm-up (JIT tiering, pools growing) unmeasured, then the measured window
         var started = Stopwatch.GetTimestamp();
         var cpuBefore = 0.0;
+        var writtenBefore = 0L;
         var measured = 0L;
         var measure = Task.Run(async () =>
         {
             await Task.Delay(warmup, cancellationToken);
             cpuBefore = probe.CpuSeconds();
+            writtenBefore = probe.WrittenBytes();
             measured = Stopwatch.GetTimestamp();
             Volatile.Write(ref measuring, true);
         }, cancellationToken);
@@ -99,6 +101,7 @@ internal static class Fanout
         await measure;
         var elapsed = Stopwatch.GetElapsedTime(measured).TotalSeconds;
         var cpu = probe.CpuSeconds() - cpuBefore;
+        var written = probe.WrittenBytes() - writtenBefore;
         await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
         Volatile.Write(ref measuring, false);
 
@@ -131,6 +134,8 @@ internal static class Fanout
             DeliveriesPerCpuSecond = cpu > 0 ? delivered / cpu : 0,
             Errors = errors,
             Count = delivered,
+            // what the server wrote per delivery, its Redis traffic included (the same for every client protocol)
+            BytesPerUnit = delivered > 0 ? written / (double)delivered : 0,
         };
     }
 }
