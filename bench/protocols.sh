@@ -3,7 +3,7 @@
 # each changing its media 0.75 times a second) with every client on JSON, then with every client on MessagePack, alternating
 # on fresh server processes against one redis-server on loopback. Reports deliveries per server CPU-second, latency, and the
 # bytes the server wrote per delivery (/proc/PID/io wchar: what it sent to clients plus its Redis traffic, which is the same
-# for both protocols). Writes bench/PROTOCOLS.md and bench/protocols.jsonl.
+# for both protocols). The 30 s warm-up lets the JIT settle (bench/COLDSTART.md). Writes bench/PROTOCOLS.md and bench/protocols.jsonl.
 # Usage: bench/protocols.sh [quick]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,7 +15,7 @@ results="$work/protocols.jsonl"
 redis=$(free_port); redis_ports+=("$redis")
 redis-server --port "$redis" --bind 127.0.0.1 --daemonize yes --save "" --appendonly no --dir "$work" --logfile "$work/redis.log" >/dev/null
 for _ in $(seq 1 100); do redis-cli -p "$redis" ping >/dev/null 2>&1 && break; sleep 0.1; done
-if [ "$quick" = "quick" ]; then runs=1; rooms=20; secs=5; warm=3; else runs=3; rooms=200; secs=15; warm=8; fi
+if [ "$quick" = "quick" ]; then runs=1; rooms=20; secs=5; warm=3; else runs=3; rooms=200; secs=15; warm=30; fi
 
 for run in $(seq 1 "$runs"); do
   for protocol in json messagepack; do
