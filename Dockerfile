@@ -10,12 +10,12 @@ WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig appsettings.json ./
 COPY CallServer/CallServer.csproj CallServer/
 COPY CallServer.Domain/CallServer.Domain.csproj CallServer.Domain/
-RUN dotnet restore CallServer/CallServer.csproj --use-current-runtime
+RUN dotnet restore CallServer/CallServer.csproj
 COPY CallServer.Domain/ CallServer.Domain/
 COPY CallServer/ CallServer/
 # the build copies the pinned client library from node_modules into wwwroot/lib (no npm needed in this stage)
 COPY --from=client /src/CallServer/ClientApp/node_modules CallServer/ClientApp/node_modules
-RUN dotnet publish CallServer/CallServer.csproj -c Release -o /app --no-restore --use-current-runtime
+RUN dotnet publish CallServer/CallServer.csproj -c Release -o /app --no-restore
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app

@@ -14,16 +14,16 @@ source bench/common.sh
 results="$work/coldstart.jsonl"
 loadgen=(dotnet "$root/bench/LoadGen/bin/Release/net10.0/LoadGen.dll")
 
-# the shipped publish (the Dockerfile's: ReadyToRun, from the project file) and a plain JIT-only publish to compare it with
+# the shipped publish (the Dockerfile's) and one with ReadyToRun code for this machine's runtime, to compare it with
 dotnet publish CallServer/CallServer.csproj -c Release -o "$work/pub-shipped" -nologo -v quiet
-dotnet publish CallServer/CallServer.csproj -c Release -o "$work/pub-jit" -p:PublishReadyToRun=false -nologo -v quiet
+dotnet publish CallServer/CallServer.csproj -c Release -o "$work/pub-r2r" -p:PublishReadyToRun=true --use-current-runtime -nologo -v quiet
 
 # variant = publish folder + environment
 # "start-tuned": no dynamic PGO (no instrumented tiers to compile) and hot methods promoted to tier 1 without the 100 ms
 # call-counting delay, which start-up activity keeps postponing
-declare -A dir=([jit]=pub-jit [shipped]=pub-shipped [start-tuned]=pub-shipped)
-declare -A env=([jit]="" [shipped]="" [start-tuned]="DOTNET_TieredPGO=0 DOTNET_TC_CallCountingDelayMs=0")
-variants=(jit shipped start-tuned)
+declare -A dir=([shipped]=pub-shipped [readytorun]=pub-r2r [start-tuned]=pub-shipped)
+declare -A env=([shipped]="" [readytorun]="" [start-tuned]="DOTNET_TieredPGO=0 DOTNET_TC_CallCountingDelayMs=0")
+variants=(shipped readytorun start-tuned)
 if [ "$quick" = "quick" ]; then runs=1; else runs=3; fi
 
 start_server() { # variant data-suffix [cgroup]
@@ -84,8 +84,9 @@ def med(label, key): return statistics.median(r[key] for r in pick(label))
 print("# Cold start\n")
 print("Made by `bench/coldstart.sh`: 100 rooms x 10 participants, each changing its media once a second (10,000 deliveries/s")
 print("offered), on the embedded defaults in Production. *Cold* is the first 5 s of load on a fresh process; *warm* is 5 s on the")
-print("same process after 10 s more of load. Variants alternate; medians of the runs. *jit* is a publish without ReadyToRun;")
-print("*shipped* is the publish as the project file and the Dockerfile make it.\n")
+print("same process after 10 s more of load. Variants alternate; medians of the runs. *shipped* is the publish as the Dockerfile")
+print("makes it; *readytorun* adds precompiled code for this machine's runtime; *start-tuned* is *shipped* with `DOTNET_TieredPGO=0`")
+print("and `DOTNET_TC_CallCountingDelayMs=0`.\n")
 print("| variant | runs | cold deliveries/s | cold p99 ms | cold deliveries per CPU-s | warm deliveries per CPU-s | cold / warm | warm p99 ms | errors |")
 print("|---|---|---|---|---|---|---|---|---|")
 variants = []

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Idle memory of the published server, in both store modes: the embedded defaults (Garnet and SQLite in-process) and an
-# external redis-server on loopback. Each run publishes nothing new: it starts the Release build fresh, waits for
+# external redis-server on loopback. Each run starts the published server (as the Dockerfile makes it) fresh, waits for
 # /health/ready, lets it settle 5 s, and reads VmRSS; three runs per mode, alternating. Writes bench/IDLE.md and bench/idle.jsonl.
 # Usage: bench/idle-rss.sh
 set -euo pipefail
@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 source bench/common.sh
 results="$work/idle.jsonl"
+dotnet publish CallServer/CallServer.csproj -c Release -o "$work/pub" -nologo -v quiet
 
 redis=$(free_port); redis_ports+=("$redis")
 redis-server --port "$redis" --bind 127.0.0.1 --daemonize yes --save "" --dir "$work" --logfile "$work/redis.log" >/dev/null
@@ -18,7 +19,7 @@ for run in 1 2 3; do
     port=$(free_port); url="http://127.0.0.1:$port"
     extra=(); [ "$mode" = redis ] && extra=(--ConnectionStrings:Redis="127.0.0.1:$redis" --Redis:KeyPrefix="idle$run:")
     start=$(date +%s%N)
-    ASPNETCORE_ENVIRONMENT=Production dotnet "$root/CallServer/bin/Release/net10.0/CallServer.dll" --urls "$url" \
+    ASPNETCORE_ENVIRONMENT=Production dotnet "$work/pub/CallServer.dll" --urls "$url" \
       --Storage:DataDir="$work/data$run$mode" --Logging:LogLevel:Default=Warning "${extra[@]}" >"$work/cs$run$mode.log" 2>&1 &
     pid=$!; pids+=("$pid")
     for _ in $(seq 1 600); do curl -s -o /dev/null "$url/health/ready" && break; sleep 0.05; done
@@ -37,7 +38,7 @@ import json, statistics, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 def med(mode, key): return statistics.median(r[key] for r in rows if r["mode"] == mode)
 print("# Idle memory and start-up\n")
-print("Made by `bench/idle-rss.sh`: the Release build started fresh in Production, `/health/ready` awaited, 5 s of rest, then")
+print("Made by `bench/idle-rss.sh`: the published server started fresh in Production, `/health/ready` awaited, 5 s of rest, then")
 print(f"VmRSS; medians of {len(rows)//2} runs per mode, alternating, on this machine.\n")
 print("| store | idle RSS MB | time to ready ms | CPU to ready ms | target idle RSS |")
 print("|---|---|---|---|---|")

@@ -16,7 +16,8 @@ public sealed class MessagePackProtocolTests(RedisServer redis)
         var room = "msgpack-" + Guid.NewGuid().ToString("N")[..8];
         var ann = await app.JoinAsync(room, "Ann");
         await using var annHub = await app.ConnectAsync(ann);
-        var bob = await app.JoinAsync(room, "Bob");
+        // a name the room's JSON escapes (non-ASCII): MessagePack carries it unescaped
+        var bob = await app.JoinAsync(room, "Bob Zoë");
         var received = new ConcurrentQueue<(string Event, Dictionary<string, object> Message)>();
         var arrived = new SemaphoreSlim(0);
         await using var bobHub = new HubConnectionBuilder()
@@ -72,7 +73,7 @@ public sealed class MessagePackProtocolTests(RedisServer redis)
         var bobEntry = participants.Cast<Dictionary<object, object>>().Single(p => (string)p["participantId"] == bob.ParticipantId);
         Assert.Equal(false, bobEntry["audio"]);
         Assert.Equal(true, bobEntry["video"]);
-        Assert.Equal("Bob", bobEntry["displayName"]);
+        Assert.Equal("Bob Zoë", bobEntry["displayName"]);
         Assert.True(DateTimeOffset.TryParse((string)status["updatedAt"], System.Globalization.CultureInfo.InvariantCulture, out _));
         Assert.NotNull(signal);
         Assert.Equal(ann.ParticipantId, signal["from"]);

@@ -53,7 +53,7 @@ internal static class HubMessagePack
     private sealed class RawJsonFormatter : IMessagePackFormatter<RawJson>
     {
         public void Serialize(ref MessagePackWriter writer, RawJson value, MessagePackSerializerOptions options) =>
-            JsonToMessagePack.Write(ref writer, value.Utf8);
+            JsonToMessagePack.Write(ref writer, value.Utf8.Span);
 
         public RawJson Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options) =>
             throw new NotSupportedException("The hub only sends this type.");
