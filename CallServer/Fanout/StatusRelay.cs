@@ -18,6 +18,12 @@ internal sealed class StatusRelay(
     /// <summary>How long a connection stays open after its last event, so that the event is flushed before the close.</summary>
     private static readonly TimeSpan CloseDelay = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>Rooms relayed at once (each room on one lane, in order); enough that a waiting write holds up few rooms.</summary>
+    private static readonly int LaneCount = Math.Max(8, Environment.ProcessorCount * 4);
+
+    /// <summary>Statuses a lane holds before the reading of the subscription waits for it.</summary>
+    private const int LaneCapacity = 1024;
+
     public async Task RunAsync(CancellationToken stoppingToken)
     {
         var subscriber = redis.GetSubscriber();
@@ -25,16 +31,19 @@ internal sealed class StatusRelay(
         var statuses = await subscriber.SubscribeAsync(RedisChannel.Literal(keys.StatusChannel));
         var signals = await subscriber.SubscribeAsync(RedisChannel.Literal(keys.SignalChannel));
         FanoutLog.Subscribed(logger, keys.StatusChannel);
+        var lanes = new RelayLanes(LaneCount, LaneCapacity, OnStatusAsync, ex => FanoutLog.RelayFailed(logger, ex), stoppingToken);
         try
         {
+            // read in order from the one subscription, relayed on the room's lane
             await Task.WhenAll(
-                PumpAsync(statuses, OnStatusAsync, stoppingToken),
+                PumpAsync(statuses, (message, ct) => lanes.PostAsync(PublishedStatus.Read((ReadOnlyMemory<byte>)message), ct).AsTask(), stoppingToken),
                 PumpAsync(signals, OnSignalAsync, stoppingToken));
         }
         finally
         {
             await UnsubscribeQuietlyAsync(statuses);
             await UnsubscribeQuietlyAsync(signals);
+            await lanes.DisposeAsync();
         }
     }
 
@@ -65,10 +74,9 @@ internal sealed class StatusRelay(
         }
     }
 
-    private async Task OnStatusAsync(RedisValue message, CancellationToken cancellationToken)
+    /// <summary>The status goes out as the JSON the room published, read once for routing and never serialized again.</summary>
+    private async Task OnStatusAsync(PublishedStatus update, CancellationToken cancellationToken)
     {
-        // the status goes out as the JSON the room published, read once for routing and never serialized again
-        var update = PublishedStatus.Read((ReadOnlyMemory<byte>)message);
         var room = hub.Clients.Group(HubGroups.Room(update.RoomId));
         await room.SendAsync(HubMethods.Status, new RawJson(update.StatusJson), cancellationToken);
         if (update.UpdatedAt is { } changedAt)
