@@ -24,12 +24,14 @@ if [ "$quick" = "quick" ]; then runs=1; rooms=20; secs=5; warm=2; conns=1000; id
 
 start_callserver() {
   port=$(free_port); url="http://127.0.0.1:$port"
-  callserver_cmd="dotnet $root/CallServer/bin/Release/net10.0/CallServer.dll --urls $url --ConnectionStrings:Redis=127.0.0.1:$redis_port \
+  # Staging, not Production: the crash scenario needs fault injection, which Production refuses (the restart scenario starts
+  # the server again with this same command line)
+  callserver_cmd="env ASPNETCORE_ENVIRONMENT=Staging dotnet $root/CallServer/bin/Release/net10.0/CallServer.dll --urls $url --ConnectionStrings:Redis=127.0.0.1:$redis_port \
 --Redis:KeyPrefix=bench$1: --Storage:DataDir=$work/data$1 --Auth:AdminKey=$admin --Rooms:EnableFaultInjection=true \
 --Rooms:JoinTimeoutSeconds=3600 --Rooms:ReconnectGraceSeconds=2 --Rooms:MaxParticipants=16 --Logging:LogLevel:Default=Warning \
 --Limits:JoinsPerMinute=0 --Limits:LeavesPerMinute=0 --Limits:ReadsPerMinute=0 --Limits:AdminPerMinute=0 --Limits:HubCallsPerSecond=0 \
 --Limits:MaxConnections=1000 --Limits:MaxUpgradedConnections=$(( $(ulimit -Hn) > 40000 ? 21000 : 17900 )) --Rooms:MaxLiveRooms=1000000"
-  ASPNETCORE_ENVIRONMENT=Staging $callserver_cmd >"$work/callserver$1.log" 2>&1 &
+  $callserver_cmd >"$work/callserver$1.log" 2>&1 &
   pid=$!; pids+=("$pid"); wait_http "$url/health/live"
 }
 start_dotnet() { # name dll extra-args
