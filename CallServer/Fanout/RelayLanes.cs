@@ -21,7 +21,7 @@ internal sealed class RelayLanes : IAsyncDisposable
             var lane = Channel.CreateBounded<PublishedStatus>(
                 new BoundedChannelOptions(capacity) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
             _lanes[i] = lane;
-            _relaying[i] = Task.Run(() => RelayAsync(lane.Reader, relay, failed, stopping), CancellationToken.None);
+            _relaying[i] = Task.Run(() => RelayLoop.EachAsync(lane.Reader.ReadAllAsync(), relay, failed, stopping), CancellationToken.None);
         }
     }
 
@@ -38,29 +38,5 @@ internal sealed class RelayLanes : IAsyncDisposable
         }
 
         await Task.WhenAll(_relaying);
-    }
-
-    private static async Task RelayAsync(
-        ChannelReader<PublishedStatus> lane, Func<PublishedStatus, CancellationToken, Task> relay, Action<Exception> failed, CancellationToken stopping)
-    {
-        try
-        {
-            await foreach (var update in lane.ReadAllAsync(stopping))
-            {
-                try
-                {
-                    await relay(update, stopping);
-                }
-                catch (Exception ex) when (!stopping.IsCancellationRequested)
-                {
-                    // one status that cannot be relayed must not stop its lane
-                    failed(ex);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-        {
-            // stopping
-        }
     }
 }

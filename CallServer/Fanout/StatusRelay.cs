@@ -51,28 +51,8 @@ internal sealed class StatusRelay(
     private Task UnsubscribeQuietlyAsync(ChannelMessageQueue queue) =>
         StoreFailures.QuietlyAsync(queue.UnsubscribeAsync(), ex => FanoutLog.UnsubscribeSkipped(logger, ex));
 
-    private async Task PumpAsync(ChannelMessageQueue queue, Func<RedisValue, CancellationToken, Task> handle, CancellationToken stoppingToken)
-    {
-        try
-        {
-            await foreach (var message in queue.WithCancellation(stoppingToken))
-            {
-                try
-                {
-                    await handle(message.Message, stoppingToken);
-                }
-                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-                {
-                    // one message that cannot be relayed must not stop the relay for every room
-                    FanoutLog.RelayFailed(logger, ex);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // stopping
-        }
-    }
+    private Task PumpAsync(ChannelMessageQueue queue, Func<RedisValue, CancellationToken, Task> handle, CancellationToken stoppingToken) =>
+        RelayLoop.EachAsync(queue, (message, ct) => handle(message.Message, ct), ex => FanoutLog.RelayFailed(logger, ex), stoppingToken);
 
     /// <summary>The status goes out as the JSON the room published, read once for routing and never serialized again.</summary>
     private async Task OnStatusAsync(PublishedStatus update, CancellationToken cancellationToken)

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using CallServer.Fanout;
-using CallServer.Rooms;
 using MessagePack;
 using MessagePack.Formatters;
 using MessagePack.Resolvers;
@@ -26,9 +25,6 @@ internal static class HubMessagePack
     {
         public static readonly SentAsJsonResolver Instance = new();
 
-        private static readonly Type[] Sent =
-            [typeof(RoomStatus), typeof(SignalMessage), typeof(EndedMessage), typeof(RemovedMessage), typeof(DataMessage), typeof(CandidateMessage)];
-
         public IMessagePackFormatter<T>? GetFormatter<T>() => Cache<T>.Formatter;
 
         private static class Cache<T>
@@ -42,12 +38,12 @@ internal static class HubMessagePack
                     return (IMessagePackFormatter<T>)(object)new RawJsonFormatter();
                 }
 
-                return Array.IndexOf(Sent, typeof(T)) >= 0 && HubJson.Default.GetTypeInfo(typeof(T)) is JsonTypeInfo<T> info
+                // the records HubJson serializes (statuses, signals, notices); its strings, arrays and maps stay standard
+                return HubJson.Default.GetTypeInfo(typeof(T)) is JsonTypeInfo<T> { Kind: JsonTypeInfoKind.Object } info
                     ? new SentAsJsonFormatter<T>(info)
                     : null;
             }
         }
-
     }
 
     private sealed class RawJsonFormatter : IMessagePackFormatter<RawJson>
