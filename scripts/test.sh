@@ -43,6 +43,12 @@ for trx in "$results"/*.trx; do
   counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
   p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters"); f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+  # the failures again at the very end, where a truncated log still shows them: name, message, first lines of the stack
+  perl -0777 -ne 'while (/<UnitTestResult\b[^>]*?testName="([^"]*)"[^>]*?outcome="Failed".*?<\/UnitTestResult>/gs) {
+      my ($name, $body) = ($1, $&); my ($msg) = $body =~ /<Message>(.*?)<\/Message>/s; my ($st) = $body =~ /<StackTrace>(.*?)<\/StackTrace>/s;
+      for ($name, $msg, $st) { $_ //= ""; s/&lt;/</g; s/&gt;/>/g; s/&quot;/"/g; s/&apos;/\x27/g; s/&#xD;//g; s/&#xA;/\n/g; s/&amp;/&/g; }
+      my @lines = split /\n/, $st; $msg = substr($msg, 0, 2000); $msg =~ s/\n/\n  /g; print "FAILED $name\n  $msg\n", map({ "  $_\n" } @lines[0 .. ($#lines < 7 ? $#lines : 7)]);
+    }' "$trx"
 done
 rm -rf "$results"
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
