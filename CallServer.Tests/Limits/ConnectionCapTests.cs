@@ -44,7 +44,15 @@ public sealed class ConnectionCapTests(RedisServer redis)
         }
 
         using var http = new HttpClient { BaseAddress = server.Address };
-        await Eventually.TrueAsync(async () => (await http.GetAsync("/health/live")).IsSuccessStatusCode, "the server answers again");
+        try
+        {
+            await Eventually.TrueAsync(async () => (await http.GetAsync("/health/live")).IsSuccessStatusCode, "the server answers again");
+        }
+        catch (TimeoutException ex)
+        {
+            Assert.Fail($"{ex.Message} (process exited: {server.HasExited}); the server said:\n{server.Output}");
+        }
+
         Assert.False(server.HasExited);
     }
 }

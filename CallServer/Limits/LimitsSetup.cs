@@ -41,10 +41,11 @@ internal static class LimitsSetup
         builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<LimitsOptions>, ILoggerFactory>((kestrel, limits, loggers) =>
         {
             var openFiles = OpenFileLimit.Current();
-            var (http, upgraded) = OpenFileLimit.Fit(limits.Value.MaxConnections, limits.Value.MaxUpgradedConnections, openFiles);
+            var inUse = OpenFileLimit.InUse();
+            var (http, upgraded) = OpenFileLimit.Fit(limits.Value.MaxConnections, limits.Value.MaxUpgradedConnections, openFiles, inUse);
             if (http < limits.Value.MaxConnections || upgraded < limits.Value.MaxUpgradedConnections)
             {
-                LimitsLog.ConnectionLimitsLowered(loggers.CreateLogger(typeof(LimitsSetup)), http, upgraded, openFiles ?? 0);
+                LimitsLog.ConnectionLimitsLowered(loggers.CreateLogger(typeof(LimitsSetup)), http, upgraded, openFiles ?? 0, inUse ?? 0);
             }
 
             // beyond these Kestrel refuses the connection, instead of the process running out of file descriptors
