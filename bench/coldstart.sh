@@ -21,9 +21,10 @@ dotnet publish CallServer/CallServer.csproj -c Release -o "$work/pub-r2r" -p:Pub
 # variant = publish folder + environment
 # "start-tuned": no dynamic PGO (no instrumented tiers to compile) and hot methods promoted to tier 1 without the 100 ms
 # call-counting delay, which start-up activity keeps postponing
-declare -A dir=([shipped]=pub-shipped [readytorun]=pub-r2r [start-tuned]=pub-shipped)
-declare -A env=([shipped]="" [readytorun]="" [start-tuned]="DOTNET_TieredPGO=0 DOTNET_TC_CallCountingDelayMs=0")
-variants=(shipped readytorun start-tuned)
+# "no-delay": only the call-counting delay removed, dynamic PGO kept
+declare -A dir=([shipped]=pub-shipped [readytorun]=pub-r2r [start-tuned]=pub-shipped [no-delay]=pub-shipped [no-pgo]=pub-shipped)
+declare -A env=([shipped]="" [readytorun]="" [start-tuned]="DOTNET_TieredPGO=0 DOTNET_TC_CallCountingDelayMs=0" [no-delay]="DOTNET_TC_CallCountingDelayMs=0" [no-pgo]="DOTNET_TieredPGO=0")
+read -r -a variants <<< "${VARIANTS:-shipped readytorun start-tuned no-delay}"
 if [ "$quick" = "quick" ]; then runs=1; else runs=3; fi
 
 start_server() { # variant data-suffix [cgroup]

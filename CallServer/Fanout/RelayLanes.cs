@@ -1,42 +1,75 @@
-using System.Threading.Channels;
-
 namespace CallServer.Fanout;
 
 /// <summary>
-/// Statuses relayed on a few lanes at once, each room always on the same lane: a connection whose write has to wait (its lock
-/// held by the answer to one of its calls, or its buffer full) holds up the rooms of its lane only, not every room of the
-/// instance, and each room's statuses still go out in the order they were published.
+/// Statuses relayed on a few lanes, each room always on the same lane. A status whose lane is idle is relayed at once, on the
+/// reading thread, with no hop through a queue (most group sends complete without waiting). A send that has to wait (a
+/// connection's lock held by the answer to one of its calls, or its buffer full) keeps its lane busy: the statuses of that
+/// lane's rooms queue behind it in the order they were published, while the rooms of the other lanes go on.
 /// </summary>
-internal sealed class RelayLanes : IAsyncDisposable
+/// <remarks>One reader posts; <see cref="PostAsync"/> is not safe to call concurrently.</remarks>
+internal sealed class RelayLanes(
+    int count, int capacity, Func<PublishedStatus, CancellationToken, Task> relay, Action<Exception> failed, CancellationToken stopping) : IAsyncDisposable
 {
-    private readonly Channel<PublishedStatus>[] _lanes;
-    private readonly Task[] _relaying;
+    private readonly Lane[] _lanes = [.. Enumerable.Range(0, count).Select(_ => new Lane())];
 
-    public RelayLanes(int count, int capacity, Func<PublishedStatus, CancellationToken, Task> relay, Action<Exception> failed, CancellationToken stopping)
+    /// <summary>Relays a status now when its room's lane is idle, else queues it behind the lane; waits only while the lane is full.</summary>
+    public ValueTask PostAsync(PublishedStatus update, CancellationToken cancellationToken)
     {
-        _lanes = new Channel<PublishedStatus>[count];
-        _relaying = new Task[count];
-        for (var i = 0; i < count; i++)
+        var lane = _lanes[(uint)StringComparer.Ordinal.GetHashCode(update.RoomId) % (uint)_lanes.Length];
+        if (lane.Tail.IsCompleted)
         {
-            var lane = Channel.CreateBounded<PublishedStatus>(
-                new BoundedChannelOptions(capacity) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
-            _lanes[i] = lane;
-            _relaying[i] = Task.Run(() => RelayLoop.EachAsync(lane.Reader.ReadAllAsync(), relay, failed, stopping), CancellationToken.None);
+            lane.Queued = 0;
+            lane.Tail = RelayAsync(update);
+            return ValueTask.CompletedTask;
+        }
+
+        if (lane.Queued >= capacity)
+        {
+            return WaitThenPostAsync(lane, update, cancellationToken);
+        }
+
+        lane.Queued++;
+        lane.Tail = AfterAsync(lane.Tail, update);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Waits for what the lanes hold to be relayed (or for the stop).</summary>
+    public async ValueTask DisposeAsync() => await Task.WhenAll(_lanes.Select(l => l.Tail));
+
+    private async ValueTask WaitThenPostAsync(Lane lane, PublishedStatus update, CancellationToken cancellationToken)
+    {
+        await lane.Tail.WaitAsync(cancellationToken);
+        await PostAsync(update, cancellationToken);
+    }
+
+    private async Task AfterAsync(Task previous, PublishedStatus update)
+    {
+        await previous;
+        await RelayAsync(update);
+    }
+
+    /// <summary>Never faults: a status that cannot be relayed is reported and its lane goes on.</summary>
+    private async Task RelayAsync(PublishedStatus update)
+    {
+        try
+        {
+            await relay(update, stopping);
+        }
+        catch (Exception ex)
+        {
+            if (!stopping.IsCancellationRequested)
+            {
+                failed(ex);
+            }
         }
     }
 
-    /// <summary>Queues a status on its room's lane; waits only while that lane is full.</summary>
-    public ValueTask PostAsync(PublishedStatus update, CancellationToken cancellationToken) =>
-        _lanes[(uint)StringComparer.Ordinal.GetHashCode(update.RoomId) % (uint)_lanes.Length].Writer.WriteAsync(update, cancellationToken);
-
-    /// <summary>Takes no more statuses and waits for the lanes to relay what they hold (or for the stop).</summary>
-    public async ValueTask DisposeAsync()
+    private sealed class Lane
     {
-        foreach (var lane in _lanes)
-        {
-            lane.Writer.TryComplete();
-        }
+        /// <summary>The last status posted on this lane; the lane is idle once it completed.</summary>
+        public Task Tail { get; set; } = Task.CompletedTask;
 
-        await Task.WhenAll(_relaying);
+        /// <summary>Statuses queued behind a busy lane since it was last idle.</summary>
+        public int Queued { get; set; }
     }
 }

@@ -21,7 +21,7 @@ internal sealed class StatusRelay(
     /// <summary>Rooms relayed at once (each room on one lane, in order); enough that a waiting write holds up few rooms.</summary>
     private static readonly int LaneCount = Math.Max(8, Environment.ProcessorCount * 4);
 
-    /// <summary>Statuses a lane holds before the reading of the subscription waits for it.</summary>
+    /// <summary>Statuses a busy lane queues before the reading of the subscription waits for it.</summary>
     private const int LaneCapacity = 1024;
 
     public async Task RunAsync(CancellationToken stoppingToken)

@@ -8,11 +8,27 @@ internal sealed class StoreUnavailableHubFilter : IHubFilter
 {
     public const string Message = "The backup store is unavailable; the change was not acknowledged. Try again.";
 
-    public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
+    public ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
+    {
+        // a call answered without waiting costs no state machine
+        ValueTask<object?> call;
+        try
+        {
+            call = next(invocationContext);
+        }
+        catch (Exception ex) when (StoreFailures.IsUnavailable(ex))
+        {
+            throw new HubException(Message);
+        }
+
+        return call.IsCompletedSuccessfully ? call : AwaitAsync(call);
+    }
+
+    private static async ValueTask<object?> AwaitAsync(ValueTask<object?> call)
     {
         try
         {
-            return await next(invocationContext);
+            return await call;
         }
         catch (Exception ex) when (StoreFailures.IsUnavailable(ex))
         {

@@ -35,7 +35,7 @@ internal sealed class HubRateFilter(IOptions<LimitsOptions> options, ILogger<Hub
         await next(context);
     }
 
-    public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
+    public ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
     {
         if (invocationContext.Context.Items.TryGetValue(BucketKey, out var found) && found is Bucket bucket && !bucket.TryTake())
         {
@@ -50,7 +50,7 @@ internal sealed class HubRateFilter(IOptions<LimitsOptions> options, ILogger<Hub
                 $"Too many hub calls: a connection may make {limits.HubCallsPerSecond} per second (bursts of {limits.HubCallBurst}). Slow down; a connection that keeps going is closed.");
         }
 
-        return await next(invocationContext);
+        return next(invocationContext);
     }
 
     public async Task OnDisconnectedAsync(HubLifetimeContext context, Exception? exception, Func<HubLifetimeContext, Exception?, Task> next)
