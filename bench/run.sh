@@ -18,9 +18,12 @@ redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$work" --daemonize yes
 loadgen=(dotnet "$root/bench/LoadGen/bin/Release/net10.0/LoadGen.dll")
 admin="bench-admin-key-0123456789"
 if [ "$quick" = "quick" ]; then runs=1; rooms=20; secs=5; warm=2; conns=1000; idle=1000; restart_rooms=(200); join_rates=(100); else
+  # every fan-out load warms up for 30 s first: the JIT compiles the server's hot code for about 25 s after a start
+  # (bench/COLDSTART.md), and a shorter warm-up measures that as much as the server (an 8 s one made CallServer look 0.70x of
+  # itself warm); each peer gets the same warm-up
   # 17,000 connections, not 20,000: this machine's hard limit of open files per process is 20,000 (ulimit -Hn), the scenario
   # keeps 500 warm-up connections open besides, and the server keeps 1,024 descriptors for everything else (Limits/OpenFileLimit)
-  runs=3; rooms=200; secs=15; warm=8; conns=$(( $(ulimit -Hn) > 40000 ? 20000 : 17000 )); idle=10000; restart_rooms=(1000 10000); join_rates=(250 500 1000); fi
+  runs=3; rooms=200; secs=15; warm=30; conns=$(( $(ulimit -Hn) > 40000 ? 20000 : 17000 )); idle=10000; restart_rooms=(1000 10000); join_rates=(250 500 1000); fi
 
 start_callserver() {
   port=$(free_port); url="http://127.0.0.1:$port"
