@@ -87,7 +87,7 @@ print("Made by `bench/coldstart.sh`: 100 rooms x 10 participants, each changing 
 print("offered), on the embedded defaults in Production. *Cold* is the first 5 s of load on a fresh process; *warm* is 5 s on the")
 print("same process after 10 s more of load. Variants alternate; medians of the runs. *shipped* is the publish as the Dockerfile")
 print("makes it; *readytorun* adds precompiled code for this machine's runtime; *start-tuned* is *shipped* with `DOTNET_TieredPGO=0`")
-print("and `DOTNET_TC_CallCountingDelayMs=0`.\n")
+print("and `DOTNET_TC_CallCountingDelayMs=0`; *no-delay* is *shipped* with only the second (`VARIANTS=no-pgo` measures only the first).\n")
 print("| variant | runs | cold deliveries/s | cold p99 ms | cold deliveries per CPU-s | warm deliveries per CPU-s | cold / warm | warm p99 ms | errors |")
 print("|---|---|---|---|---|---|---|---|---|")
 variants = []
