@@ -41,6 +41,11 @@ internal static class AuthSetup
 
                     return Task.CompletedTask;
                 },
+                OnTokenValidated = context =>
+                {
+                    context.Principal = ParticipantClaims.Slim(context.Principal!, context.Scheme.Name);
+                    return Task.CompletedTask;
+                },
             };
         });
         builder.Services.AddAuthorization();
