@@ -48,21 +48,7 @@ internal sealed class RelayLanes(
         await RelayAsync(update);
     }
 
-    /// <summary>Never faults: a status that cannot be relayed is reported and its lane goes on.</summary>
-    private async Task RelayAsync(PublishedStatus update)
-    {
-        try
-        {
-            await relay(update, stopping);
-        }
-        catch (Exception ex)
-        {
-            if (!stopping.IsCancellationRequested)
-            {
-                failed(ex);
-            }
-        }
-    }
+    private Task RelayAsync(PublishedStatus update) => RelayLoop.OneAsync(update, relay, failed, stopping);
 
     private sealed class Lane
     {

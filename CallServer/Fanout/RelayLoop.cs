@@ -10,16 +10,26 @@ internal static class RelayLoop
         {
             await foreach (var item in items.WithCancellation(stopping))
             {
-                try
-                {
-                    await handle(item, stopping);
-                }
-                catch (Exception ex) when (!stopping.IsCancellationRequested)
-                {
-                    // one message that cannot be relayed must not stop the relay for every room
-                    failed(ex);
-                }
+                await OneAsync(item, handle, failed, stopping);
             }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // stopping
+        }
+    }
+
+    /// <summary>Handles one item: a failure is reported and swallowed (one message that cannot be relayed must not stop the
+    /// relay for every room), a cancellation at the stop is quiet.</summary>
+    public static async Task OneAsync<T>(T item, Func<T, CancellationToken, Task> handle, Action<Exception> failed, CancellationToken stopping)
+    {
+        try
+        {
+            await handle(item, stopping);
+        }
+        catch (Exception ex) when (!stopping.IsCancellationRequested)
+        {
+            failed(ex);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {

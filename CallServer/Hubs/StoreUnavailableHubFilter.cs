@@ -10,15 +10,15 @@ internal sealed class StoreUnavailableHubFilter : IHubFilter
 
     public ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
     {
-        // a call answered without waiting costs no state machine
+        // a call answered without waiting costs no state machine; a call that throws at once is translated like one that fails later
         ValueTask<object?> call;
         try
         {
             call = next(invocationContext);
         }
-        catch (Exception ex) when (StoreFailures.IsUnavailable(ex))
+        catch (Exception ex)
         {
-            throw new HubException(Message);
+            call = ValueTask.FromException<object?>(ex);
         }
 
         return call.IsCompletedSuccessfully ? call : AwaitAsync(call);
