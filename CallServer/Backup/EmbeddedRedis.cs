@@ -23,6 +23,10 @@ internal sealed class EmbeddedRedis : IDisposable
             EndPoints = [new IPEndPoint(IPAddress.Loopback, Port)],
             EnableLua = true,
             LuaOptions = new LuaOptions(logger),
+            // a script is one transaction in the log (start and commit markers): recovery replays it whole or not at all
+            LuaTransactionMode = true,
+            // an answer leaves only once its log record is written: a process kill loses nothing acknowledged
+            WaitForCommit = true,
             QuietMode = true,
             LogDir = dir,
             CheckpointDir = dir,

@@ -12,20 +12,6 @@ namespace CallServer.History;
 /// </summary>
 internal sealed class HistoryQueue(IConnectionMultiplexer redis, RedisKeys keys, InstanceIdentity instance)
 {
-    private const string TakeScript = """
-        if redis.call('GET', KEYS[3]) ~= ARGV[2] then
-            return false
-        end
-        if redis.call('LLEN', KEYS[2]) == 0 then
-            for i = 1, tonumber(ARGV[1]) do
-                if not redis.call('LMOVE', KEYS[1], KEYS[2], 'RIGHT', 'RIGHT') then
-                    break
-                end
-            end
-        end
-        return redis.call('LRANGE', KEYS[2], 0, -1)
-        """;
-
     private const string AckScript = """
         if redis.call('GET', KEYS[2]) ~= ARGV[1] then
             return 0
@@ -53,13 +39,8 @@ internal sealed class HistoryQueue(IConnectionMultiplexer redis, RedisKeys keys,
     /// <summary>The in-flight batch (oldest first): what a dead writer left, else up to <paramref name="max"/> new events.</summary>
     public async Task<IReadOnlyList<RoomEvent>> TakeAsync(int max)
     {
-        var result = await Db.ScriptEvaluateAsync(TakeScript, [keys.HistoryQueue, keys.HistoryInFlight, keys.HistoryLease], [max, instance.Id]);
-        if (result.IsNull)
-        {
-            return [];
-        }
-
-        return [.. ((RedisResult[])result!).Select(r => JsonSerializer.Deserialize((byte[])r!, BackupJson.Default.RoomEvent)!)];
+        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(ReliableQueueScript.Take, [keys.HistoryQueue, keys.HistoryInFlight, keys.HistoryLease], [max, instance.Id]))!;
+        return [.. result.Select(r => JsonSerializer.Deserialize((byte[])r!, BackupJson.Default.RoomEvent)!)];
     }
 
     /// <summary>Drops the in-flight batch once it is stored (only while this writer still holds the lease).</summary>

@@ -18,26 +18,6 @@ internal sealed class WebhookQueue(IConnectionMultiplexer redis, RedisKeys keys,
     /// <summary>Delivery attempts kept for <c>GET /webhooks/deliveries</c>.</summary>
     public const int MaxAttempts = 1_000;
 
-    // the batch a sender took and did not place (it died) comes first, whole, in the same order
-    private const string TakeScript = """
-        if redis.call('GET', KEYS[3]) ~= ARGV[2] then
-            return {}
-        end
-        local taken = redis.call('LRANGE', KEYS[2], 0, -1)
-        if #taken > 0 then
-            return taken
-        end
-        for i = 1, tonumber(ARGV[1]) do
-            local e = redis.call('RPOP', KEYS[1])
-            if not e then
-                break
-            end
-            redis.call('RPUSH', KEYS[2], e)
-            taken[#taken + 1] = e
-        end
-        return taken
-        """;
-
     // KEYS: distributing, lease, then (lane, rooms set) per webhook; ARGV: instance id, then (room id, entry) per webhook
     private const string PlaceScript = """
         if redis.call('GET', KEYS[2]) ~= ARGV[1] then
@@ -55,8 +35,8 @@ internal sealed class WebhookQueue(IConnectionMultiplexer redis, RedisKeys keys,
     // KEYS: lane, rooms set, retries hash, dead list; ARGV: entry, room id, dead letter ('' for a delivery), dead letter cap.
     // Returns the lane's next head, or nil when the lane is empty (and the room has left the set).
     private const string RemoveHeadScript = """
-        if redis.call('LINDEX', KEYS[1], 0) == ARGV[1] then
-            redis.call('LPOP', KEYS[1])
+        -- by value, not LPOP: a crash's replay removes this entry or nothing (ReliableQueueScript)
+        if redis.call('LINDEX', KEYS[1], 0) == ARGV[1] and redis.call('LREM', KEYS[1], 1, ARGV[1]) == 1 then
             if ARGV[3] ~= '' then
                 redis.call('LPUSH', KEYS[4], ARGV[3])
                 redis.call('LTRIM', KEYS[4], 0, tonumber(ARGV[4]) - 1)
@@ -90,7 +70,8 @@ internal sealed class WebhookQueue(IConnectionMultiplexer redis, RedisKeys keys,
     /// <summary>The next room events to sort into lanes, oldest first (while this instance holds the lease).</summary>
     public async Task<IReadOnlyList<RoomEvent>> TakeAsync(int max)
     {
-        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(TakeScript, [keys.WebhookQueue, keys.WebhookDistributing, keys.WebhookLease], [max, instance.Id]))!;
+        // the batch a sender took and did not place (it died) comes first, whole, in the same order
+        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(ReliableQueueScript.Take, [keys.WebhookQueue, keys.WebhookDistributing, keys.WebhookLease], [max, instance.Id]))!;
         return [.. result.Select(r => JsonSerializer.Deserialize((byte[])r!, BackupJson.Default.RoomEvent)!)];
     }
 
