@@ -22,4 +22,7 @@ internal static partial class BackupLog
 
     [LoggerMessage(6, LogLevel.Information, "Could not read Redis's maxmemory-policy ({Reason}); make sure it is noeviction")]
     public static partial void EvictionPolicyUnknown(ILogger logger, string reason);
+
+    [LoggerMessage(8, LogLevel.Warning, "Room {RoomId}: {Count} events of a change cut by a crash of the embedded store queued again")]
+    public static partial void PendingEventsQueued(ILogger logger, string roomId, int count);
 }

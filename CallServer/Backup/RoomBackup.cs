@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using CallServer.Rooms;
 using CallServer.Webhooks;
@@ -9,8 +10,13 @@ namespace CallServer.Backup;
 /// <summary>The BackupServer of the talk: keeps every room's state in Redis and writes each change atomically with its events and status.</summary>
 internal sealed class RoomBackup(
     IConnectionMultiplexer redis, RedisKeys keys, AckedWrites acked, IOptions<WebhooksOptions> webhooks, Telemetry.ServerMetrics metrics,
-    ILogger<RoomBackup> logger) : IRoomBackup
+    RedisConnector connector, ILogger<RoomBackup> logger) : IRoomBackup
 {
+    private static readonly RedisValue[] SnapshotFields = ["s", "p"];
+
+    /// <summary>The embedded store may keep a prefix of a script after a kill: each change also keeps its events in the hash until queued (<see cref="BackupScript.Save"/>).</summary>
+    private readonly bool _keepPending = connector.Embedded;
+
     /// <summary>Where every event goes, in the same step as the change: the history's queue, and the webhooks' when they are on.</summary>
     private readonly RedisKey[] _eventQueues = webhooks.Value.Enabled ? [keys.HistoryQueue, keys.WebhookQueue] : [keys.HistoryQueue];
 
@@ -42,8 +48,8 @@ internal sealed class RoomBackup(
     /// <summary>The backed-up state of a room, or null when the room has none; with <c>Redis:AckReplicas</c>, once replicas hold it.</summary>
     private async Task<RoomState?> LoadCoreAsync(string roomId, CancellationToken cancellationToken)
     {
-        var snapshot = await Db.HashGetAsync(keys.Room(roomId), "s").WaitAsync(cancellationToken);
-        var state = snapshot.IsNullOrEmpty ? null : JsonSerializer.Deserialize((byte[])snapshot!, BackupJson.Default.RoomState);
+        var fields = await Db.HashGetAsync(keys.Room(roomId), SnapshotFields).WaitAsync(cancellationToken);
+        var state = await ReadAsync(roomId, fields);
         if (acked.Enabled && state is not null)
         {
             // the snapshot may be a change whose confirmation failed (here or on another instance): answering from it would
@@ -67,7 +73,7 @@ internal sealed class RoomBackup(
         long expectedVersion, RoomState next, IReadOnlyList<RoomEvent> events, TimeSpan endedRetention, CancellationToken cancellationToken)
     {
         var update = RoomUpdate.Of(next, events);
-        var args = new RedisValue[8 + events.Count];
+        var args = new RedisValue[9 + events.Count];
         args[0] = expectedVersion;
         args[1] = next.Version;
         args[2] = JsonSerializer.SerializeToUtf8Bytes(next, BackupJson.Default.RoomState);
@@ -79,8 +85,10 @@ internal sealed class RoomBackup(
         args[7] = JsonSerializer.SerializeToUtf8Bytes(update, BackupJson.Default.RoomUpdate);
         for (var i = 0; i < events.Count; i++)
         {
-            args[8 + i] = JsonSerializer.SerializeToUtf8Bytes(events[i], BackupJson.Default.RoomEvent);
+            args[9 + i] = JsonSerializer.SerializeToUtf8Bytes(events[i], BackupJson.Default.RoomEvent);
         }
+
+        args[8] = _keepPending && events.Count > 0 ? PendingEvents(args.AsSpan(9)) : "";
 
         // not cancelled half-way: the write is one atomic step, and its outcome must be known
         cancellationToken.ThrowIfCancellationRequested();
@@ -133,11 +141,57 @@ internal sealed class RoomBackup(
 
     private async Task<List<RoomState>> LoadManyAsync(List<string> roomIds, CancellationToken cancellationToken)
     {
-        var snapshots = await Task.WhenAll(roomIds.Select(id => Db.HashGetAsync(keys.Room(id), "s"))).WaitAsync(cancellationToken);
-        return [.. snapshots
-            .Where(s => !s.IsNullOrEmpty)
-            .Select(s => JsonSerializer.Deserialize((byte[])s!, BackupJson.Default.RoomState)!)
-            .Where(s => s.IsLive)];
+        var snapshots = await Task.WhenAll(roomIds.Select(id => Db.HashGetAsync(keys.Room(id), SnapshotFields))).WaitAsync(cancellationToken);
+        var states = new List<RoomState>(roomIds.Count);
+        for (var i = 0; i < roomIds.Count; i++)
+        {
+            if (await ReadAsync(roomIds[i], snapshots[i]) is { IsLive: true } state)
+            {
+                states.Add(state);
+            }
+        }
+
+        return states;
+    }
+
+    /// <summary>A snapshot as read (fields <c>s</c>, <c>p</c>); the events of a change that a kill cut are queued first.</summary>
+    private async Task<RoomState?> ReadAsync(string roomId, RedisValue[] fields)
+    {
+        if (fields[0].IsNullOrEmpty)
+        {
+            return null;
+        }
+
+        if (!fields[1].IsNullOrEmpty)
+        {
+            using var pending = JsonDocument.Parse((byte[])fields[1]!);
+            RedisValue[] args = [fields[1], .. pending.RootElement.EnumerateArray().Select(e => (RedisValue)e.GetRawText())];
+            if ((long)await Db.ScriptEvaluateAsync(BackupScript.Repair, [keys.Room(roomId), .. _eventQueues], args) == 1)
+            {
+                BackupLog.PendingEventsQueued(logger, roomId, args.Length - 1);
+            }
+        }
+
+        return JsonSerializer.Deserialize((byte[])fields[0]!, BackupJson.Default.RoomState);
+    }
+
+    /// <summary>The events of a change as one JSON array (each event already serialized).</summary>
+    private static byte[] PendingEvents(ReadOnlySpan<RedisValue> events)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        buffer.Write("["u8);
+        for (var i = 0; i < events.Length; i++)
+        {
+            if (i > 0)
+            {
+                buffer.Write(","u8);
+            }
+
+            buffer.Write((byte[])events[i]!);
+        }
+
+        buffer.Write("]"u8);
+        return buffer.WrittenSpan.ToArray();
     }
 
     /// <summary>Of the given instance ids, those whose liveness key is gone.</summary>
