@@ -23,9 +23,10 @@ internal sealed class EmbeddedRedis : IDisposable
             EndPoints = [new IPEndPoint(IPAddress.Loopback, Port)],
             EnableLua = true,
             LuaOptions = new LuaOptions(logger),
-            // a script is one transaction in the log (start and commit markers): recovery replays it whole or not at all
-            LuaTransactionMode = true,
-            // an answer leaves only once its log record is written: a process kill loses nothing acknowledged
+            // an answer leaves only once its log records are on disk (the log's file is written through): a kill, or a machine
+            // crash, loses nothing acknowledged. Garnet logs a script command by command even in its Lua transaction mode (which
+            // also stalls under its commit wait once a second connection writes), so the scripts are written to survive a
+            // prefix (BackupScript, ReliableQueueScript); one connection runs them all, one after another
             WaitForCommit = true,
             QuietMode = true,
             LogDir = dir,
