@@ -23,11 +23,6 @@ internal sealed class EmbeddedRedis : IDisposable
             EndPoints = [new IPEndPoint(IPAddress.Loopback, Port)],
             EnableLua = true,
             LuaOptions = new LuaOptions(logger),
-            // an answer leaves only once its log records are on disk (the log's file is written through): a kill, or a machine
-            // crash, loses nothing acknowledged. Garnet logs a script command by command even in its Lua transaction mode (which
-            // also stalls under its commit wait once a second connection writes), so the scripts are written to survive a
-            // prefix (BackupScript, ReliableQueueScript); one connection runs them all, one after another
-            WaitForCommit = true,
             QuietMode = true,
             LogDir = dir,
             CheckpointDir = dir,
@@ -51,6 +46,12 @@ internal sealed class EmbeddedRedis : IDisposable
     }
 
     public int Port { get; }
+
+    /// <summary>
+    /// Completes once the append-only log holds, on disk, every write made before the call (the log's file is written through):
+    /// what a change must wait for before it is acknowledged. Every writer waiting meanwhile shares one commit.
+    /// </summary>
+    public async Task WaitForLogAsync(CancellationToken cancellationToken) => await _server.Store.WaitForCommitAsync(cancellationToken);
 
     public string ConnectionString => $"127.0.0.1:{Port}";
 

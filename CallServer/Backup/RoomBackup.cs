@@ -10,12 +10,15 @@ namespace CallServer.Backup;
 /// <summary>The BackupServer of the talk: keeps every room's state in Redis and writes each change atomically with its events and status.</summary>
 internal sealed class RoomBackup(
     IConnectionMultiplexer redis, RedisKeys keys, AckedWrites acked, IOptions<WebhooksOptions> webhooks, Telemetry.ServerMetrics metrics,
-    RedisConnector connector, ILogger<RoomBackup> logger) : IRoomBackup
+    EmbeddedLog embeddedLog, ILogger<RoomBackup> logger) : IRoomBackup
 {
     private static readonly RedisValue[] SnapshotFields = ["s", "p"];
 
     /// <summary>The embedded store may keep a prefix of a script after a kill: each change also keeps its events in the hash until queued (<see cref="BackupScript.Save"/>).</summary>
-    private readonly bool _keepPending = connector.Embedded;
+    private readonly bool _keepPending = embeddedLog.Enabled;
+
+    /// <summary>The status is published by the script, unless the change must first be confirmed (replicas, the embedded store's log).</summary>
+    private readonly bool _publishAfter = acked.Enabled || embeddedLog.Enabled;
 
     /// <summary>Where every event goes, in the same step as the change: the history's queue, and the webhooks' when they are on.</summary>
     private readonly RedisKey[] _eventQueues = webhooks.Value.Enabled ? [keys.HistoryQueue, keys.WebhookQueue] : [keys.HistoryQueue];
@@ -80,8 +83,9 @@ internal sealed class RoomBackup(
         args[3] = next.RoomId;
         args[4] = next.IsLive ? 1 : 0;
         args[5] = (long)endedRetention.TotalMilliseconds;
-        // acknowledged by replicas: the status is published only once they hold the change, never a version that may be lost
-        args[6] = acked.Enabled ? "" : keys.StatusChannel;
+        // acknowledged by replicas or by the embedded store's log: the status is published only once they hold the change,
+        // never a version that may be lost
+        args[6] = _publishAfter ? "" : keys.StatusChannel;
         args[7] = JsonSerializer.SerializeToUtf8Bytes(update, BackupJson.Default.RoomUpdate);
         for (var i = 0; i < events.Count; i++)
         {
@@ -105,10 +109,10 @@ internal sealed class RoomBackup(
             return new BackupWriteResult(false, result);
         }
 
-        if (acked.Enabled)
+        if (_publishAfter)
         {
-            await acked.ConfirmAsync(CancellationToken.None);
-            // replicas hold the change: it is acknowledged even if its status cannot be published now (the next one carries it)
+            await (acked.Enabled ? acked.ConfirmAsync(CancellationToken.None) : embeddedLog.WaitAsync(CancellationToken.None));
+            // held: the change is acknowledged even if its status cannot be published now (the next one carries it)
             await PublishQuietlyAsync(args[7], next.RoomId);
         }
 
