@@ -1,3 +1,4 @@
+using CallServer.Supervision;
 namespace CallServer.Rooms;
 
 /// <summary>
@@ -9,9 +10,6 @@ internal sealed class RoomSchedule(string roomId, RoomsOptions options, TimeProv
 {
     /// <summary>How soon a worker whose backup did not answer tries to reload (±20%): its deadlines must not be forgotten.</summary>
     private static readonly TimeSpan ReloadRetry = TimeSpan.FromSeconds(1);
-
-    /// <summary>The longest a timer is set for (timers take no more than about 49 days; a tick that comes early changes nothing).</summary>
-    private static readonly TimeSpan LongestWait = TimeSpan.FromDays(1);
 
     private ITimer? _timer;
     private DateTimeOffset? _timerDue;
@@ -83,9 +81,8 @@ internal sealed class RoomSchedule(string roomId, RoomsOptions options, TimeProv
             return;
         }
 
-        var delay = due.Value - time.GetUtcNow();
         _timer ??= time.CreateTimer(static s => ((RoomSchedule)s!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        _timer.Change(delay < TimeSpan.Zero ? TimeSpan.Zero : delay > LongestWait ? LongestWait : delay, Timeout.InfiniteTimeSpan);
+        _timer.Change(TimerDelay.Until(due.Value, time), Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>True once the room was asked nothing for <see cref="RoomsOptions.HibernateAfter"/> and waits on nothing.</summary>

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using CallServer.Backup;
 using CallServer.Media;
 using CallServer.Rooms.Commands;
+using CallServer.Supervision;
 using Microsoft.Extensions.Options;
 
 namespace CallServer.Rooms;
@@ -66,7 +67,7 @@ internal sealed class RoomSupervisor(
             {
                 if (command is JoinRoom && _workers.Count >= _services.Options.MaxLiveRooms)
                 {
-                    command.Reply?.TrySetException(new RoomException(RoomErrorKind.AtCapacity, "This server takes no new room now; try again."));
+                    command.Reply.TrySetException(new RoomException(RoomErrorKind.AtCapacity, "This server takes no new room now; try again."));
                     return;
                 }
 
@@ -92,7 +93,7 @@ internal sealed class RoomSupervisor(
             _workers.TryRemove(KeyValuePair.Create(roomId, worker));
         }
 
-        command.Reply?.TrySetException(new RoomException(RoomErrorKind.Stopping, "The server is stopping; try again."));
+        command.Reply.TrySetException(new RoomException(RoomErrorKind.Stopping, "The server is stopping; try again."));
     }
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -113,7 +114,7 @@ internal sealed class RoomSupervisor(
 
     private async Task SuperviseAsync(RoomWorker worker)
     {
-        var restarts = new Queue<DateTimeOffset>();
+        var restarts = new RestartIntensity(_services.Options.MaxRestarts, _services.Options.RestartWindow);
         var failFirst = false;
         var reload = false;
         RoomsLog.WorkerStarted(_logger);
@@ -136,25 +137,17 @@ internal sealed class RoomSupervisor(
             }
             catch (Exception ex)
             {
-                var now = time.GetUtcNow();
-                restarts.Enqueue(now);
-                while (restarts.Peek() <= now - _services.Options.RestartWindow)
-                {
-                    restarts.Dequeue();
-                }
-
+                failFirst = restarts.Exceeded(time.GetUtcNow());
                 reload = false;
                 telemetry.Restarts.Add(1);
-                var max = _services.Options.MaxRestarts;
                 using (_logger.BeginScope(new Dictionary<string, object> { ["RoomId"] = worker.RoomId }))
                 {
-                    RoomsLog.WorkerCrashed(_logger, ex, worker.CurrentCommand ?? "start", restarts.Count, max);
-                    failFirst = restarts.Count > max;
+                    RoomsLog.WorkerCrashed(_logger, ex, worker.CurrentCommand ?? "start", restarts.Count, restarts.MaxRestarts);
                     if (failFirst)
                     {
                         telemetry.Failed.Add(1);
-                        RoomsLog.RestartIntensityExceeded(_logger, max, _services.Options.RestartWindowSeconds);
-                        restarts.Clear();
+                        RoomsLog.RestartIntensityExceeded(_logger, restarts.MaxRestarts, _services.Options.RestartWindowSeconds);
+                        restarts.Reset();
                     }
                 }
             }

@@ -1,3 +1,4 @@
+using CallServer.Supervision;
 namespace CallServer.Rooms;
 
 /// <summary>
@@ -8,12 +9,9 @@ namespace CallServer.Rooms;
 /// </summary>
 internal sealed class RoomWakeUps(TimeProvider time) : IDisposable
 {
-    /// <summary>The longest the timer is set for (timers take no more than about 49 days; waking early just looks again).</summary>
-    private static readonly TimeSpan LongestWait = TimeSpan.FromDays(1);
-
     private readonly PriorityQueue<string, DateTimeOffset> _due = new();
     private readonly Lock _gate = new();
-    private readonly SemaphoreSlim _signal = new(0, 1);
+    private readonly WakeSignal _signal = new();
     private ITimer? _timer;
     private DateTimeOffset? _armedFor;
 
@@ -82,20 +80,7 @@ internal sealed class RoomWakeUps(TimeProvider time) : IDisposable
         }
 
         _armedFor = next;
-        var delay = next - time.GetUtcNow();
-        _timer ??= time.CreateTimer(static w => ((RoomWakeUps)w!).Signal(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        _timer.Change(delay < TimeSpan.Zero ? TimeSpan.Zero : delay > LongestWait ? LongestWait : delay, Timeout.InfiniteTimeSpan);
-    }
-
-    private void Signal()
-    {
-        try
-        {
-            _signal.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // the loop is awake already
-        }
+        _timer ??= time.CreateTimer(static w => ((WakeSignal)w!).Set(), _signal, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _timer.Change(TimerDelay.Until(next, time), Timeout.InfiniteTimeSpan);
     }
 }

@@ -23,9 +23,6 @@ internal static partial class RoomsLog
     [LoggerMessage(6, LogLevel.Information, "Restored {Count} live rooms from the backup in {ElapsedMs} ms")]
     public static partial void RoomsRestored(ILogger logger, int count, long elapsedMs);
 
-    [LoggerMessage(7, LogLevel.Error, "Could not restore live rooms from the backup; they come back on their next command")]
-    public static partial void RestoreFailed(ILogger logger, Exception exception);
-
     [LoggerMessage(8, LogLevel.Information, "{Count} participants held by connections of stopped instances now reconnecting")]
     public static partial void ConnectionsReleased(ILogger logger, int count);
 

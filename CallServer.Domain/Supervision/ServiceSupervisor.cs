@@ -19,9 +19,6 @@ internal sealed class ServiceSupervisor(
     private readonly CancellationTokenSource _stopping = new();
     private Task[] _running = [];
 
-    /// <summary>The names of the supervised services.</summary>
-    public IEnumerable<string> Names => _children.Select(c => c.Name);
-
     /// <summary>Where <paramref name="name"/> stands; null for no such service.</summary>
     public ServiceStatus? StatusOf(string name) => _status.TryGetValue(name, out var status) ? status : null;
 
@@ -74,7 +71,7 @@ internal sealed class ServiceSupervisor(
     private async Task SuperviseAsync(SupervisedChild child, CancellationToken stopping)
     {
         var settings = options.Value;
-        var restarts = new Queue<DateTimeOffset>();
+        var restarts = new RestartIntensity(settings.MaxRestarts, TimeSpan.FromSeconds(settings.RestartWindowSeconds));
         var total = 0;
         var inARow = 0;
         while (!stopping.IsCancellationRequested)
@@ -110,14 +107,8 @@ internal sealed class ServiceSupervisor(
 
             var now = time.GetUtcNow();
             inARow = now - startedAt >= TimeSpan.FromSeconds(settings.StableAfterSeconds) ? 1 : inARow + 1;
-            restarts.Enqueue(now);
-            while (restarts.Peek() <= now - TimeSpan.FromSeconds(settings.RestartWindowSeconds))
-            {
-                restarts.Dequeue();
-            }
-
+            var exceeded = restarts.Exceeded(now);
             total++;
-            var exceeded = restarts.Count > settings.MaxRestarts;
             var delay = exceeded ? settings.MaxBackoff : Backoff(settings, inARow);
             _status[child.Name] = new ServiceStatus(false, total, $"{crash.GetType().Name}: {crash.Message}", exceeded);
             if (exceeded)

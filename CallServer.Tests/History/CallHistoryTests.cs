@@ -106,6 +106,29 @@ public sealed class CallHistoryTests(RedisServer redis, PostgresServer postgres)
     }
 
     [Fact]
+    public async Task HistoryParkedByAnInstanceThatDiedDoesNotStopTheOtherInstancesWriter()
+    {
+        // an instance parked history on its disk and died with it: its mark stays in Redis, its liveness key is gone
+        var keyPrefix = $"t{Guid.NewGuid():N}:";
+        await using (var admin = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.ConnectionString))
+        {
+            await admin.GetDatabase().StringSetAsync(new CallServer.Backup.RedisKeys(keyPrefix).HistoryParkedBy, "instance-that-died");
+        }
+
+        using var app = new CallServerApplication(redis.ConnectionString, keyPrefix: keyPrefix).Start();
+        var room = "orphan-mark-" + Guid.NewGuid().ToString("N")[..8];
+        var ann = await app.JoinAsync(room, "Ann");
+        using (var client = app.WithToken(ann.Token))
+        {
+            (await client.PostAsync($"/rooms/{room}/leave", null)).EnsureSuccessStatusCode();
+        }
+
+        var call = await EndedCallAsync(app, ann.Room.CallId!);
+
+        Assert.Equal(["call_started", "participant_joined", "participant_left", "call_ended"], call.Events.Select(e => e.Type));
+    }
+
+    [Fact]
     public async Task CallsOfARoomComeNewestFirstInPagesAndUnknownIdsAnswer404()
     {
         using var app = await AppAsync("postgres");

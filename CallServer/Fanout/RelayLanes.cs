@@ -12,7 +12,7 @@ internal sealed class RelayLanes(
 {
     private readonly Lane[] _lanes = [.. Enumerable.Range(0, count).Select(_ => new Lane())];
 
-    /// <summary>Relays a status now when its room's lane is idle, else queues it behind the lane; waits only while the lane is full.</summary>
+    /// <summary>Relays a status now when its room's lane is idle, else queues it behind the lane; once the lane holds its capacity of queued statuses, waits until it has relayed them all.</summary>
     public ValueTask PostAsync(PublishedStatus update, CancellationToken cancellationToken)
     {
         var lane = _lanes[(uint)StringComparer.Ordinal.GetHashCode(update.RoomId) % (uint)_lanes.Length];

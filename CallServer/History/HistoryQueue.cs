@@ -23,10 +23,12 @@ internal sealed class HistoryQueue(IConnectionMultiplexer redis, RedisKeys keys,
     private IDatabase Db => redis.GetDatabase();
 
     /// <summary>
-    /// Takes (or renews) the writer lease; false while another instance's writer holds it, or while another instance has
-    /// history parked on its disk (older than anything here: only that instance may write until it has stored it).
+    /// Takes (or renews) the writer lease; false while another instance's writer holds it, or while another instance that is
+    /// alive has history parked on its disk (older than anything here: only that instance may write until it has stored it).
+    /// The mark of an instance that died (its liveness key expired) is dropped: what it parked is on a disk no one reads.
     /// </summary>
-    public Task<bool> HoldLeaseAsync(TimeSpan ttl) => Db.HoldAsync(keys.HistoryLease, instance, ttl, reservedFor: keys.HistoryParkedBy);
+    public Task<bool> HoldLeaseAsync(TimeSpan ttl) =>
+        Db.HoldAsync(keys.HistoryLease, instance, ttl, reservedFor: keys.HistoryParkedBy, liveness: keys.Instance(""));
 
     /// <summary>Says that this instance has history parked on its disk, so that no other writer stores newer events first.</summary>
     public Task MarkParkedAsync() => Db.StringSetAsync(keys.HistoryParkedBy, instance.Id);

@@ -25,10 +25,12 @@ internal sealed class HistoryWriter(
     IOptions<HistoryOptions> options,
     Telemetry.ServerMetrics metrics,
     TimeProvider time,
-    ILogger<HistoryWriter> logger) : ISupervisedService
+    ILogger<HistoryWriter> logger) : ISupervisedService, ILeaderJob
 {
-    private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly WakeSignal _wake = new();
     private bool _migrated;
+    private int _refusals;
+    private Batch? _batch;
 
     /// <summary>Test hook: runs after a batch is committed and before it is acknowledged (a crash there must not duplicate).</summary>
     internal Func<IReadOnlyList<RoomEvent>, Task>? AfterCommit { get; set; }
@@ -37,10 +39,10 @@ internal sealed class HistoryWriter(
     {
         HistoryLog.UsingStore(logger, store.Name);
         var subscription = await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(keys.StatusChannel));
-        subscription.OnMessage(_ => Wake());
+        subscription.OnMessage(_ => _wake.Set());
         try
         {
-            await LoopAsync(stopping);
+            await new LeaderLoop(this, _wake, time).RunAsync(stopping);
         }
         finally
         {
@@ -50,87 +52,83 @@ internal sealed class HistoryWriter(
         }
     }
 
-    private async Task LoopAsync(CancellationToken stopping)
+    public TimeSpan Lease => TimeSpan.FromSeconds(options.Value.LeaseSeconds);
+
+    public async Task<bool> HoldLeaseAsync(CancellationToken stopping)
+    {
+        _batch = null;
+        if (!_migrated)
+        {
+            await migrator.RunAsync(stopping);
+            _migrated = true;
+        }
+
+        if (parking.Events > 0)
+        {
+            // parked here (maybe by an earlier run of this instance): older than anything in Redis, so it goes first
+            await queue.MarkParkedAsync();
+        }
+
+        return await queue.HoldLeaseAsync(Lease);
+    }
+
+    public Task StepDownAsync()
+    {
+        // another instance writes; this one is ready to take over when its lease runs out
+        health.Healthy(parking.Events);
+        return Task.CompletedTask;
+    }
+
+    public async Task<LeaderRound> RoundAsync(CancellationToken stopping)
     {
         var settings = options.Value;
-        var lease = TimeSpan.FromSeconds(settings.LeaseSeconds);
-        var delay = TimeSpan.Zero;
-        var refusals = 0;
-        while (true)
+        // what was parked on disk is older than anything in Redis
+        var batch = _batch = parking.Oldest() is { } parked ? new Batch(parked.Events, parked) : new Batch(await queue.TakeAsync(settings.BatchSize), null);
+        if (batch.Events.Count > 0)
         {
-            if (delay > TimeSpan.Zero)
-            {
-                await Task.Delay(delay, time, stopping);
-            }
-
-            Batch? batch = null;
-            try
-            {
-                if (!_migrated)
-                {
-                    await migrator.RunAsync(stopping);
-                    _migrated = true;
-                }
-
-                if (parking.Events > 0)
-                {
-                    // parked here (maybe by an earlier run of this instance): older than anything in Redis, so it goes first
-                    await queue.MarkParkedAsync();
-                }
-
-                if (!await queue.HoldLeaseAsync(lease))
-                {
-                    // another instance writes; be ready to take over when its lease runs out
-                    health.Healthy(parking.Events);
-                    delay = lease / 3;
-                    continue;
-                }
-
-                // what was parked on disk is older than anything in Redis
-                batch = parking.Oldest() is { } parked ? new Batch(parked.Events, parked) : new Batch(await queue.TakeAsync(settings.BatchSize), null);
-                if (batch.Events.Count > 0)
-                {
-                    await StoreAsync(batch, refusals >= settings.MaxAttempts, stopping);
-                    HistoryLog.BatchStored(logger, batch.Events.Count);
-                    metrics.HistoryLag.Record((time.GetUtcNow() - batch.Events[^1].At).TotalSeconds);
-                    metrics.HistoryQueued(await queue.QueuedAsync());
-                }
-
-                refusals = 0;
-                health.Healthy(parking.Events);
-                delay = TimeSpan.Zero;
-                if (batch.Parked is null && batch.Events.Count < settings.BatchSize)
-                {
-                    // idle: wait for the next status publication, and look again now and then (a lease to renew, a missed wake-up);
-                    // then let more events gather, one transaction for many rather than one for each
-                    if (await _wake.WaitAsync(lease / 3, stopping) && settings.LingerMilliseconds > 0)
-                    {
-                        await Task.Delay(TimeSpan.FromMilliseconds(settings.LingerMilliseconds), time, stopping);
-                    }
-                }
-            }
-            catch (Exception ex) when (!stopping.IsCancellationRequested && (store.IsUnavailable(ex) || StoreFailures.IsUnavailable(ex)))
-            {
-                delay = Backoff(delay, settings);
-                // a Redis timeout is a TimeoutException, which the database's dialect would also take for its own
-                var redisDown = ex is RedisException or RedisTimeoutException or StoreUnavailableException || !store.IsUnavailable(ex);
-                if (!redisDown)
-                {
-                    await ParkOverflowAsync(settings);
-                }
-
-                health.Failing(redisDown ? "Redis unavailable" : $"{store.Name} unavailable", parking.Events);
-                HistoryLog.StoreUnavailable(logger, ex, await WaitingQuietlyAsync(), parking.Events, (long)delay.TotalMilliseconds);
-            }
-            catch (Exception ex) when (!stopping.IsCancellationRequested && batch is { Events.Count: > 0 })
-            {
-                // the database refuses this batch: try it again a few times, then one event at a time, setting aside what it refuses
-                refusals++;
-                delay = refusals >= settings.MaxAttempts ? TimeSpan.Zero : Backoff(delay, settings);
-                health.Failing(ex.Message, parking.Events);
-                HistoryLog.BatchRefused(logger, ex, refusals, settings.MaxAttempts);
-            }
+            await StoreAsync(batch, _refusals >= settings.MaxAttempts, stopping);
+            HistoryLog.BatchStored(logger, batch.Events.Count);
+            metrics.HistoryLag.Record((time.GetUtcNow() - batch.Events[^1].At).TotalSeconds);
+            metrics.HistoryQueued(await queue.QueuedAsync());
         }
+
+        _refusals = 0;
+        health.Healthy(parking.Events);
+        // idle: wait for the next status publication, and look again now and then (a lease to renew, a missed wake-up); then
+        // let more events gather, one transaction for many rather than one for each
+        return batch.Parked is null && batch.Events.Count < settings.BatchSize
+            ? new LeaderRound(Lease / 3, TimeSpan.FromMilliseconds(settings.LingerMilliseconds))
+            : LeaderRound.Again;
+    }
+
+    public async Task<TimeSpan?> FailedAsync(Exception failure, TimeSpan previousDelay)
+    {
+        var settings = options.Value;
+        if (store.IsUnavailable(failure) || StoreFailures.IsUnavailable(failure))
+        {
+            var delay = Backoff(previousDelay, settings);
+            // a Redis timeout is a TimeoutException, which the database's dialect would also take for its own
+            var redisDown = failure is RedisException or RedisTimeoutException or StoreUnavailableException || !store.IsUnavailable(failure);
+            if (!redisDown)
+            {
+                await ParkOverflowAsync(settings);
+            }
+
+            health.Failing(redisDown ? "Redis unavailable" : $"{store.Name} unavailable", parking.Events);
+            HistoryLog.StoreUnavailable(logger, failure, await WaitingQuietlyAsync(), parking.Events, (long)delay.TotalMilliseconds);
+            return delay;
+        }
+
+        if (_batch is { Events.Count: > 0 })
+        {
+            // the database refuses this batch: try it again a few times, then one event at a time, setting aside what it refuses
+            _refusals++;
+            health.Failing(failure.Message, parking.Events);
+            HistoryLog.BatchRefused(logger, failure, _refusals, settings.MaxAttempts);
+            return _refusals >= settings.MaxAttempts ? TimeSpan.Zero : Backoff(previousDelay, settings);
+        }
+
+        return null;
     }
 
     /// <summary>Stores a batch and drops it from where it waited; <paramref name="oneByOne"/> sets aside the events the database refuses.</summary>
@@ -215,24 +213,7 @@ internal sealed class HistoryWriter(
     }
 
     private static TimeSpan Backoff(TimeSpan delay, HistoryOptions settings) =>
-        delay == TimeSpan.Zero
-            ? TimeSpan.FromMilliseconds(200)
-            : TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(settings.MaxRetryDelaySeconds).Ticks));
-
-    private void Wake()
-    {
-        if (_wake.CurrentCount == 0)
-        {
-            try
-            {
-                _wake.Release();
-            }
-            catch (SemaphoreFullException)
-            {
-                // already awake
-            }
-        }
-    }
+        RetryBackoff.Next(delay, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(settings.MaxRetryDelaySeconds));
 
     private async Task<long> WaitingQuietlyAsync()
     {

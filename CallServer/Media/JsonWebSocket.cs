@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
+using CallServer.Supervision;
 
 namespace CallServer.Media;
 
@@ -105,5 +106,5 @@ internal static class JsonWebSocket
         }
     }
 
-    public static TimeSpan NextBackoff(TimeSpan delay) => TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxBackoff.Ticks));
+    public static TimeSpan NextBackoff(TimeSpan delay) => RetryBackoff.Next(delay, FirstBackoff, MaxBackoff);
 }

@@ -21,11 +21,11 @@ internal sealed class WebhookSender(
     RedisKeys keys,
     IOptions<WebhooksOptions> options,
     TimeProvider time,
-    ILogger<WebhookSender> logger) : ISupervisedService
+    ILogger<WebhookSender> logger) : ISupervisedService, ILeaderJob
 {
     private const int BatchSize = 500;
 
-    private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly WakeSignal _wake = new();
     private readonly Dictionary<(string Endpoint, string Room), Task> _running = [];
     private CancellationTokenSource _leadership = new();
 
@@ -33,10 +33,10 @@ internal sealed class WebhookSender(
     {
         WebhooksLog.Delivering(logger, endpoints.All.Count);
         var subscription = await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(keys.StatusChannel));
-        subscription.OnMessage(_ => Wake());
+        subscription.OnMessage(_ => _wake.Set());
         try
         {
-            await LoopAsync(stopping);
+            await new LeaderLoop(this, _wake, time).RunAsync(stopping);
         }
         finally
         {
@@ -48,63 +48,40 @@ internal sealed class WebhookSender(
         }
     }
 
-    private void Wake()
+    public TimeSpan Lease => TimeSpan.FromSeconds(options.Value.LeaseSeconds);
+
+    public async Task<bool> HoldLeaseAsync(CancellationToken stopping)
     {
-        try
+        foreach (var done in _running.Where(r => r.Value.IsCompleted).Select(r => r.Key).ToList())
         {
-            _wake.Release();
+            _running.Remove(done);
         }
-        catch (SemaphoreFullException)
-        {
-            // already awake
-        }
+
+        // while another instance sends, this one's lanes stop (StepDownAsync), ready to take over when that lease runs out
+        return await queue.HoldLeaseAsync(Lease);
     }
 
-    private async Task LoopAsync(CancellationToken stopping)
+    public async Task<LeaderRound> RoundAsync(CancellationToken stopping)
     {
-        var settings = options.Value;
-        var lease = TimeSpan.FromSeconds(settings.LeaseSeconds);
-        var delay = TimeSpan.Zero;
-        while (true)
+        if (!await DistributeAsync())
         {
-            if (delay > TimeSpan.Zero)
-            {
-                await Task.Delay(delay, time, stopping);
-            }
-
-            try
-            {
-                foreach (var done in _running.Where(r => r.Value.IsCompleted).Select(r => r.Key).ToList())
-                {
-                    _running.Remove(done);
-                }
-
-                if (!await queue.HoldLeaseAsync(lease))
-                {
-                    // another instance sends; this one's lanes stop, and it is ready to take over when that lease runs out
-                    await StepDownAsync();
-                    delay = lease / 3;
-                    continue;
-                }
-
-                if (!await DistributeAsync())
-                {
-                    // the lease lapsed during a long distribution: another instance may be sending now
-                    await StepDownAsync();
-                    delay = lease / 3;
-                    continue;
-                }
-
-                var wait = await StartDueLanesAsync(settings, lease / 3);
-                delay = TimeSpan.Zero;
-                await _wake.WaitAsync(wait, stopping);
-            }
-            catch (Exception ex) when (!stopping.IsCancellationRequested && StoreFailures.IsUnavailable(ex))
-            {
-                delay = delay == TimeSpan.Zero ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(2).Ticks));
-                WebhooksLog.StoreUnavailable(logger, ex, (long)delay.TotalMilliseconds);
-            }
+            // the lease lapsed during a long distribution: another instance may be sending now
+            return LeaderRound.LostLease;
         }
+
+        return new LeaderRound(await StartDueLanesAsync(options.Value, Lease / 3));
+    }
+
+    public Task<TimeSpan?> FailedAsync(Exception failure, TimeSpan previousDelay)
+    {
+        if (!StoreFailures.IsUnavailable(failure))
+        {
+            return Task.FromResult<TimeSpan?>(null);
+        }
+
+        var delay = RetryBackoff.Next(previousDelay, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(2));
+        WebhooksLog.StoreUnavailable(logger, failure, (long)delay.TotalMilliseconds);
+        return Task.FromResult<TimeSpan?>(delay);
     }
 
     /// <summary>Sorts the queued room events into their endpoints' lanes; false when this instance lost the lease meanwhile.</summary>
@@ -198,7 +175,7 @@ internal sealed class WebhookSender(
 
         _running[(endpoint.Id, room)] = lane;
         // woken once the lane is complete (not from inside it), so that the loop sees it done and starts the next
-        _ = lane.ContinueWith(_ => Wake(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        _ = lane.ContinueWith(_ => _wake.Set(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     /// <summary>Delivers a room's webhooks for one endpoint in order, until its lane is empty or its head fails.</summary>
@@ -278,7 +255,7 @@ internal sealed class WebhookSender(
         }
         catch (Exception ex)
         {
-            // anything else (a lane entry that does not read): logged, and the lane waits a while rather than spinning
+            // anything else (a fault of this code, not of the receiver or of Redis): logged, and the lane waits a while rather than spinning
             WebhooksLog.LaneFailed(logger, ex, endpoint.Url, room);
             await StoreFailures.QuietlyAsync(queue.FailedAsync(endpoint, room,
                 new WebhookRetry(retry?.Id ?? "", (retry?.Attempts ?? 0) + 1, retry?.FirstFailedAt ?? time.GetUtcNow(), time.GetUtcNow() + Backoff((retry?.Attempts ?? 0) + 1, settings), ex.Message)));
@@ -290,7 +267,7 @@ internal sealed class WebhookSender(
         RetryBackoff.After(attempt, TimeSpan.FromMilliseconds(settings.MinBackoffMilliseconds), TimeSpan.FromSeconds(settings.MaxBackoffSeconds));
 
     /// <summary>Stops the running lanes (an attempt in flight is cancelled, and made again by whoever leads next), ready to lead again.</summary>
-    private async Task StepDownAsync()
+    public async Task StepDownAsync()
     {
         if (_running.Count > 0)
         {

@@ -1,0 +1,28 @@
+namespace CallServer.Supervision;
+
+/// <summary>
+/// Wakes one waiting loop: any number of <see cref="Set"/> calls before it waits wake it once (a loop that is awake looks at
+/// everything anyway). The one wake-up of the history writer, the webhook sender and the room wake-ups.
+/// </summary>
+internal sealed class WakeSignal
+{
+    private readonly SemaphoreSlim _signal = new(0, 1);
+
+    public void Set()
+    {
+        try
+        {
+            _signal.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // awake already
+        }
+    }
+
+    /// <summary>Waits for a <see cref="Set"/>.</summary>
+    public Task WaitAsync(CancellationToken cancellationToken) => _signal.WaitAsync(cancellationToken);
+
+    /// <summary>Waits for a <see cref="Set"/> at most <paramref name="timeout"/>; true when it came.</summary>
+    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _signal.WaitAsync(timeout, cancellationToken);
+}
