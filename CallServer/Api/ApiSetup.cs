@@ -15,6 +15,7 @@ internal static class ApiSetup
     {
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BadRequestHandler>();
+        builder.Services.AddExceptionHandler<RoomRefusalHandler>();
         builder.Services.AddExceptionHandler<StoreUnavailableHandler>();
         // bad bodies throw, so that BadRequestHandler can answer them with ProblemDetails
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

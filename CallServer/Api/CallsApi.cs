@@ -29,14 +29,7 @@ internal static class CallsApi
             return RoomProblems.Invalid($"limit is 1-{MaxPageSize}.");
         }
 
-        try
-        {
-            return TypedResults.Ok(await deadLetters.ListAsync(limit ?? MaxPageSize, cancellationToken));
-        }
-        catch (Exception ex) when (StoreFailures.IsUnavailable(ex))
-        {
-            return RoomProblems.From(new RoomException(RoomErrorKind.Unavailable, "The backup store is unavailable; try again.", ex));
-        }
+        return TypedResults.Ok(await deadLetters.ListAsync(limit ?? MaxPageSize, cancellationToken));
     }
 
     /// <param name="before">The callId of the last call of the previous page: the page goes on with older calls.</param>

@@ -71,19 +71,12 @@ internal static class ModerationApi
     private static async Task<Results<Ok<RoomStatus>, ProblemHttpResult>> AskAsync(
         RoomSupervisor rooms, string roomId, RoomCommand command, Func<RoomReply, Task>? then, CancellationToken cancellationToken)
     {
-        try
+        var reply = await rooms.AskAsync(roomId, command, cancellationToken);
+        if (then is not null)
         {
-            var reply = await rooms.AskAsync(roomId, command, cancellationToken);
-            if (then is not null)
-            {
-                await then(reply);
-            }
+            await then(reply);
+        }
 
-            return TypedResults.Ok(reply.Status);
-        }
-        catch (RoomException ex)
-        {
-            return RoomProblems.From(ex);
-        }
+        return TypedResults.Ok(reply.Status);
     }
 }

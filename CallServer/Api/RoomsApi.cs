@@ -159,20 +159,13 @@ internal static class RoomsApi
     private static async Task<Results<Ok<List<RoomSummary>>, ProblemHttpResult>> ListAsync(
         RoomBackup backup, CancellationToken cancellationToken)
     {
-        try
+        var list = new List<RoomSummary>();
+        await foreach (var state in backup.LiveRoomsAsync(cancellationToken))
         {
-            var list = new List<RoomSummary>();
-            await foreach (var state in backup.LiveRoomsAsync(cancellationToken))
-            {
-                list.Add(new RoomSummary(state.RoomId, state.CallId, RoomStatus.From(state).State, state.Participants.Count, state.Version));
-            }
+            list.Add(new RoomSummary(state.RoomId, state.CallId, RoomStatus.From(state).State, state.Participants.Count, state.Version));
+        }
 
-            return TypedResults.Ok(list.OrderBy(r => r.RoomId, StringComparer.Ordinal).ToList());
-        }
-        catch (Exception ex) when (StoreFailures.IsUnavailable(ex))
-        {
-            return RoomProblems.From(new RoomException(RoomErrorKind.Unavailable, "The backup store is unavailable; try again.", ex));
-        }
+        return TypedResults.Ok(list.OrderBy(r => r.RoomId, StringComparer.Ordinal).ToList());
     }
 
     private static async Task<Results<Ok<RoomStatus>, ProblemHttpResult>> EndAsync(
@@ -188,17 +181,8 @@ internal static class RoomsApi
             : await Ask(rooms, roomId, new CrashRoom(), cancellationToken);
 
     private static async Task<Results<Ok<RoomStatus>, ProblemHttpResult>> Ask(
-        RoomSupervisor rooms, string roomId, RoomCommand command, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return TypedResults.Ok((await rooms.AskAsync(roomId, command, cancellationToken)).Status);
-        }
-        catch (RoomException ex)
-        {
-            return RoomProblems.From(ex);
-        }
-    }
+        RoomSupervisor rooms, string roomId, RoomCommand command, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await rooms.AskAsync(roomId, command, cancellationToken)).Status);
 
     /// <summary>
     /// Runs <paramref name="act"/> once per idempotency key: a retry with the same <paramref name="fingerprint"/> gets the first
@@ -209,39 +193,28 @@ internal static class RoomsApi
         System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, Func<Task<T>> act, CancellationToken cancellationToken)
         where T : class
     {
-        try
+        if (key is not null)
         {
-            if (key is not null)
+            var replay = await replies.FindAsync(roomId, operation, key, fingerprint, type, cancellationToken);
+            if (replay.Conflict)
             {
-                var replay = await replies.FindAsync(roomId, operation, key, fingerprint, type, cancellationToken);
-                if (replay.Conflict)
-                {
-                    return RoomProblems.KeyReused();
-                }
-
-                if (replay.Reply is { } first)
-                {
-                    return TypedResults.Ok(first);
-                }
+                return RoomProblems.KeyReused();
             }
 
-            var reply = await act();
-            if (key is not null)
+            if (replay.Reply is { } first)
             {
-                // kept even when the caller went away meanwhile: its retry must find the answer
-                await replies.KeepAsync(roomId, operation, key, fingerprint, reply, type, CancellationToken.None);
+                return TypedResults.Ok(first);
             }
+        }
 
-            return TypedResults.Ok(reply);
-        }
-        catch (RoomException ex)
+        var reply = await act();
+        if (key is not null)
         {
-            return RoomProblems.From(ex);
+            // kept even when the caller went away meanwhile: its retry must find the answer
+            await replies.KeepAsync(roomId, operation, key, fingerprint, reply, type, CancellationToken.None);
         }
-        catch (Exception ex) when (StoreFailures.IsUnavailable(ex))
-        {
-            return RoomProblems.From(new RoomException(RoomErrorKind.Unavailable, "The backup store is unavailable; try again.", ex));
-        }
+
+        return TypedResults.Ok(reply);
     }
 
     private static string? BearerToken(HttpContext http) =>

@@ -10,7 +10,7 @@ internal static class FanoutSetup
     /// <summary>The Redis pub/sub to SignalR relay, and the hub it pushes through (JSON and MessagePack protocols).</summary>
     public static IHostApplicationBuilder AddFanout(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddSignalR(o => o.AddFilter<StoreUnavailableHubFilter>()).AddJsonProtocol(o => o.PayloadSerializerOptions.TypeInfoResolverChain.Insert(0, HubJson.Default))
+        builder.Services.AddSignalR(o => o.AddFilter<RefusalHubFilter>()).AddJsonProtocol(o => o.PayloadSerializerOptions.TypeInfoResolverChain.Insert(0, HubJson.Default))
             .AddHubMessagePack();
         builder.Services.AddSingleton<RoomConnections>();
         builder.Services.AddSupervised<StatusRelay>("status-relay", HealthStatus.Unhealthy);

@@ -149,17 +149,9 @@ internal sealed partial class RoomHub(
         await Ask(caller.RoomId, new LeaveRoom(caller.ParticipantId));
     }
 
-    private async Task<RoomReply> Ask(string roomId, RoomCommand command, CancellationToken? cancellationToken = null)
-    {
-        try
-        {
-            return await rooms.AskAsync(roomId, command, cancellationToken ?? Context.ConnectionAborted);
-        }
-        catch (RoomException ex)
-        {
-            throw new HubException(ex.Message);
-        }
-    }
+    /// <summary>Asks the room; what it refuses fails the call through <see cref="RefusalHubFilter"/>.</summary>
+    private Task<RoomReply> Ask(string roomId, RoomCommand command, CancellationToken? cancellationToken = null) =>
+        rooms.AskAsync(roomId, command, cancellationToken ?? Context.ConnectionAborted);
 
     [GeneratedRegex("^[A-Za-z0-9_-]{1,32}$")]
     private static partial Regex SignalType();
