@@ -14,10 +14,8 @@ internal static class ApiSetup
     public static IHostApplicationBuilder AddApi(this IHostApplicationBuilder builder)
     {
         builder.Services.AddProblemDetails();
-        builder.Services.AddExceptionHandler<BadRequestHandler>();
-        builder.Services.AddExceptionHandler<RoomRefusalHandler>();
-        builder.Services.AddExceptionHandler<StoreUnavailableHandler>();
-        // bad bodies throw, so that BadRequestHandler can answer them with ProblemDetails
+        builder.Services.AddExceptionHandler<ProblemHandler>();
+        // bad bodies throw, so that ProblemHandler can answer them with ProblemDetails
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.Configure<JsonOptions>(o =>
         {

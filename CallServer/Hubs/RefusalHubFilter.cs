@@ -6,13 +6,10 @@ namespace CallServer.Hubs;
 
 /// <summary>
 /// The hub's one translation of a refusal: a room that refuses a call (<see cref="RoomException"/>) and a backup store that does
-/// not answer both fail the call, or the connect, with a HubException saying why, never a bare error. (REST: RoomRefusalHandler
-/// and StoreUnavailableHandler.)
+/// not answer both fail the call, or the connect, with a HubException saying why, never a bare error. (REST: ProblemHandler.)
 /// </summary>
 internal sealed class RefusalHubFilter : IHubFilter
 {
-    public const string Unavailable = "The backup store is unavailable; the change was not acknowledged. Try again.";
-
     public ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
     {
         // a call answered without waiting costs no state machine; a call that throws at once is translated like one that fails later
@@ -56,7 +53,7 @@ internal sealed class RefusalHubFilter : IHubFilter
     private static HubException? Translate(Exception ex) => ex switch
     {
         RoomException refused => new HubException(refused.Message),
-        _ when StoreFailures.IsUnavailable(ex) => new HubException(Unavailable),
+        _ when StoreFailures.IsUnavailable(ex) => new HubException(Api.ProblemHandler.Unavailable),
         _ => null,
     };
 }
