@@ -9,6 +9,26 @@ public sealed class RoomRulesTests
     private readonly RoomFixture _room = new();
 
     [Fact]
+    public void TheRulesDrawTheirIdsFromTheContextSoTheSameSeedMakesTheSameRoom()
+    {
+        RoomState Play(int seed)
+        {
+            var room = new RoomFixture(seed);
+            room.Join("Ann");
+            room.Join("Bob");
+            return room.State;
+        }
+
+        var (first, again, other) = (Play(7), Play(7), Play(8));
+
+        Assert.Equal(first.CallId, again.CallId);
+        Assert.Equal(first.Participants.Select(p => p.ParticipantId), again.Participants.Select(p => p.ParticipantId));
+        Assert.NotEqual(first.Participants.Select(p => p.ParticipantId), other.Participants.Select(p => p.ParticipantId));
+        Assert.Equal('7', first.CallId![14]);
+        Assert.StartsWith("p-", first.Participants[0].ParticipantId);
+    }
+
+    [Fact]
     public void TheFirstJoinStartsACallAndTheSecondMakesItActive()
     {
         var ann = _room.Join("Ann");

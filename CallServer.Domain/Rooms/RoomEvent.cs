@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace CallServer.Rooms;
 
 /// <summary>One entry of a call's history, numbered <paramref name="Seq"/> from 1 without gaps inside its call.</summary>
@@ -14,4 +16,9 @@ internal sealed record RoomEvent(
     DateTimeOffset At,
     IReadOnlyDictionary<string, string>? Data,
     string? Identity = null,
-    string? DisplayName = null);
+    string? DisplayName = null)
+{
+    /// <summary>What happened, as its type: what every consumer decides on.</summary>
+    [JsonIgnore]
+    public RoomFact Fact => RoomFact.Parse(Type, Data);
+}

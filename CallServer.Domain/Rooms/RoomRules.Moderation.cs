@@ -17,12 +17,7 @@ internal static partial class RoomRules
         }
 
         var next = Replace(state, p with { Audio = audio, Video = video });
-        next = context.Log.Add(next, RoomEventTypes.MediaChanged, p.ParticipantId, new Dictionary<string, string>
-        {
-            ["audio"] = audio ? "true" : "false",
-            ["video"] = video ? "true" : "false",
-            ["by"] = mute.By ?? "admin",
-        });
+        next = context.Log.Add(next, new MediaChanged(audio, video, mute.By ?? "admin"), p.ParticipantId);
         return new RoomDecision(next, context.Log.Events, p);
     }
 
@@ -53,7 +48,7 @@ internal static partial class RoomRules
             return RoomDecision.Unchanged();
         }
 
-        var next = context.Log.Add(state with { Metadata = set.Metadata }, RoomEventTypes.MetadataChanged, null);
+        var next = context.Log.Add(state with { Metadata = set.Metadata }, new MetadataChanged(), null);
         return new RoomDecision(next, context.Log.Events);
     }
 
@@ -65,7 +60,7 @@ internal static partial class RoomRules
             return RoomDecision.Unchanged(p);
         }
 
-        var next = context.Log.Add(Replace(state, p with { Metadata = set.Metadata }), RoomEventTypes.MetadataChanged, p.ParticipantId);
+        var next = context.Log.Add(Replace(state, p with { Metadata = set.Metadata }), new MetadataChanged(), p.ParticipantId);
         return new RoomDecision(next, context.Log.Events, p);
     }
 

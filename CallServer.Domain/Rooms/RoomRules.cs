@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Security.Cryptography;
 using CallServer.Rooms.Commands;
 
 namespace CallServer.Rooms;
@@ -8,12 +7,13 @@ namespace CallServer.Rooms;
 internal static partial class RoomRules
 {
     /// <summary>What <paramref name="command"/> does to <paramref name="state"/> at <paramref name="now"/>: each command names its rule.</summary>
-    public static RoomDecision Decide(RoomState state, RoomChange command, DateTimeOffset now, RoomsOptions options) =>
-        command.Decide(state, new RuleContext(now, options, new RoomEventLog(state, now)));
+    /// <param name="ids">Where new ids come from; by default unguessable ones (tests pass seeded ones).</param>
+    public static RoomDecision Decide(RoomState state, RoomChange command, DateTimeOffset now, RoomsOptions options, RoomIds? ids = null) =>
+        command.Decide(state, new RuleContext(now, options, new RoomEventLog(state, now), ids ?? RoomIds.Unguessable));
 
     internal static RoomDecision Join(RoomState state, JoinRoom join, RuleContext context)
     {
-        var (now, options, log) = context;
+        var (now, options, log, ids) = context;
         if (state.IsLive && join.JoinKey is not null && state.Participants.Find(p => p.JoinKey == join.JoinKey) is { } again)
         {
             // a retried join whose first answer was lost: the same participant, never a second one; and never someone else's
@@ -32,15 +32,14 @@ internal static partial class RoomRules
         {
             // one participant per identity: the older one gives way to the new one, and the call goes on
             next = WithParticipants(next, next.Participants.Remove(older));
-            next = log.Add(next, RoomEventTypes.ParticipantLeft, older.ParticipantId,
-                new Dictionary<string, string> { ["reason"] = LeaveReasons.Replaced });
+            next = log.Add(next, new ParticipantLeft(LeaveReasons.Replaced), older.ParticipantId);
         }
 
         if (!state.IsLive)
         {
             next = state with
             {
-                CallId = Guid.CreateVersion7(now).ToString(),
+                CallId = ids.NewCallId(now),
                 Phase = RoomPhase.Waiting,
                 Participants = [],
                 CreatedAt = now,
@@ -49,7 +48,7 @@ internal static partial class RoomRules
                 Bans = null,
                 LeaveKeys = null,
             };
-            next = log.Add(next, RoomEventTypes.CallStarted, null);
+            next = log.Add(next, new CallStarted(), null);
         }
         else if (next.Participants.Count >= options.MaxParticipants)
         {
@@ -59,12 +58,11 @@ internal static partial class RoomRules
         // without the publish grant a participant joins with its microphone and camera off
         var grants = join.Who?.Grants ?? ParticipantGrants.Default;
         var participant = new Participant(
-            NewParticipantId(), join.DisplayName, Presence.Joining, Audio: grants.Publish, Video: grants.Publish, now,
+            ids.NewParticipantId(), join.DisplayName, Presence.Joining, Audio: grants.Publish, Video: grants.Publish, now,
             Deadline: now + options.JoinTimeout, JoinKey: join.JoinKey, Identity: join.Who?.Identity, Metadata: join.Who?.Metadata,
             Grants: join.Who?.Grants);
         next = WithParticipants(next, next.Participants.Add(participant));
-        next = log.Add(next, RoomEventTypes.ParticipantJoined, participant.ParticipantId,
-            new Dictionary<string, string> { ["displayName"] = participant.DisplayName });
+        next = log.Add(next, new ParticipantJoined(participant.DisplayName), participant.ParticipantId);
         return new RoomDecision(next, log.Events, participant);
     }
 
@@ -82,7 +80,7 @@ internal static partial class RoomRules
         });
         if (!wasConnected)
         {
-            next = log.Add(next, RoomEventTypes.ParticipantConnected, p.ParticipantId);
+            next = log.Add(next, new ParticipantConnected(), p.ParticipantId);
         }
 
         return new RoomDecision(next, log.Events, p);
@@ -109,7 +107,7 @@ internal static partial class RoomRules
 
     private static RoomDecision StartGrace(RoomState state, List<Participant> participants, RuleContext context)
     {
-        var (now, options, log) = context;
+        var (now, options, log, _) = context;
         var next = state;
         foreach (var p in participants)
         {
@@ -120,7 +118,7 @@ internal static partial class RoomRules
                 ConnectionId = null,
                 InstanceId = null,
             });
-            next = log.Add(next, RoomEventTypes.ParticipantReconnecting, p.ParticipantId);
+            next = log.Add(next, new ParticipantReconnecting(), p.ParticipantId);
         }
 
         return new RoomDecision(next, log.Events);
@@ -141,11 +139,7 @@ internal static partial class RoomRules
         }
 
         var next = Replace(state, p with { Audio = media.Audio, Video = media.Video });
-        next = log.Add(next, RoomEventTypes.MediaChanged, p.ParticipantId, new Dictionary<string, string>
-        {
-            ["audio"] = media.Audio ? "true" : "false",
-            ["video"] = media.Video ? "true" : "false",
-        });
+        next = log.Add(next, new MediaChanged(media.Audio, media.Video), p.ParticipantId);
         return new RoomDecision(next, log.Events, p);
     }
 
@@ -189,19 +183,14 @@ internal static partial class RoomRules
         foreach (var p in leaving)
         {
             next = WithParticipants(next, next.Participants.Remove(p));
-            next = log.Add(next, RoomEventTypes.ParticipantLeft, p.ParticipantId,
-                new Dictionary<string, string> { ["reason"] = reason });
+            next = log.Add(next, new ParticipantLeft(reason), p.ParticipantId);
         }
 
         if (next.Participants.Count == 0)
         {
             var endReason = reason is LeaveReasons.Ended or LeaveReasons.Failed ? reason : LeaveReasons.Empty;
             next = next with { Phase = reason == LeaveReasons.Failed ? RoomPhase.Failed : RoomPhase.Ended, EndReason = endReason };
-            next = log.Add(next, RoomEventTypes.CallEnded, null, new Dictionary<string, string>
-            {
-                ["reason"] = endReason,
-                ["durationSeconds"] = ((long)(context.Now - state.CreatedAt).TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
-            });
+            next = log.Add(next, new CallEnded(endReason, (long)(context.Now - state.CreatedAt).TotalSeconds), null);
         }
 
         return new RoomDecision(next, log.Events);
@@ -227,5 +216,4 @@ internal static partial class RoomRules
             Phase = participants.Count >= 2 ? RoomPhase.Active : participants.Count == 1 ? RoomPhase.Waiting : state.Phase,
         };
 
-    private static string NewParticipantId() => "p-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(9));
 }

@@ -106,6 +106,38 @@ public sealed class CallHistoryTests(RedisServer redis, PostgresServer postgres)
     }
 
     [Fact]
+    public async Task AnEventOfAKindThisVersionDoesNotKnowIsStoredAsItCameNotDropped()
+    {
+        using var app = await AppAsync("postgres");
+        var room = "future-" + Guid.NewGuid().ToString("N")[..8];
+        var ann = await app.JoinAsync(room, "Ann");
+        using (var client = app.WithToken(ann.Token))
+        {
+            (await client.PostAsync($"/rooms/{room}/leave", null)).EnsureSuccessStatusCode();
+        }
+
+        var before = await EndedCallAsync(app, ann.Room.CallId!);
+        // queued by a newer version during a rolling deploy
+        var future = new RoomEvent(ann.Room.CallId!, room, before.Events.Count + 1, "participant_teleported", ann.ParticipantId,
+            DateTimeOffset.UtcNow, new Dictionary<string, string> { ["to"] = "mars" }, ann.ParticipantId, "Ann");
+        await using (var admin = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.ConnectionString))
+        {
+            await admin.GetDatabase().ListLeftPushAsync(
+                new CallServer.Backup.RedisKeys(app.KeyPrefix).HistoryQueue,
+                System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(future, CallServer.Backup.BackupJson.Default.RoomEvent));
+        }
+
+        var after = await Eventually.ValueAsync(async () =>
+        {
+            using var admin = app.Admin();
+            return await admin.GetFromJsonAsync<CallDetails>($"/calls/{ann.Room.CallId}");
+        }, c => c?.Events.Count > before.Events.Count, "the unknown event in the history", TimeSpan.FromSeconds(30));
+
+        Assert.Equal(("participant_teleported", "mars"), (after!.Events[^1].Type, after.Events[^1].Data!["to"]));
+        Assert.Equal(Enumerable.Range(1, after.Events.Count).Select(i => (long)i), after.Events.Select(e => e.Seq));
+    }
+
+    [Fact]
     public async Task HistoryParkedByAnInstanceThatDiedDoesNotStopTheOtherInstancesWriter()
     {
         // an instance parked history on its disk and died with it: its mark stays in Redis, its liveness key is gone

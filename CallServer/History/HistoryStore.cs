@@ -112,22 +112,44 @@ internal sealed class HistoryStore(HistoryDialect dialect)
 
         Task<int> Run(string sql) => connection.ExecuteAsync(new CommandDefinition(sql, args, transaction, cancellationToken: cancellationToken));
 
-        return e.Type switch
+        return ProjectionOf(e.Fact) switch
         {
-            RoomEventTypes.ParticipantJoined => Run($"""
+            Projection.ParticipantJoined => Run($"""
                 INSERT INTO call_participants (call_id, participant_id, display_name, joined_at, identity)
                 VALUES ({dialect.Uuid("@CallId")}, @ParticipantId, @DisplayName, @At, @Identity)
                 ON CONFLICT (call_id, participant_id) DO NOTHING
                 """),
-            RoomEventTypes.ParticipantLeft => Run($"""
+            Projection.ParticipantLeft => Run($"""
                 UPDATE call_participants SET left_at = @At, leave_reason = @Reason
                 WHERE call_id = {dialect.Uuid("@CallId")} AND participant_id = @ParticipantId
                 """),
-            RoomEventTypes.CallEnded => Run($"""
+            Projection.CallEnded => Run($"""
                 UPDATE calls SET ended_at = @At, end_reason = @Reason WHERE call_id = {dialect.Uuid("@CallId")}
                 """),
             _ => Task.CompletedTask,
         };
+    }
+
+    /// <summary>
+    /// What an event changes in its call's participants or end, decided per kind (the event itself is always stored, an unknown
+    /// kind as it came).
+    /// </summary>
+    internal static Projection ProjectionOf(RoomFact fact) => fact switch
+    {
+        ParticipantJoined => Projection.ParticipantJoined,
+        ParticipantLeft => Projection.ParticipantLeft,
+        CallEnded => Projection.CallEnded,
+        CallStarted or ParticipantConnected or ParticipantReconnecting or MediaChanged or MetadataChanged or UnknownFact => Projection.None,
+        _ => throw new UnhandledRoomFactException(fact, "the history"),
+    };
+
+    /// <summary>The changes an event can make besides its own row.</summary>
+    internal enum Projection
+    {
+        None,
+        ParticipantJoined,
+        ParticipantLeft,
+        CallEnded,
     }
 
     /// <summary>A room's calls, newest first; <paramref name="beforeCallId"/> continues after that call (the last of the previous page).</summary>

@@ -39,11 +39,12 @@ internal sealed class GracefulDrain(
     {
         lock (_gate)
         {
-            return _drained ??= Task.Run(() => DrainAsync(CancellationToken.None));
+            return _drained ??= Task.Run(DrainAsync);
         }
     }
 
-    private async Task DrainAsync(CancellationToken cancellationToken)
+    /// <summary>Not cancellable: once begun it runs to its own deadline (<c>Shutdown:DrainSeconds</c>), whoever waits for it.</summary>
+    private async Task DrainAsync()
     {
         // a second of the budget is kept for what stops after the drain (workers, services, Kestrel)
         // wall-clock time, whatever clock the rooms run on: an orchestrator's grace period is real seconds
@@ -52,7 +53,7 @@ internal sealed class GracefulDrain(
         var held = connections.All();
         ShutdownLog.Draining(logger, held.Count, options.Value.DrainSeconds);
         // bounded: a client that reads nothing must not hold the drain
-        using var notice = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var notice = new CancellationTokenSource();
         notice.CancelAfter(TimeSpan.FromSeconds(Math.Max(1, (options.Value.DrainSeconds - 1) / 2.0)));
         try
         {
@@ -77,7 +78,7 @@ internal sealed class GracefulDrain(
 
         // the disconnects those closes post, and whatever else was asked before the SIGTERM, are answered before the workers stop;
         // a connection that was still connecting when the drain began is closed as it shows up
-        while (Stopwatch.GetTimestamp() < deadline && !cancellationToken.IsCancellationRequested && (rooms.QueuedCommands > 0 || connections.Count > 0))
+        while (Stopwatch.GetTimestamp() < deadline && (rooms.QueuedCommands > 0 || connections.Count > 0))
         {
             foreach (var late in connections.All())
             {

@@ -19,18 +19,23 @@ internal static class WebhookEventTypes
         CallStarted, CallEnded, ParticipantJoined, ParticipantConnected, ParticipantReconnecting, ParticipantLeft, MediaChanged, RoomFailed,
     };
 
-    /// <summary>The webhook types a room event becomes: none for those a receiver has no use for (metadata changes).</summary>
-    public static IEnumerable<string> Of(RoomEvent e) => e.Type switch
+    /// <summary>
+    /// The webhook types a room event becomes, decided per kind: none for metadata changes (a receiver has no use for them), and
+    /// none for a kind this version does not know (the sender logs it: <see cref="WebhooksLog.UnknownEvent"/>).
+    /// </summary>
+    public static IEnumerable<string> Of(RoomFact fact) => fact switch
     {
-        RoomEventTypes.CallStarted => [CallStarted],
+        Rooms.CallStarted => [CallStarted],
         // a failed room ends its call too: room.failed first, then call.ended, so that billing sees every end
-        RoomEventTypes.CallEnded when e.Data?.GetValueOrDefault("reason") == LeaveReasons.Failed => [RoomFailed, CallEnded],
-        RoomEventTypes.CallEnded => [CallEnded],
-        RoomEventTypes.ParticipantJoined => [ParticipantJoined],
-        RoomEventTypes.ParticipantConnected => [ParticipantConnected],
-        RoomEventTypes.ParticipantReconnecting => [ParticipantReconnecting],
-        RoomEventTypes.ParticipantLeft => [ParticipantLeft],
-        RoomEventTypes.MediaChanged => [MediaChanged],
-        _ => [],
+        Rooms.CallEnded { Reason: LeaveReasons.Failed } => [RoomFailed, CallEnded],
+        Rooms.CallEnded => [CallEnded],
+        Rooms.ParticipantJoined => [ParticipantJoined],
+        Rooms.ParticipantConnected => [ParticipantConnected],
+        Rooms.ParticipantReconnecting => [ParticipantReconnecting],
+        Rooms.ParticipantLeft => [ParticipantLeft],
+        Rooms.MediaChanged => [MediaChanged],
+        MetadataChanged => [],
+        UnknownFact => [],
+        _ => throw new UnhandledRoomFactException(fact, "the webhooks"),
     };
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using CallServer.Rooms;
 
@@ -14,7 +13,7 @@ internal sealed record WebhookMessage(string Id, string Type, string RoomId, str
 {
     /// <summary>The webhooks a room event becomes, in the order they are sent.</summary>
     public static IEnumerable<WebhookMessage> From(RoomEvent e) =>
-        WebhookEventTypes.Of(e).Select(type => new WebhookMessage(
+        WebhookEventTypes.Of(e.Fact).Select(type => new WebhookMessage(
             type == WebhookEventTypes.RoomFailed ? $"evt_{e.CallId}_{e.Seq}_failed" : $"evt_{e.CallId}_{e.Seq}",
             type,
             e.RoomId,
@@ -34,14 +33,32 @@ internal sealed record WebhookMessage(string Id, string Type, string RoomId, str
             ["participantId"] = e.ParticipantId,
             ["displayName"] = e.DisplayName,
         };
-        foreach (var (key, value) in e.Data ?? new Dictionary<string, string>())
+        // the details of each kind, with their JSON types (docs/API.md §7)
+        switch (e.Fact)
         {
-            data[key] = key switch
-            {
-                "audio" or "video" => value == "true",
-                "durationSeconds" => long.Parse(value, CultureInfo.InvariantCulture),
-                _ => value,
-            };
+            case ParticipantJoined joined:
+                data["displayName"] = joined.DisplayName;
+                break;
+            case ParticipantLeft left:
+                data["reason"] = left.Reason;
+                break;
+            case MediaChanged media:
+                data["audio"] = media.Audio;
+                data["video"] = media.Video;
+                if (media.By is not null)
+                {
+                    data["by"] = media.By;
+                }
+
+                break;
+            case CallEnded ended:
+                data["reason"] = ended.Reason;
+                data["durationSeconds"] = ended.DurationSeconds;
+                break;
+            case CallStarted or ParticipantConnected or ParticipantReconnecting or MetadataChanged or UnknownFact:
+                break;
+            default:
+                throw new UnhandledRoomFactException(e.Fact, "the webhook payload");
         }
 
         return new JsonObject { ["type"] = type, ["timestamp"] = e.At, ["data"] = data };

@@ -1,4 +1,5 @@
 using CallServer.Backup;
+using CallServer.Rooms;
 using CallServer.Supervision;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -93,6 +94,11 @@ internal sealed class WebhookSender(
             if (events.Count == 0)
             {
                 return true;
+            }
+
+            foreach (var unknown in events.Where(e => e.Fact is UnknownFact))
+            {
+                WebhooksLog.UnknownEvent(logger, unknown.Type, unknown.CallId, unknown.Seq);
             }
 
             var placed = events

@@ -16,4 +16,7 @@ internal static partial class WebhooksLog
 
     [LoggerMessage(4, LogLevel.Warning, "Webhooks: Redis unavailable; retrying in {DelayMs} ms")]
     public static partial void StoreUnavailable(ILogger logger, Exception exception, long delayMs);
+
+    [LoggerMessage(6, LogLevel.Warning, "Webhooks: room event {Seq} of call {CallId} is of a kind this version does not know ({Type}); no webhook sent for it")]
+    public static partial void UnknownEvent(ILogger logger, string type, string callId, long seq);
 }
