@@ -1,0 +1,76 @@
+using System.Runtime.CompilerServices;
+using CallServer.Backup;
+using CallServer.Rooms;
+
+namespace CallServer.Domain.Tests.Fakes;
+
+/// <summary>The backup port in memory, with its compare-and-set: what the middle tier runs workers against instead of Redis.</summary>
+internal sealed class InMemoryRoomBackup : IRoomBackup
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, RoomState> _rooms = new(StringComparer.Ordinal);
+    private readonly List<RoomEvent> _events = [];
+
+    /// <summary>The backed-up state of a room, or null.</summary>
+    public RoomState? this[string roomId]
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _rooms.GetValueOrDefault(roomId);
+            }
+        }
+    }
+
+    /// <summary>Every event written, in order.</summary>
+    public IReadOnlyList<RoomEvent> Events
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _events];
+            }
+        }
+    }
+
+    public Task<RoomState?> LoadAsync(string roomId, CancellationToken cancellationToken) => Task.FromResult(this[roomId]);
+
+    public Task<long> StoredVersionAsync(string roomId, CancellationToken cancellationToken) => Task.FromResult(this[roomId]?.Version ?? 0);
+
+    public Task<BackupWriteResult> SaveAsync(
+        long expectedVersion, RoomState next, IReadOnlyList<RoomEvent> events, TimeSpan endedRetention, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            var current = _rooms.GetValueOrDefault(next.RoomId)?.Version ?? 0;
+            if (current != expectedVersion)
+            {
+                return Task.FromResult(new BackupWriteResult(false, current));
+            }
+
+            _rooms[next.RoomId] = next;
+            _events.AddRange(events);
+            return Task.FromResult(new BackupWriteResult(true, next.Version));
+        }
+    }
+
+    public async IAsyncEnumerable<string> LiveRoomIdsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        List<string> live;
+        lock (_gate)
+        {
+            live = [.. _rooms.Values.Where(r => r.IsLive).Select(r => r.RoomId)];
+        }
+
+        foreach (var id in live)
+        {
+            await Task.Yield();
+            yield return id;
+        }
+    }
+
+    public Task<IReadOnlySet<string>> DeadInstancesAsync(IEnumerable<string> instanceIds, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlySet<string>>(new HashSet<string>());
+}
