@@ -10,13 +10,19 @@ internal sealed class WakeSignal
 
     public void Set()
     {
+        // set on every status publication: most find the loop already woken, and must not pay for an exception
+        if (_signal.CurrentCount > 0)
+        {
+            return;
+        }
+
         try
         {
             _signal.Release();
         }
         catch (SemaphoreFullException)
         {
-            // awake already
+            // woken meanwhile by another caller
         }
     }
 

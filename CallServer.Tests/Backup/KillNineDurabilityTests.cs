@@ -21,6 +21,7 @@ namespace CallServer.Tests.Backup;
 /// in the state, no version was acknowledged twice, and the history of every call is contiguous and complete. Many rounds over
 /// one data dir, because a kill lands at the worst moment only now and then.
 /// </summary>
+[Collection(KillRoundsCollection.Name)]
 public sealed class KillNineDurabilityTests(ITestOutputHelper output)
 {
     private static readonly string[] Rooms = ["kill-a", "kill-b", "kill-c"];
