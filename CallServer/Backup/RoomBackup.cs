@@ -14,9 +14,6 @@ internal sealed class RoomBackup(
 {
     private static readonly RedisValue[] SnapshotFields = ["s", "p"];
 
-    /// <summary>The embedded store may keep a prefix of a script after a kill: each change also keeps its events in the hash until queued (<see cref="BackupScript.Save"/>).</summary>
-    private readonly bool _keepPending = embeddedLog.Enabled;
-
     /// <summary>The status is published by the script, unless the change must first be confirmed (replicas, the embedded store's log).</summary>
     private readonly bool _publishAfter = acked.Enabled || embeddedLog.Enabled;
 
@@ -92,7 +89,9 @@ internal sealed class RoomBackup(
             args[9 + i] = JsonSerializer.SerializeToUtf8Bytes(events[i], BackupJson.Default.RoomEvent);
         }
 
-        args[8] = _keepPending && events.Count > 0 ? PendingEvents(args.AsSpan(9)) : "";
+        // the embedded store may keep a prefix of a script after a kill: there a change also keeps its events in the hash until
+        // they are queued (BackupScript.Save)
+        args[8] = embeddedLog.Enabled && events.Count > 0 ? PendingEvents(args.AsSpan(9)) : "";
 
         // not cancelled half-way: the write is one atomic step, and its outcome must be known
         cancellationToken.ThrowIfCancellationRequested();

@@ -12,16 +12,20 @@ namespace CallServer.Webhooks;
 internal sealed record WebhookMessage(string Id, string Type, string RoomId, string Body, DateTimeOffset At = default, bool Redelivered = false)
 {
     /// <summary>The webhooks a room event becomes, in the order they are sent.</summary>
-    public static IEnumerable<WebhookMessage> From(RoomEvent e) =>
-        WebhookEventTypes.Of(e.Fact).Select(type => new WebhookMessage(
+    public static IEnumerable<WebhookMessage> From(RoomEvent e)
+    {
+        // read once: a failed room's end makes two webhooks of the one event
+        var fact = e.Fact;
+        return WebhookEventTypes.Of(fact).Select(type => new WebhookMessage(
             type == WebhookEventTypes.RoomFailed ? $"evt_{e.CallId}_{e.Seq}_failed" : $"evt_{e.CallId}_{e.Seq}",
             type,
             e.RoomId,
-            Payload(e, type).ToJsonString(),
+            Payload(e, fact, type).ToJsonString(),
             e.At));
+    }
 
     /// <summary><c>{ "type", "timestamp", "data" }</c>: data carries the event's room, call, sequence number and participant.</summary>
-    private static JsonObject Payload(RoomEvent e, string type)
+    private static JsonObject Payload(RoomEvent e, RoomFact fact, string type)
     {
         var data = new JsonObject
         {
@@ -34,7 +38,7 @@ internal sealed record WebhookMessage(string Id, string Type, string RoomId, str
             ["displayName"] = e.DisplayName,
         };
         // the details of each kind, with their JSON types (docs/API.md §7)
-        switch (e.Fact)
+        switch (fact)
         {
             case ParticipantJoined joined:
                 data["displayName"] = joined.DisplayName;
@@ -58,7 +62,7 @@ internal sealed record WebhookMessage(string Id, string Type, string RoomId, str
             case CallStarted or ParticipantConnected or ParticipantReconnecting or MetadataChanged or UnknownFact:
                 break;
             default:
-                throw new UnhandledRoomFactException(e.Fact, "the webhook payload");
+                throw new UnhandledRoomFactException(fact, "the webhook payload");
         }
 
         return new JsonObject { ["type"] = type, ["timestamp"] = e.At, ["data"] = data };
