@@ -88,7 +88,7 @@ public sealed class KillNineDurabilityTests(ITestOutputHelper output)
 
     private async Task RunAsync(Target target, int rounds)
     {
-        var ledger = new Ledger();
+        var ledger = new KillRoundLedger();
         var failedRounds = new List<string>();
         await target.StartStore();
         for (var round = 0; round <= rounds; round++)
@@ -112,8 +112,8 @@ public sealed class KillNineDurabilityTests(ITestOutputHelper output)
                 }
 
                 // kill after the k-th acknowledgement of the burst, k moving from the first to past the last over the rounds
-                var killAfter = 1 + (round % (Rooms.Length * Burst.Acknowledgements + 1));
-                var bursts = Rooms.Select(room => new Burst(server.Address, room, round, ledger).RunAsync()).ToList();
+                var killAfter = 1 + (round % (Rooms.Length * KillRoundBurst.Acknowledgements + 1));
+                var bursts = Rooms.Select(room => new KillRoundBurst(server.Address, room, round, ledger).RunAsync()).ToList();
                 await ledger.WaitForAsync(killAfter, Task.WhenAll(bursts));
                 ledger.Killing = true;
                 await server.KillAsync();
@@ -138,7 +138,7 @@ public sealed class KillNineDurabilityTests(ITestOutputHelper output)
     }
 
     /// <summary>What a restarted server must show: every acknowledged version, every call's history whole.</summary>
-    private static async Task<List<string>> CheckAsync(ServerProcess server, IDatabase redis, Ledger ledger)
+    private static async Task<List<string>> CheckAsync(ServerProcess server, IDatabase redis, KillRoundLedger ledger)
     {
         var problems = new List<string>(ledger.TakeProblems());
         var keys = new RedisKeys("cs:");
@@ -209,143 +209,6 @@ public sealed class KillNineDurabilityTests(ITestOutputHelper output)
     }
 
     private sealed record Target(Dictionary<string, string> Settings, string Redis, Func<Task> StartStore, Func<Task> KillStore);
-
-    /// <summary>Every acknowledged change: the room's version it answered, its call and, for a join, its participant.</summary>
-    private sealed class Ledger
-    {
-        private readonly ConcurrentDictionary<(string Room, long Version), bool> _acknowledged = new();
-        private readonly ConcurrentQueue<string> _problems = new();
-        private readonly ConcurrentDictionary<string, ConcurrentBag<string>> _joins = new();
-        private readonly ConcurrentDictionary<string, bool> _calls = new();
-        private readonly ConcurrentDictionary<string, bool> _reported = new();
-        private int _count;
-        private bool _killing;
-
-        public int Count => _count;
-
-        /// <summary>Set just before the kill: a call that fails after it was cut off by the kill.</summary>
-        public bool Killing
-        {
-            get => Volatile.Read(ref _killing);
-            set => Volatile.Write(ref _killing, value);
-        }
-
-        /// <summary>A call of a burst failed while the server was up: a fault of its own, reported like a loss.</summary>
-        public void Failed(string room, Exception error) => _problems.Enqueue($"{room}: {error.GetType().Name} before the kill: {error.Message}");
-
-        public void Acknowledged(string room, RoomStatus status, string? joined = null)
-        {
-            if (!_acknowledged.TryAdd((room, status.Version), true))
-            {
-                _problems.Enqueue($"{room}: version {status.Version} acknowledged twice");
-            }
-
-            if (status.CallId is { } callId)
-            {
-                _calls[callId] = true;
-                if (joined is not null)
-                {
-                    _joins.GetOrAdd(callId, _ => []).Add(joined);
-                }
-            }
-
-            Interlocked.Increment(ref _count);
-        }
-
-        public long? HighestVersion(string room) =>
-            _acknowledged.Keys.Where(k => k.Room == room).Select(k => (long?)k.Version).Max();
-
-        /// <summary>True the first time a problem of a call is reported: a later round reports only its own.</summary>
-        public bool FirstReportOf(string problem) => _reported.TryAdd(problem, true);
-
-        public void Forget(string room, long after)
-        {
-            foreach (var key in _acknowledged.Keys.Where(k => k.Room == room && k.Version > after))
-            {
-                _acknowledged.TryRemove(key, out _);
-            }
-        }
-
-        /// <summary>The participants whose join in the call was acknowledged since the last check.</summary>
-        public IEnumerable<string> TakeJoinsOf(string callId) => _joins.TryRemove(callId, out var joins) ? joins : [];
-
-        public IEnumerable<string> TakeProblems()
-        {
-            while (_problems.TryDequeue(out var problem))
-            {
-                yield return problem;
-            }
-        }
-
-        /// <summary>The calls acknowledged since the last check (an earlier call's history was checked then).</summary>
-        public List<string> TakeCalls()
-        {
-            var calls = _calls.Keys.ToList();
-            _calls.Clear();
-            return calls;
-        }
-
-        /// <summary>Waits until <paramref name="count"/> more changes are acknowledged, or the bursts end.</summary>
-        public async Task WaitForAsync(int count, Task bursts)
-        {
-            var target = _count + count;
-            await Eventually.TrueAsync(() => Task.FromResult(_count >= target || bursts.IsCompleted), $"{count} acknowledged changes");
-        }
-    }
-
-    /// <summary>
-    /// One room's share of a round: two joins, a connect and a media change, the connection dropped (its participant
-    /// reconnecting, then timed out), a leave. A call the kill cuts off is not acknowledged, and is not counted.
-    /// </summary>
-    private sealed class Burst(Uri address, string room, int round, Ledger ledger)
-    {
-        public const int Acknowledgements = 4;
-
-        public async Task RunAsync()
-        {
-            try
-            {
-                using var http = new HttpClient { BaseAddress = address };
-                var ann = await JoinAsync(http, $"Ann {round}");
-                var bob = await JoinAsync(http, $"Bob {round}");
-                await using (var hub = new HubConnectionBuilder()
-                    .WithUrl(new Uri(address, "/hubs/room"), o =>
-                    {
-                        o.AccessTokenProvider = () => Task.FromResult<string?>(ann.Token);
-                        o.Transports = HttpTransportType.WebSockets;
-                        o.SkipNegotiation = true;
-                    })
-                    .Build())
-                {
-                    await hub.StartAsync();
-                    ledger.Acknowledged(room, await hub.InvokeAsync<RoomStatus>("SetMedia", round % 2 == 0, true));
-                }
-
-                using var leave = new HttpRequestMessage(HttpMethod.Post, $"/rooms/{room}/leave");
-                leave.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bob.Token);
-                using var left = await http.SendAsync(leave);
-                left.EnsureSuccessStatusCode();
-                ledger.Acknowledged(room, (await left.Content.ReadFromJsonAsync<RoomStatus>())!);
-            }
-            catch (Exception e)
-            {
-                // a call the kill cut off was not acknowledged; one that failed before the kill is a fault
-                if (!ledger.Killing)
-                {
-                    ledger.Failed(room, e);
-                }
-            }
-        }
-
-        private async Task<JoinResponse> JoinAsync(HttpClient http, string name)
-        {
-            using var response = await http.PostAsJsonAsync($"/rooms/{room}/join", new { displayName = name });
-            response.EnsureSuccessStatusCode();
-            var joined = (await response.Content.ReadFromJsonAsync<JoinResponse>())!;
-            ledger.Acknowledged(room, joined.Room, joined.ParticipantId);
-            return joined;
-        }
-    }
 
     private sealed class TempDir : IDisposable
     {

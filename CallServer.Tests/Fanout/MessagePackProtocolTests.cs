@@ -20,15 +20,7 @@ public sealed class MessagePackProtocolTests(RedisServer redis)
         var bob = await app.JoinAsync(room, "Bob Zoë");
         var received = new ConcurrentQueue<(string Event, Dictionary<string, object> Message)>();
         var arrived = new SemaphoreSlim(0);
-        await using var bobHub = new HubConnectionBuilder()
-            .WithUrl(new Uri(app.BaseAddress, "/hubs/room"), o =>
-            {
-                o.AccessTokenProvider = () => Task.FromResult<string?>(bob.Token);
-                o.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
-                o.SkipNegotiation = true;
-            })
-            .AddMessagePackProtocol()
-            .Build();
+        await using var bobHub = RoomHubConnection.Builder(app.BaseAddress, bob.Token).AddMessagePackProtocol().Build();
         foreach (var name in new[] { "status", "signal" })
         {
             bobHub.On<Dictionary<string, object>>(name, message =>

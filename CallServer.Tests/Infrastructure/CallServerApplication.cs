@@ -131,14 +131,7 @@ public sealed class CallServerApplication(
     /// <summary>A participant's hub connection, recording every event it receives; by default once the room has it as connected.</summary>
     internal async Task<HubClient> ConnectAsync(JoinResponse joined, bool waitUntilConnected = true)
     {
-        var client = new HubClient(new HubConnectionBuilder()
-            .WithUrl(new Uri(BaseAddress, "/hubs/room"), o =>
-            {
-                o.AccessTokenProvider = () => Task.FromResult<string?>(joined.Token);
-                o.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
-                o.SkipNegotiation = true;
-            })
-            .Build(), joined.ParticipantId);
+        var client = new HubClient(RoomHubConnection.Build(BaseAddress, joined.Token), joined.ParticipantId);
         await client.StartAsync();
         if (waitUntilConnected)
         {

@@ -147,15 +147,7 @@ public sealed class GracefulDrainTests(RedisServer redis)
 
         public async ValueTask DisposeAsync() => await _connection.DisposeAsync();
 
-        private static HubConnection Connect(JoinResponse joined, Uri address) =>
-            new HubConnectionBuilder()
-                .WithUrl(new Uri(address, "/hubs/room"), o =>
-                {
-                    o.AccessTokenProvider = () => Task.FromResult<string?>(joined.Token);
-                    o.Transports = HttpTransportType.WebSockets;
-                    o.SkipNegotiation = true;
-                })
-                .Build();
+        private static HubConnection Connect(JoinResponse joined, Uri address) => RoomHubConnection.Build(address, joined.Token);
 
         private void Listen(HubConnection connection)
         {
