@@ -71,6 +71,23 @@ internal sealed class InMemoryRoomBackup : IRoomBackup
         }
     }
 
-    public Task<IReadOnlySet<string>> DeadInstancesAsync(IEnumerable<string> instanceIds, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlySet<string>>(new HashSet<string>());
+    /// <summary>The instances whose liveness key has expired (killed, or stopped without releasing their connections).</summary>
+    public HashSet<string> DeadInstances { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Stores a room as another instance left it.</summary>
+    public void Put(RoomState state)
+    {
+        lock (_gate)
+        {
+            _rooms[state.RoomId] = state;
+        }
+    }
+
+    public Task<IReadOnlySet<string>> DeadInstancesAsync(IEnumerable<string> instanceIds, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult<IReadOnlySet<string>>(instanceIds.Where(DeadInstances.Contains).ToHashSet(StringComparer.Ordinal));
+        }
+    }
 }

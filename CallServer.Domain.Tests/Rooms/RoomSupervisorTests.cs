@@ -20,22 +20,25 @@ public sealed class RoomSupervisorTests : IAsyncLifetime
     private readonly InMemoryRoomBackup _backup = new();
     private readonly RoomFaultInjector _faults = new();
     private readonly TestMeters _meters = new();
+    private readonly List<RoomSupervisor> _started = [];
+    private readonly CancellationTokenSource _stop = new();
     private readonly RoomSupervisor _rooms;
+    private RoomWakeUps _wakeUps = null!;
 
-    public RoomSupervisorTests()
-    {
-        var signals = new RecordedSignals();
-        _rooms = new RoomSupervisor(
-            _backup, Microsoft.Extensions.Options.Options.Create(Options), _faults, new InstanceIdentity(), _time, new MeshOnlyMedia(),
-            signals, new RoomWakeUps(_time), new InstanceLiveness(_time, TimeSpan.FromSeconds(10)),
-            new RoomMediaEvents(signals, NullLogger<RoomMediaEvents>.Instance), new Telemetry.RoomTelemetry(_meters), NullLoggerFactory.Instance);
-    }
+    public RoomSupervisorTests() => _rooms = NewSupervisor(Options, new InstanceIdentity());
 
     public Task InitializeAsync() => _rooms.StartAsync(CancellationToken.None);
 
     public async Task DisposeAsync()
     {
+        await _stop.CancelAsync();
         await _rooms.StopAsync(CancellationToken.None);
+        foreach (var rooms in _started)
+        {
+            await rooms.StopAsync(CancellationToken.None);
+        }
+
+        _stop.Dispose();
         _meters.Dispose();
     }
 
@@ -77,6 +80,72 @@ public sealed class RoomSupervisorTests : IAsyncLifetime
         _faults.CrashWhen = null;
         var status = (await _rooms.AskAsync("r2", new SetMedia(ann.ParticipantId, false, true), CancellationToken.None)).Status;
         Assert.Equal(("waiting", false, true), (status.State, status.Participants[0].Audio, status.Participants[0].Video));
+    }
+
+    [Fact]
+    public async Task AHibernatedRoomWakesAtItsDeadlineAndTheParticipantWhoNeverConnectedIsRemoved()
+    {
+        var options = new RoomsOptions { JoinTimeoutSeconds = 120, HibernateAfterSeconds = 30 };
+        var rooms = await StartAsync(NewSupervisor(options, new InstanceIdentity()));
+        _ = Task.Run(() => new RoomWakeUpLoop(_wakeUps, rooms).RunAsync(_stop.Token));
+        await rooms.AskAsync("h1", new JoinRoom("Ann", null), CancellationToken.None);
+
+        // asked nothing for the hibernation period: the worker goes, its deadline goes to the shared wake-ups
+        _time.Advance(TimeSpan.FromSeconds(options.HibernateAfterSeconds + 1));
+        await EventuallyAsync(() => rooms.WorkerCount == 0 && rooms.HibernatedWithDeadline == 1 ? "" : null);
+        Assert.Single(_backup["h1"]!.Participants);
+
+        // at the join deadline the room wakes, and the participant who never connected is removed
+        _time.Advance(TimeSpan.FromSeconds(options.JoinTimeoutSeconds - options.HibernateAfterSeconds));
+        var ended = await EventuallyAsync(() => _backup["h1"] is { IsLive: false } state ? state : null);
+
+        Assert.Empty(ended.Participants);
+        Assert.Equal(new ParticipantLeft(LeaveReasons.Timeout), _backup.Events.Select(e => e.Fact).OfType<ParticipantLeft>().Single());
+        Assert.IsType<CallEnded>(_backup.Events[^1].Fact);
+    }
+
+    [Fact]
+    public async Task AParticipantConnectedThroughADeadInstanceIsReleasedToItsGraceAndThenRemoved()
+    {
+        var options = new RoomsOptions { ReconnectGraceSeconds = 20, JoinTimeoutSeconds = 3600 };
+        var dead = new InstanceIdentity();
+        var before = await StartAsync(NewSupervisor(options, dead));
+        var ann = (await before.AskAsync("d1", new JoinRoom("Ann", null), CancellationToken.None)).Participant!;
+        await before.AskAsync("d1", new ConnectParticipant(ann.ParticipantId, "c-1", dead.Id), CancellationToken.None);
+        var bob = (await before.AskAsync("d1", new JoinRoom("Bob", null), CancellationToken.None)).Participant!;
+        await before.StopAsync(CancellationToken.None);
+
+        // that instance died with Ann's connection; the next instance that runs the room finds out on load
+        _backup.DeadInstances.Add(dead.Id);
+        var after = await StartAsync(NewSupervisor(options, new InstanceIdentity()));
+        await after.AskAsync("d1", new GetStatus(), CancellationToken.None);
+
+        var released = await EventuallyAsync(() => _backup["d1"]!.Find(ann.ParticipantId) is { Presence: Presence.Reconnecting } p ? p : null);
+        Assert.Null(released.InstanceId);
+        Assert.Equal(Presence.Joining, _backup["d1"]!.Find(bob.ParticipantId)!.Presence);
+
+        // nobody reconnects within the grace: Ann is removed, Bob stays
+        _time.Advance(TimeSpan.FromSeconds(options.ReconnectGraceSeconds + 1));
+        await EventuallyAsync(() => _backup["d1"]!.Find(ann.ParticipantId) is null ? "" : null);
+        Assert.Equal([new ParticipantReconnecting(), new ParticipantLeft(LeaveReasons.Timeout)],
+            _backup.Events.Where(e => e.ParticipantId == ann.ParticipantId).Select(e => e.Fact).Skip(2));
+    }
+
+    private RoomSupervisor NewSupervisor(RoomsOptions options, InstanceIdentity instance)
+    {
+        var signals = new RecordedSignals();
+        _wakeUps = new RoomWakeUps(_time);
+        return new RoomSupervisor(
+            _backup, Microsoft.Extensions.Options.Options.Create(options), _faults, instance, _time, new MeshOnlyMedia(),
+            signals, _wakeUps, new InstanceLiveness(_time, TimeSpan.FromSeconds(10)),
+            new RoomMediaEvents(signals, NullLogger<RoomMediaEvents>.Instance), new Telemetry.RoomTelemetry(_meters), NullLoggerFactory.Instance);
+    }
+
+    private async Task<RoomSupervisor> StartAsync(RoomSupervisor rooms)
+    {
+        await rooms.StartAsync(CancellationToken.None);
+        _started.Add(rooms);
+        return rooms;
     }
 
     private static async Task<T> EventuallyAsync<T>(Func<T?> probe)

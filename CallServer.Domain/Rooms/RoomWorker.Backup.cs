@@ -4,7 +4,7 @@ using CallServer.Rooms.Commands;
 namespace CallServer.Rooms;
 
 /// <summary>
-/// The worker's reads of its backup: the init callback (load, release connections of dead instances), the refresh before a
+/// The worker's reads of its backup: the init callback (load, look for connections of dead instances), the refresh before a
 /// change that must see the stored state, and what happens when the store does not answer (everything waiting is answered at
 /// once, and the room reloads by itself soon).
 /// </summary>
@@ -45,7 +45,7 @@ internal sealed partial class RoomWorker
         return await TryInitAsync(command, stopping);
     }
 
-    /// <summary>The init callback: the state from the backup, connections of dead instances released, timers armed.</summary>
+    /// <summary>The init callback: the state from the backup, connections of dead instances released (posted), timers armed.</summary>
     private async Task<bool> TryInitAsync(RoomCommand command, CancellationToken stopping)
     {
         try
@@ -66,7 +66,7 @@ internal sealed partial class RoomWorker
         return true;
     }
 
-    /// <summary>On a timer tick: participants held by connections of other instances that died start their grace.</summary>
+    /// <summary>On a timer tick: connections of other instances that died are looked for, and their release posted.</summary>
     private async Task<bool> TryReleaseDeadConnectionsAsync(RoomCommand command, CancellationToken stopping)
     {
         try
@@ -91,6 +91,10 @@ internal sealed partial class RoomWorker
         _schedule.ReloadSoon(_state);
     }
 
+    /// <summary>
+    /// Finds the instances holding this room's connections that are gone (the one read this needs) and posts their release to
+    /// the mailbox: the rules decide it in turn, against the state of that moment, and it is written like any other change.
+    /// </summary>
     private async Task ReleaseDeadConnectionsAsync(CancellationToken stopping)
     {
         _schedule.RecheckInstancesAt(null);
@@ -126,11 +130,16 @@ internal sealed partial class RoomWorker
             return;
         }
 
-        var decision = RoomRules.Decide(_state, new ReleaseDeadConnections(dead), now, _services.Options);
-        if (decision.Next is not null && await WriteAsync(decision, now, stopping) is (var next, true))
+        var release = new ReleaseDeadConnections(dead);
+        TryPost(release);
+        if (release.Reply.Task.IsFaulted)
         {
-            RoomsLog.ConnectionsReleased(_logger, decision.Events.Count);
-            SetState(next);
+            // a full mailbox answered it "busy": the next tick looks again
+            _schedule.RecheckInstancesAt(now + _services.Options.ReconnectGrace);
+        }
+        else
+        {
+            RoomsLog.ConnectionsReleased(_logger, dead.Count);
         }
     }
 

@@ -23,7 +23,7 @@ internal static partial class RoomsLog
     [LoggerMessage(6, LogLevel.Information, "Restored {Count} live rooms from the backup in {ElapsedMs} ms")]
     public static partial void RoomsRestored(ILogger logger, int count, long elapsedMs);
 
-    [LoggerMessage(8, LogLevel.Information, "{Count} participants held by connections of stopped instances now reconnecting")]
+    [LoggerMessage(8, LogLevel.Information, "Connections of {Count} stopped instances found in the room; their participants are released to their reconnect grace")]
     public static partial void ConnectionsReleased(ILogger logger, int count);
 
     [LoggerMessage(9, LogLevel.Debug, "Backup held a newer version; reloaded and deciding {Command} again")]

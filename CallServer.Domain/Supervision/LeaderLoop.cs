@@ -31,7 +31,7 @@ internal sealed class LeaderLoop(ILeaderJob job, WakeSignal wake, TimeProvider t
                 }
 
                 delay = TimeSpan.Zero;
-                if (round.Wait is { } wait && await wake.WaitAsync(wait, stopping) && round.LingerAfterWake > TimeSpan.Zero)
+                if (round.Wait is { } wait && await wake.WaitAsync(wait, time, stopping) && round.LingerAfterWake > TimeSpan.Zero)
                 {
                     // let more events gather after a wake-up: one round for many rather than one for each
                     await Task.Delay(round.LingerAfterWake, time, stopping);

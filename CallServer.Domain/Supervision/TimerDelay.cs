@@ -6,9 +6,7 @@ internal static class TimerDelay
 {
     private static readonly TimeSpan LongestWait = TimeSpan.FromDays(1);
 
-    public static TimeSpan Until(DateTimeOffset due, TimeProvider time)
-    {
-        var delay = due - time.GetUtcNow();
-        return delay < TimeSpan.Zero ? TimeSpan.Zero : delay > LongestWait ? LongestWait : delay;
-    }
+    public static TimeSpan Until(DateTimeOffset due, TimeProvider time) => Clamp(due - time.GetUtcNow());
+
+    public static TimeSpan Clamp(TimeSpan delay) => delay < TimeSpan.Zero ? TimeSpan.Zero : delay > LongestWait ? LongestWait : delay;
 }

@@ -29,6 +29,25 @@ internal sealed class WakeSignal
     /// <summary>Waits for a <see cref="Set"/>.</summary>
     public Task WaitAsync(CancellationToken cancellationToken) => _signal.WaitAsync(cancellationToken);
 
-    /// <summary>Waits for a <see cref="Set"/> at most <paramref name="timeout"/>; true when it came.</summary>
-    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _signal.WaitAsync(timeout, cancellationToken);
+    /// <summary>Waits for a <see cref="Set"/> at most <paramref name="timeout"/> on <paramref name="time"/>'s clock; true when it came.</summary>
+    public async Task<bool> WaitAsync(TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (_signal.Wait(0, CancellationToken.None))
+        {
+            return true;
+        }
+
+        // the timeout runs on the given clock (a test's fake clock drives it too), not on the semaphore's own timer
+        using var timer = new CancellationTokenSource(TimerDelay.Clamp(timeout), time);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
+        try
+        {
+            await _signal.WaitAsync(either.Token);
+            return true;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
 }

@@ -6,7 +6,7 @@ namespace CallServer.Webhooks;
 
 /// <summary>One attempt to deliver a webhook: a POST signed with Standard Webhooks (<c>webhook-id</c>, <c>webhook-timestamp</c>,
 /// <c>webhook-signature</c>), through the HttpClient factory's <c>webhooks</c> client (its resilience pipeline bounds the attempt).</summary>
-internal sealed class WebhookDelivery(IHttpClientFactory clients, TimeProvider time)
+internal sealed class WebhookDelivery(IHttpClientFactory clients, TimeProvider time) : IWebhookTransport
 {
     public const string ClientName = "webhooks";
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using StackExchange.Redis;
 
 namespace CallServer.Webhooks;
 
@@ -7,20 +6,20 @@ namespace CallServer.Webhooks;
 /// <param name="Message">Null when the entry does not read: it is then set aside as a dead letter.</param>
 internal sealed record WebhookHead(string Entry, WebhookMessage? Message)
 {
-    public static WebhookHead? Of(RedisValue stored)
+    public static WebhookHead? Of(string? stored)
     {
-        if (stored.IsNull)
+        if (stored is null)
         {
             return null;
         }
 
         try
         {
-            return new WebhookHead(stored.ToString(), JsonSerializer.Deserialize(stored.ToString(), WebhookJson.Default.WebhookMessage));
+            return new WebhookHead(stored, JsonSerializer.Deserialize(stored, WebhookJson.Default.WebhookMessage));
         }
         catch (JsonException)
         {
-            return new WebhookHead(stored.ToString(), null);
+            return new WebhookHead(stored, null);
         }
     }
 }

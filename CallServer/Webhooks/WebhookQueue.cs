@@ -10,7 +10,7 @@ namespace CallServer.Webhooks;
 /// the room's change; the sender (one instance at a time, by a lease) sorts them into one lane per endpoint and room, and a
 /// lane's head is removed only once its receiver answered 2xx, or the retry window ran out (it then becomes a dead letter).
 /// </summary>
-internal sealed class WebhookQueue(IConnectionMultiplexer redis, RedisKeys keys, InstanceIdentity instance)
+internal sealed class WebhookQueue(IConnectionMultiplexer redis, RedisKeys keys, InstanceIdentity instance) : IWebhookLanes
 {
     /// <summary>Dead letters kept (the oldest go beyond this).</summary>
     public const int MaxDeadLetters = 10_000;
@@ -67,6 +67,14 @@ internal sealed class WebhookQueue(IConnectionMultiplexer redis, RedisKeys keys,
 
     public Task ReleaseLeaseAsync() => Db.ReleaseAsync(keys.WebhookLease, instance);
 
+    /// <summary>Every status publication carries new events: the status channel is the wake-up.</summary>
+    public async Task<IAsyncDisposable> WatchAsync(Action onEnqueued)
+    {
+        var subscription = await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(keys.StatusChannel));
+        subscription.OnMessage(_ => onEnqueued());
+        return new Unsubscribe(subscription);
+    }
+
     /// <summary>The next room events to sort into lanes, oldest first (while this instance holds the lease).</summary>
     public async Task<IReadOnlyList<RoomEvent>> TakeAsync(int max)
     {
@@ -102,7 +110,7 @@ internal sealed class WebhookQueue(IConnectionMultiplexer redis, RedisKeys keys,
 
     /// <summary>The next webhook of a room's lane, as stored (to remove exactly it later), or null when the lane is empty.</summary>
     public async Task<WebhookHead?> HeadAsync(WebhookEndpoint endpoint, string roomId) =>
-        WebhookHead.Of(await Db.ListGetByIndexAsync(keys.WebhookLane(endpoint.Id, roomId), 0));
+        WebhookHead.Of((string?)await Db.ListGetByIndexAsync(keys.WebhookLane(endpoint.Id, roomId), 0));
 
     /// <summary>The head was delivered: it leaves its lane, and the room's retry state goes. Returns the next head (null: empty).</summary>
     public Task<WebhookHead?> DeliveredAsync(WebhookEndpoint endpoint, string roomId, string entry) => RemoveHeadAsync(endpoint, roomId, entry, "");
@@ -155,9 +163,15 @@ internal sealed class WebhookQueue(IConnectionMultiplexer redis, RedisKeys keys,
         [.. (await Db.ListRangeAsync(keys.WebhookDead, 0, limit - 1)).Select(d => (d.ToString(), JsonSerializer.Deserialize(d.ToString(), WebhookJson.Default.WebhookDeadLetter)!))];
 
     private async Task<WebhookHead?> RemoveHeadAsync(WebhookEndpoint endpoint, string roomId, string entry, string deadLetter) =>
-        WebhookHead.Of((RedisValue)await Db.ScriptEvaluateAsync(RemoveHeadScript,
+        WebhookHead.Of((string?)await Db.ScriptEvaluateAsync(RemoveHeadScript,
             [keys.WebhookLane(endpoint.Id, roomId), keys.WebhookRooms(endpoint.Id), keys.WebhookRetries(endpoint.Id), keys.WebhookDead],
             [entry, roomId, deadLetter, MaxDeadLetters]));
+
+    /// <summary>Bounded, and quiet while Redis does not answer.</summary>
+    private sealed class Unsubscribe(ChannelMessageQueue subscription) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await StoreFailures.QuietlyAsync(subscription.UnsubscribeAsync());
+    }
 
     private static string Entry(WebhookMessage message) => JsonSerializer.Serialize(message, WebhookJson.Default.WebhookMessage);
 }

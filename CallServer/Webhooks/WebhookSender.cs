@@ -2,7 +2,6 @@ using CallServer.Backup;
 using CallServer.Rooms;
 using CallServer.Supervision;
 using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 
 namespace CallServer.Webhooks;
 
@@ -10,16 +9,14 @@ namespace CallServer.Webhooks;
 /// Delivers room events as webhooks: at least once, in order per room and endpoint, never delaying commands. One instance sends
 /// at a time (a lease), so that each room's order holds across instances. It sorts the queued events into lanes (one per
 /// endpoint and room), then delivers the head of every due lane, up to <c>Webhooks:MaxConcurrentDeliveries</c> lanes at once: a
-/// slow or failing room waits alone. It wakes on every status publication (each carries new events), and when a lane ends.
+/// slow or failing room waits alone. It wakes when events are queued (in Redis: on every status publication), and when a lane ends.
 /// </summary>
 internal sealed class WebhookSender(
-    WebhookQueue queue,
+    IWebhookLanes queue,
     WebhookEndpoints endpoints,
-    WebhookDelivery delivery,
+    IWebhookTransport delivery,
     WebhookHealth health,
     Telemetry.ServerMetrics metrics,
-    IConnectionMultiplexer redis,
-    RedisKeys keys,
     IOptions<WebhooksOptions> options,
     TimeProvider time,
     ILogger<WebhookSender> logger) : ISupervisedService, ILeaderJob
@@ -33,8 +30,7 @@ internal sealed class WebhookSender(
     public async Task RunAsync(CancellationToken stopping)
     {
         WebhooksLog.Delivering(logger, endpoints.All.Count);
-        var subscription = await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(keys.StatusChannel));
-        subscription.OnMessage(_ => _wake.Set());
+        var watch = await queue.WatchAsync(_wake.Set);
         try
         {
             await new LeaderLoop(this, _wake, time).RunAsync(stopping);
@@ -44,7 +40,7 @@ internal sealed class WebhookSender(
             // the lanes stop with this run; a restart by the supervisor starts afresh
             await StepDownAsync();
             // bounded, and quiet while Redis does not answer: the lease expires by itself
-            await StoreFailures.QuietlyAsync(subscription.UnsubscribeAsync());
+            await watch.DisposeAsync();
             await StoreFailures.QuietlyAsync(queue.ReleaseLeaseAsync());
         }
     }

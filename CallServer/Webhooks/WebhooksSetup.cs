@@ -14,8 +14,9 @@ internal static class WebhooksSetup
         builder.Services.AddOptions<WebhooksOptions>().BindConfiguration(WebhooksOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<WebhookEndpoints>();
         builder.Services.AddSingleton<WebhookQueue>();
+        builder.Services.AddSingleton<IWebhookLanes>(services => services.GetRequiredService<WebhookQueue>());
         builder.Services.AddSingleton<WebhookHealth>();
-        builder.Services.AddSingleton<WebhookDelivery>();
+        builder.Services.AddSingleton<IWebhookTransport, WebhookDelivery>();
         // each attempt is bounded by the resilience pipeline's timeout; the retries, their order and their durability are ours
         builder.Services.AddHttpClient(WebhookDelivery.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })

@@ -1,0 +1,46 @@
+using CallServer.Rooms;
+
+namespace CallServer.Webhooks;
+
+/// <summary>
+/// Where the webhooks wait, as the sender sees it: the queue of room events, one lane per endpoint and room, the retry state of
+/// each lane's head, the dead letters, and the lease that lets one instance send at a time. <see cref="WebhookQueue"/> keeps
+/// them in Redis; the middle test tier keeps them in memory.
+/// </summary>
+internal interface IWebhookLanes
+{
+    /// <summary>Takes (or renews) the sender's lease; false while another instance holds it.</summary>
+    Task<bool> HoldLeaseAsync(TimeSpan ttl);
+
+    Task ReleaseLeaseAsync();
+
+    /// <summary>Calls <paramref name="onEnqueued"/> whenever new room events may have been queued, until disposed.</summary>
+    Task<IAsyncDisposable> WatchAsync(Action onEnqueued);
+
+    /// <summary>The next room events to sort into lanes, oldest first (while this instance holds the lease).</summary>
+    Task<IReadOnlyList<RoomEvent>> TakeAsync(int max);
+
+    /// <summary>Appends the webhooks to their lanes and drops the batch they came from, in one step; false without the lease.</summary>
+    Task<bool> PlaceAsync(IReadOnlyList<(WebhookEndpoint Endpoint, WebhookMessage Message)> placed);
+
+    /// <summary>The rooms with webhooks waiting for <paramref name="endpoint"/>.</summary>
+    Task<string[]> RoomsAsync(WebhookEndpoint endpoint);
+
+    /// <summary>The rooms whose next webhook for <paramref name="endpoint"/> failed, and where each stands.</summary>
+    Task<Dictionary<string, WebhookRetry>> RetriesAsync(WebhookEndpoint endpoint);
+
+    /// <summary>The next webhook of a room's lane, as stored (to remove exactly it later), or null when the lane is empty.</summary>
+    Task<WebhookHead?> HeadAsync(WebhookEndpoint endpoint, string roomId);
+
+    /// <summary>The head was delivered: it leaves its lane, and the room's retry state goes. Returns the next head (null: empty).</summary>
+    Task<WebhookHead?> DeliveredAsync(WebhookEndpoint endpoint, string roomId, string entry);
+
+    /// <summary>The head's retry window ran out: it leaves its lane for the dead letters. Returns the next head (null: empty).</summary>
+    Task<WebhookHead?> DeadAsync(WebhookEndpoint endpoint, string roomId, string entry, WebhookDeadLetter letter);
+
+    /// <summary>The head failed: the room waits until <see cref="WebhookRetry.NextAttemptAt"/>.</summary>
+    Task FailedAsync(WebhookEndpoint endpoint, string roomId, WebhookRetry retry);
+
+    /// <summary>Keeps an attempt for <c>GET /webhooks/deliveries</c>.</summary>
+    Task RecordAsync(WebhookAttempt attempt);
+}
