@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
-using CallServer.Backup;
-using CallServer.Rooms;
+using CallServer.Domain.Backup;
+using CallServer.Domain.Rooms;
 
 namespace CallServer.Domain.Tests.Fakes;
 

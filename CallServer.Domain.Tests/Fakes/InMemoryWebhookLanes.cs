@@ -1,5 +1,5 @@
 using System.Text.Json;
-using CallServer.Rooms;
+using CallServer.Domain.Rooms;
 using CallServer.Webhooks;
 
 namespace CallServer.Domain.Tests.Fakes;

@@ -1,4 +1,4 @@
-using CallServer.Media;
+using CallServer.Domain.Media;
 
 namespace CallServer.Domain.Tests.Fakes;
 

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using CallServer.Backup;
+using CallServer.Domain.Backup;
 
 namespace CallServer.Domain.Tests.Fakes;
 

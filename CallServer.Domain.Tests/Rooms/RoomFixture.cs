@@ -1,5 +1,5 @@
-using CallServer.Rooms;
-using CallServer.Rooms.Commands;
+using CallServer.Domain.Rooms;
+using CallServer.Domain.Rooms.Commands;
 
 namespace CallServer.Domain.Tests.Rooms;
 

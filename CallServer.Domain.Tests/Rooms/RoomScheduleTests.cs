@@ -1,4 +1,4 @@
-using CallServer.Rooms;
+using CallServer.Domain.Rooms;
 using Microsoft.Extensions.Time.Testing;
 
 namespace CallServer.Domain.Tests.Rooms;

@@ -1,7 +1,8 @@
 using CallServer.Backup;
+using CallServer.Domain.Backup;
+using CallServer.Domain.Rooms;
+using CallServer.Domain.Rooms.Commands;
 using CallServer.Domain.Tests.Fakes;
-using CallServer.Rooms;
-using CallServer.Rooms.Commands;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 

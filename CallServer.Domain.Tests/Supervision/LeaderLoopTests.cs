@@ -1,4 +1,4 @@
-using CallServer.Supervision;
+using CallServer.Domain.Supervision;
 using Microsoft.Extensions.Time.Testing;
 
 namespace CallServer.Domain.Tests.Supervision;

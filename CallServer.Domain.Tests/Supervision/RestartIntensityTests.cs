@@ -1,4 +1,4 @@
-using CallServer.Supervision;
+using CallServer.Domain.Supervision;
 
 namespace CallServer.Domain.Tests.Supervision;
 

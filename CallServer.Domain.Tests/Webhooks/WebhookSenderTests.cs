@@ -1,5 +1,5 @@
+using CallServer.Domain.Rooms;
 using CallServer.Domain.Tests.Fakes;
-using CallServer.Rooms;
 using CallServer.Webhooks;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -146,7 +146,7 @@ public sealed class WebhookSenderTests : IAsyncDisposable
         })];
         var endpoints = new WebhookEndpoints(Microsoft.Extensions.Options.Options.Create(options));
         var sender = new WebhookSender(
-            _lanes, endpoints, _receiver, new WebhookHealth(), new Telemetry.ServerMetrics(new Telemetry.RoomTelemetry(_meters), new MeshOnlyMedia()),
+            _lanes, endpoints, _receiver, new WebhookHealth(), new CallServer.Telemetry.ServerMetrics(new Telemetry.RoomTelemetry(_meters), new MeshOnlyMedia()),
             Microsoft.Extensions.Options.Options.Create(options), _time, NullLogger<WebhookSender>.Instance);
         _run = Task.Run(() => sender.RunAsync(_stop.Token));
         return endpoints.All;

@@ -1,4 +1,4 @@
-namespace CallServer.Backup;
+namespace CallServer.Domain.Backup;
 
 /// <summary>The outcome of a compare-and-set backup write.</summary>
 /// <param name="Written">True when the new state is stored; false when the backup held another version.</param>

@@ -1,6 +1,6 @@
-using CallServer.Rooms;
+using CallServer.Domain.Rooms;
 
-namespace CallServer.Backup;
+namespace CallServer.Domain.Backup;
 
 /// <summary>
 /// The talk's BackupServer as the rooms see it: every room's state, written atomically with its events and status. Every

@@ -1,4 +1,4 @@
-namespace CallServer.Backup;
+namespace CallServer.Domain.Backup;
 
 /// <summary>Sends a message to a participant, on whichever instance its connection lives; throws <see cref="StoreUnavailableException"/> when it cannot.</summary>
 internal interface ISignalPublisher

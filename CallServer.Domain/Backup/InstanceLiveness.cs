@@ -1,4 +1,4 @@
-namespace CallServer.Backup;
+namespace CallServer.Domain.Backup;
 
 /// <summary>
 /// Whether this instance may judge other instances dead by their missing liveness keys. After an outage of the backup store

@@ -1,4 +1,4 @@
-namespace CallServer.Backup;
+namespace CallServer.Domain.Backup;
 
 /// <summary>
 /// A message for one participant on its way through Redis to whichever instance holds its connection: a <c>signal</c> from

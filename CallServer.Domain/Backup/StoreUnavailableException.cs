@@ -1,4 +1,4 @@
-namespace CallServer.Backup;
+namespace CallServer.Domain.Backup;
 
 /// <summary>
 /// The backup store did not answer as a change needs (down, hung, loading, read-only, too few replicas confirmed): nothing

@@ -1,4 +1,4 @@
-namespace CallServer.Media;
+namespace CallServer.Domain.Media;
 
 /// <summary>What media servers tell the rooms: candidates for clients, and media sessions lost (clients must renegotiate).</summary>
 internal interface IMediaEvents

@@ -1,4 +1,4 @@
-namespace CallServer.Media;
+namespace CallServer.Domain.Media;
 
 /// <summary>
 /// A media server that rooms go through (SFU modes), or none (mesh). Every call is asynchronous: the room worker starts it

@@ -1,4 +1,4 @@
-namespace CallServer.Media;
+namespace CallServer.Domain.Media;
 
 /// <summary>A media request that failed, with a message fit for the client (bad SDP, unknown publisher, server unavailable).</summary>
 internal sealed class MediaException(string message, bool unavailable = false, Exception? inner = null) : Exception(message, inner)

@@ -1,4 +1,4 @@
-namespace CallServer.Rooms;
+namespace CallServer.Domain.Rooms;
 
 /// <summary>A worker crashed because its backup write failed; the supervisor restarts it without counting it against the room.</summary>
 internal sealed class BackupUnavailableException(string roomId, Exception inner)

@@ -1,4 +1,4 @@
-namespace CallServer.Rooms;
+namespace CallServer.Domain.Rooms;
 
 /// <summary>The crash a <see cref="RoomFaultInjector"/> asked for.</summary>
 internal sealed class InjectedFaultException(string roomId) : Exception($"Injected fault in room '{roomId}'.");

@@ -1,4 +1,4 @@
-namespace CallServer.Rooms;
+namespace CallServer.Domain.Rooms;
 
 /// <summary>Why a participant left, and why a call ended.</summary>
 internal static class LeaveReasons

@@ -1,7 +1,7 @@
 using System.Text.Json;
-using CallServer.Rooms.Commands;
+using CallServer.Domain.Rooms.Commands;
 
-namespace CallServer.Rooms;
+namespace CallServer.Domain.Rooms;
 
 /// <summary>What a media request must satisfy before it goes to the media server.</summary>
 internal static class MediaRules

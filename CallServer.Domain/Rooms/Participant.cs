@@ -1,4 +1,4 @@
-namespace CallServer.Rooms;
+namespace CallServer.Domain.Rooms;
 
 /// <summary>One participant as the room worker keeps it (more than clients see: deadline, connection, join key).</summary>
 /// <param name="Deadline">When the participant is removed unless it connects: join timeout or reconnect grace.</param>

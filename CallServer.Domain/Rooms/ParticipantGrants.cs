@@ -1,4 +1,4 @@
-namespace CallServer.Rooms;
+namespace CallServer.Domain.Rooms;
 
 /// <summary>What a participant may do, as the app's backend granted it in the join token (open mode: publish and subscribe).</summary>
 /// <param name="Publish">Send audio and video: without it the participant joins with both off and may only turn them off.</param>

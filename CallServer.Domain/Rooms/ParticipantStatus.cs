@@ -1,4 +1,4 @@
-namespace CallServer.Rooms;
+namespace CallServer.Domain.Rooms;
 
 /// <summary>One participant inside a <see cref="RoomStatus"/>.</summary>
 internal sealed record ParticipantStatus(

@@ -1,6 +1,6 @@
-using CallServer.Rooms.Commands;
+using CallServer.Domain.Rooms.Commands;
 
-namespace CallServer.Rooms;
+namespace CallServer.Domain.Rooms;
 
 /// <summary>What a command does to a room: the next state (null when nothing changes), its history events, and who it concerns.</summary>
 internal sealed record RoomDecision(RoomState? Next, IReadOnlyList<RoomEvent> Events, Participant? Participant = null)

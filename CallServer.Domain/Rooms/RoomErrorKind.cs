@@ -1,4 +1,4 @@
-namespace CallServer.Rooms;
+namespace CallServer.Domain.Rooms;
 
 /// <summary>Why a room refused or could not carry out a command; the web side maps each to a status code.</summary>
 internal enum RoomErrorKind

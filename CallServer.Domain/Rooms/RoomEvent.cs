@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace CallServer.Rooms;
+namespace CallServer.Domain.Rooms;
 
 /// <summary>One entry of a call's history, numbered <paramref name="Seq"/> from 1 without gaps inside its call.</summary>
 /// <param name="Type">See <see cref="RoomEventTypes"/>.</param>

@@ -1,4 +1,4 @@
-namespace CallServer.Rooms;
+namespace CallServer.Domain.Rooms;
 
 /// <summary>Collects the history events of one command, numbering them after the call's last event.</summary>
 internal sealed class RoomEventLog(RoomState before, DateTimeOffset now)

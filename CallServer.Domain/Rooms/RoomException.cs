@@ -1,4 +1,4 @@
-namespace CallServer.Rooms;
+namespace CallServer.Domain.Rooms;
 
 /// <summary>A command that a room refused or could not carry out; the room's acknowledged state is unchanged.</summary>
 internal sealed class RoomException(RoomErrorKind kind, string message, Exception? inner = null)

@@ -1,6 +1,6 @@
-using CallServer.Rooms.Commands;
+using CallServer.Domain.Rooms.Commands;
 
-namespace CallServer.Rooms;
+namespace CallServer.Domain.Rooms;
 
 /// <summary>Chaos hook: when <see cref="CrashWhen"/> says so, a worker throws in the middle of a command, before its backup write.</summary>
 internal sealed class RoomFaultInjector

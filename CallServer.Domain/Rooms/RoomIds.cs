@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace CallServer.Rooms;
+namespace CallServer.Domain.Rooms;
 
 /// <summary>
 /// Where the rules' new ids come from, so that the rules stay pure functions of their inputs: unguessable ones in the server

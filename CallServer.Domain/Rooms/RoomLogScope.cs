@@ -1,6 +1,6 @@
 using System.Collections;
 
-namespace CallServer.Rooms;
+namespace CallServer.Domain.Rooms;
 
 /// <summary>The logging scope of a room worker: its room id, as a structured property. Small, because every live worker holds one.</summary>
 internal sealed class RoomLogScope(string roomId) : IReadOnlyList<KeyValuePair<string, object?>>

@@ -1,7 +1,7 @@
 using System.Threading.Channels;
-using CallServer.Rooms.Commands;
+using CallServer.Domain.Rooms.Commands;
 
-namespace CallServer.Rooms;
+namespace CallServer.Domain.Rooms;
 
 /// <summary>
 /// A room worker's mailbox: bounded (a full one answers "busy" at once), read by the worker's loop alone, and closed when the

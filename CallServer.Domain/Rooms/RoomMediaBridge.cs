@@ -1,8 +1,8 @@
-using CallServer.Backup;
-using CallServer.Media;
-using CallServer.Rooms.Commands;
+using CallServer.Domain.Backup;
+using CallServer.Domain.Media;
+using CallServer.Domain.Rooms.Commands;
 
-namespace CallServer.Rooms;
+namespace CallServer.Domain.Rooms;
 
 /// <summary>
 /// A room's conversation with the media server, asynchronous as in the talk: a request is started and never awaited by the

@@ -1,8 +1,8 @@
-using CallServer.Backup;
-using CallServer.Media;
-using CallServer.Rooms.Commands;
+using CallServer.Domain.Backup;
+using CallServer.Domain.Media;
+using CallServer.Domain.Rooms.Commands;
 
-namespace CallServer.Rooms;
+namespace CallServer.Domain.Rooms;
 
 /// <summary>
 /// Routes media server events: candidates to their participant (through the signal publisher), lost media to the room's

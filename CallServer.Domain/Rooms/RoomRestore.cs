@@ -1,9 +1,9 @@
 using System.Diagnostics;
-using CallServer.Backup;
-using CallServer.Rooms.Commands;
-using CallServer.Supervision;
+using CallServer.Domain.Backup;
+using CallServer.Domain.Rooms.Commands;
+using CallServer.Domain.Supervision;
 
-namespace CallServer.Rooms;
+namespace CallServer.Domain.Rooms;
 
 /// <summary>
 /// Brings back, once at start-up, every room the backup lists as live (eagerly, so that their timers run again). Supervised:

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
-using CallServer.Rooms.Commands;
+using CallServer.Domain.Rooms.Commands;
 
-namespace CallServer.Rooms;
+namespace CallServer.Domain.Rooms;
 
 /// <summary>The rules of moderation (mute, remove with a rejoin ban, metadata) and of in-call data's recipients.</summary>
 internal static partial class RoomRules

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
-using CallServer.Rooms.Commands;
+using CallServer.Domain.Rooms.Commands;
 
-namespace CallServer.Rooms;
+namespace CallServer.Domain.Rooms;
 
 /// <summary>What each command does to a room's state: pure functions, no I/O; the worker applies and backs up the result.</summary>
 internal static partial class RoomRules

@@ -1,5 +1,5 @@
-using CallServer.Supervision;
-namespace CallServer.Rooms;
+using CallServer.Domain.Supervision;
+namespace CallServer.Domain.Rooms;
 
 /// <summary>
 /// When a room's worker must look at its room again, in one object: the room's presence deadlines (kept in its state), the

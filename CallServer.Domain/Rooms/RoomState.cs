@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 
-namespace CallServer.Rooms;
+namespace CallServer.Domain.Rooms;
 
 /// <summary>The whole state of one room: what the worker owns and what the backup keeps.</summary>
 /// <param name="Version">+1 on every change; backup writes compare it.</param>

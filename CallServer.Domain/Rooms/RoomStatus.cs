@@ -1,4 +1,4 @@
-namespace CallServer.Rooms;
+namespace CallServer.Domain.Rooms;
 
 /// <summary>The status every client sees (docs/API.md §3): sent after every change of the room.</summary>
 internal sealed record RoomStatus(

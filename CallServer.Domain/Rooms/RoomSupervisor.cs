@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
-using CallServer.Backup;
-using CallServer.Media;
-using CallServer.Rooms.Commands;
-using CallServer.Supervision;
+using CallServer.Domain.Backup;
+using CallServer.Domain.Media;
+using CallServer.Domain.Rooms.Commands;
+using CallServer.Domain.Supervision;
 using Microsoft.Extensions.Options;
 
-namespace CallServer.Rooms;
+namespace CallServer.Domain.Rooms;
 
 /// <summary>
 /// The RoomSupervisor of the talk: starts a worker on the first command for a room, restarts it from the backup when its loop

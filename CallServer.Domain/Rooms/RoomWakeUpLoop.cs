@@ -1,7 +1,7 @@
-using CallServer.Rooms.Commands;
-using CallServer.Supervision;
+using CallServer.Domain.Rooms.Commands;
+using CallServer.Domain.Supervision;
 
-namespace CallServer.Rooms;
+namespace CallServer.Domain.Rooms;
 
 /// <summary>The supervised loop that wakes hibernated rooms at their deadlines.</summary>
 internal sealed class RoomWakeUpLoop(RoomWakeUps wakeUps, RoomSupervisor rooms) : ISupervisedService

@@ -1,5 +1,5 @@
-using CallServer.Supervision;
-namespace CallServer.Rooms;
+using CallServer.Domain.Supervision;
+namespace CallServer.Domain.Rooms;
 
 /// <summary>
 /// The deadlines of hibernated rooms (a join timeout, a reconnect grace), under one timer for all of them: at its deadline a

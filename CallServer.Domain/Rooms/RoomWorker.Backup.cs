@@ -1,7 +1,7 @@
-using CallServer.Backup;
-using CallServer.Rooms.Commands;
+using CallServer.Domain.Backup;
+using CallServer.Domain.Rooms.Commands;
 
-namespace CallServer.Rooms;
+namespace CallServer.Domain.Rooms;
 
 /// <summary>
 /// The worker's reads of its backup: the init callback (load, look for connections of dead instances), the refresh before a

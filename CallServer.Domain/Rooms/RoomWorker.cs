@@ -1,8 +1,8 @@
-using CallServer.Backup;
-using CallServer.Rooms.Commands;
-using CallServer.Telemetry;
+using CallServer.Domain.Backup;
+using CallServer.Domain.Rooms.Commands;
+using CallServer.Domain.Telemetry;
 
-namespace CallServer.Rooms;
+namespace CallServer.Domain.Rooms;
 
 /// <summary>
 /// The RoomServer of the talk: one per live room. Callers only post commands to its mailbox; one loop owns the state and

@@ -1,8 +1,8 @@
-using CallServer.Backup;
-using CallServer.Media;
+using CallServer.Domain.Backup;
+using CallServer.Domain.Media;
 using Microsoft.Extensions.Logging;
 
-namespace CallServer.Rooms;
+namespace CallServer.Domain.Rooms;
 
 /// <summary>What every room worker shares: the backup, the settings, the clock, the media server, the wake-ups of hibernated rooms.</summary>
 internal sealed record RoomWorkerServices(

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace CallServer.Rooms;
+namespace CallServer.Domain.Rooms;
 
 /// <summary>Settings of rooms and their supervision (<c>Rooms:*</c>).</summary>
 internal sealed class RoomsOptions

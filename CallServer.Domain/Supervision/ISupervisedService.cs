@@ -1,4 +1,4 @@
-namespace CallServer.Supervision;
+namespace CallServer.Domain.Supervision;
 
 /// <summary>
 /// A long-running child of the <see cref="ServiceSupervisor"/>. It runs until <c>stopping</c> fires; a throw restarts it with

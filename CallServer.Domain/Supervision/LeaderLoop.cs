@@ -1,4 +1,4 @@
-namespace CallServer.Supervision;
+namespace CallServer.Domain.Supervision;
 
 /// <summary>
 /// The loop of a job that one instance at a time does, by a lease in Redis (the history writer, the webhook sender): hold the

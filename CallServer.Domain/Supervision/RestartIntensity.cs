@@ -1,4 +1,4 @@
-namespace CallServer.Supervision;
+namespace CallServer.Domain.Supervision;
 
 /// <summary>
 /// OTP's restart intensity, the one window both supervisors count in: the restarts of the last <paramref name="window"/>;

@@ -1,4 +1,4 @@
-namespace CallServer.Supervision;
+namespace CallServer.Domain.Supervision;
 
 /// <summary>How long to wait before trying again: doubling from a minimum up to a maximum. The one backoff of every retry loop.</summary>
 internal static class RetryBackoff

@@ -1,4 +1,4 @@
-namespace CallServer.Supervision;
+namespace CallServer.Domain.Supervision;
 
 /// <summary>Where a supervised service stands, as <c>/health/ready</c> reports it.</summary>
 /// <param name="Running">True while its loop runs.</param>

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 
-namespace CallServer.Supervision;
+namespace CallServer.Domain.Supervision;
 
 /// <summary>
 /// Supervises every long-running service the way <c>RoomSupervisor</c> supervises rooms: a service that throws is restarted

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace CallServer.Supervision;
+namespace CallServer.Domain.Supervision;
 
 /// <summary>How the long-running services (relay, history writer, heartbeat, wake-ups) are restarted (<c>Supervision:*</c>).</summary>
 internal sealed class SupervisionOptions

@@ -1,4 +1,4 @@
-namespace CallServer.Supervision;
+namespace CallServer.Domain.Supervision;
 
 /// <summary>The delay a timer is set for, for a deadline: never negative, and no longer than a day (a timer takes at most about 49
 /// days; waking early only looks again).</summary>

@@ -1,4 +1,4 @@
-namespace CallServer.Supervision;
+namespace CallServer.Domain.Supervision;
 
 /// <summary>
 /// Wakes one waiting loop: any number of <see cref="Set"/> calls before it waits wake it once (a loop that is awake looks at

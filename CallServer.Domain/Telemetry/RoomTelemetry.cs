@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using CallServer.Rooms;
+using CallServer.Domain.Rooms;
 
-namespace CallServer.Telemetry;
+namespace CallServer.Domain.Telemetry;
 
 /// <summary>
 /// The rooms' metrics (the Meter "CallServer") and traces (the ActivitySource "CallServer"): command durations by type and

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using CallServer.Api;
-using CallServer.Rooms;
+using CallServer.Domain.Rooms;
 using CallServer.Tests.Infrastructure;
 
 namespace CallServer.Tests.Api;

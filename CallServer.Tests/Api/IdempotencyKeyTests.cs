@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using CallServer.Api;
-using CallServer.Rooms;
 using CallServer.Tests.Infrastructure;
 
 namespace CallServer.Tests.Api;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using CallServer.Rooms;
+using CallServer.Domain.Rooms;
 using CallServer.Tests.History;
 using CallServer.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR;

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using CallServer.Rooms;
+using CallServer.Domain.Rooms;
 using CallServer.Tests.Infrastructure;
 
 namespace CallServer.Tests.Backup;

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
+using CallServer.Domain.Rooms;
 using CallServer.History;
-using CallServer.Rooms;
 using CallServer.Tests.History;
 using CallServer.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR.Client;

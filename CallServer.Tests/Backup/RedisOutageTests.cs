@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using CallServer.Rooms;
+using CallServer.Domain.Rooms;
 using CallServer.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;

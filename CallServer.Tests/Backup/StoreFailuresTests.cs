@@ -1,4 +1,5 @@
 using CallServer.Backup;
+using CallServer.Domain.Backup;
 using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
 

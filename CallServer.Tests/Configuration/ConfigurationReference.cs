@@ -16,7 +16,7 @@ internal static partial class ConfigurationReference
 {
     public static string Generate()
     {
-        var assemblies = new[] { typeof(Program).Assembly, typeof(CallServer.Rooms.RoomsOptions).Assembly };
+        var assemblies = new[] { typeof(Program).Assembly, typeof(CallServer.Domain.Rooms.RoomsOptions).Assembly };
         var docs = assemblies.SelectMany(a => XDocument.Load(Path.ChangeExtension(a.Location, ".xml")).Descendants("member"))
             .ToDictionary(m => (string)m.Attribute("name")!, m => Text(m.Element("summary")), StringComparer.Ordinal);
         var roots = assemblies.SelectMany(a => a.GetTypes())

@@ -1,5 +1,5 @@
 using CallServer.Backup;
-using CallServer.Rooms;
+using CallServer.Domain.Rooms;
 using CallServer.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR.Client;
 using StackExchange.Redis;

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
+using CallServer.Domain.Rooms;
+using CallServer.Domain.Rooms.Commands;
 using CallServer.History;
-using CallServer.Rooms;
-using CallServer.Rooms.Commands;
 using CallServer.Tests.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.SignalR;

@@ -1,5 +1,5 @@
 using CallServer.Api;
-using CallServer.Rooms;
+using CallServer.Domain.Rooms;
 
 namespace CallServer.Tests.Infrastructure;
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
+using CallServer.Domain.Rooms;
 using CallServer.Hubs;
-using CallServer.Rooms;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace CallServer.Tests.Infrastructure;

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using CallServer.Rooms;
+using CallServer.Domain.Rooms;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace CallServer.Tests.Infrastructure;

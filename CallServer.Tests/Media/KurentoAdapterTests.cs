@@ -96,7 +96,7 @@ public sealed class KurentoAdapterTests(RedisServer redis) : IAsyncLifetime
         await _kms.DisposeAsync();
         var down = await Assert.ThrowsAsync<HubException>(() => annHub.Connection.InvokeAsync<string>("Publish", BrowserOffer));
         Assert.Contains("media server is unavailable", down.Message);
-        var status = await annHub.Connection.InvokeAsync<CallServer.Rooms.RoomStatus>("SetMedia", false, true);
+        var status = await annHub.Connection.InvokeAsync<CallServer.Domain.Rooms.RoomStatus>("SetMedia", false, true);
         Assert.Single(status.Participants);
         _kms = await FakeKurento.StartAsync();
     }

@@ -1,4 +1,4 @@
-using CallServer.Rooms;
+using CallServer.Domain.Rooms;
 using CallServer.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;

@@ -1,6 +1,6 @@
 using CallServer.Backup;
+using CallServer.Domain.Rooms;
 using CallServer.History;
-using CallServer.Rooms;
 using CallServer.Webhooks;
 
 namespace CallServer.Tests.Rooms;

@@ -1,6 +1,6 @@
 using CallServer.Backup;
-using CallServer.Rooms;
-using CallServer.Rooms.Commands;
+using CallServer.Domain.Rooms;
+using CallServer.Domain.Rooms.Commands;
 using CallServer.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;

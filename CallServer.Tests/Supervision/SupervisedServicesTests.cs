@@ -1,8 +1,9 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using CallServer.Backup;
-using CallServer.Rooms;
-using CallServer.Supervision;
+using CallServer.Domain.Backup;
+using CallServer.Domain.Rooms;
+using CallServer.Domain.Supervision;
 using CallServer.Tests.History;
 using CallServer.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR.Client;

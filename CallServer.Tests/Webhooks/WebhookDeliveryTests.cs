@@ -162,7 +162,7 @@ public sealed class WebhookDeliveryTests(RedisServer redis)
         using var app = new CallServerApplication(redis.ConnectionString, settings: WebhookReceiver.Settings(allTypes: false, receiver)).Start();
         var firstCall = await OneCallAsync(app, "hooks-kill1-" + Guid.NewGuid().ToString("N")[..8]);
         await receiver.WaitForAsync(w => w.CallId == firstCall && w.Type == "call.ended", "the first call");
-        var supervisor = app.Service<CallServer.Supervision.ServiceSupervisor>();
+        var supervisor = app.Service<CallServer.Domain.Supervision.ServiceSupervisor>();
         var before = supervisor.StatusOf("webhook-sender")!.Restarts;
 
         Assert.True(supervisor.Kill("webhook-sender"));

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
+using CallServer.Domain.Rooms;
 using CallServer.History;
-using CallServer.Rooms;
 
 namespace CallServer.Api;
 

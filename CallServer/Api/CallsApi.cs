@@ -1,6 +1,5 @@
-using CallServer.Backup;
+using CallServer.Domain.Rooms;
 using CallServer.History;
-using CallServer.Rooms;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CallServer.Api;

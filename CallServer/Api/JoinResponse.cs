@@ -1,5 +1,5 @@
+using CallServer.Domain.Rooms;
 using CallServer.Media;
-using CallServer.Rooms;
 
 namespace CallServer.Api;
 

@@ -1,7 +1,8 @@
 using CallServer.Backup;
+using CallServer.Domain.Backup;
+using CallServer.Domain.Rooms;
+using CallServer.Domain.Rooms.Commands;
 using CallServer.Hubs;
-using CallServer.Rooms;
-using CallServer.Rooms.Commands;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -19,7 +20,7 @@ internal static class ModerationApi
         rooms.MapDelete("/{roomId}/participants/{participantId}", RemoveAsync)
             .WithSummary("Remove a participant (reason kicked; its identity may not rejoin the call for Rooms:KickBanSeconds)").Problems(400, 401, 403, 404, 429, 503);
         // room metadata is up to 4,096 characters, each up to 6 bytes as escaped JSON: above the general body limit
-        rooms.MapPatch("/{roomId}", MetadataAsync).WithMetadata(new Limits.RequestBodyLimit((Rooms.Commands.SetRoomMetadata.MaxLength * 6) + 1024))
+        rooms.MapPatch("/{roomId}", MetadataAsync).WithMetadata(new Limits.RequestBodyLimit((Domain.Rooms.Commands.SetRoomMetadata.MaxLength * 6) + 1024))
             .WithSummary("Set the room's metadata").Problems(400, 401, 403, 404, 413, 429, 503);
         return rooms;
     }

@@ -1,5 +1,5 @@
 using CallServer.Backup;
-using CallServer.Rooms;
+using CallServer.Domain.Rooms;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 

@@ -1,4 +1,4 @@
-using CallServer.Rooms;
+using CallServer.Domain.Rooms;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CallServer.Api;

@@ -1,9 +1,10 @@
 using CallServer.Auth;
 using CallServer.Backup;
+using CallServer.Domain.Media;
+using CallServer.Domain.Rooms;
+using CallServer.Domain.Rooms.Commands;
 using CallServer.Limits;
 using CallServer.Media;
-using CallServer.Rooms;
-using CallServer.Rooms.Commands;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 

@@ -1,3 +1,4 @@
+using CallServer.Domain.Backup;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 

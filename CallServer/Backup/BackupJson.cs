@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using CallServer.Rooms;
+using CallServer.Domain.Rooms;
 
 namespace CallServer.Backup;
 

@@ -1,3 +1,4 @@
+using CallServer.Domain.Backup;
 using CallServer.Supervision;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;

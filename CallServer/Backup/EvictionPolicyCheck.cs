@@ -1,4 +1,5 @@
-using CallServer.Supervision;
+using CallServer.Domain.Backup;
+using CallServer.Domain.Supervision;
 using StackExchange.Redis;
 
 namespace CallServer.Backup;

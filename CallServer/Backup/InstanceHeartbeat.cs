@@ -1,4 +1,5 @@
-using CallServer.Supervision;
+using CallServer.Domain.Backup;
+using CallServer.Domain.Supervision;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 

@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Text.Json;
-using CallServer.Rooms;
+using CallServer.Domain.Backup;
+using CallServer.Domain.Rooms;
+using CallServer.Domain.Telemetry;
 using CallServer.Webhooks;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -95,7 +97,7 @@ internal sealed class RoomBackup(
 
         // not cancelled half-way: the write is one atomic step, and its outcome must be known
         cancellationToken.ThrowIfCancellationRequested();
-        using var span = Telemetry.RoomTelemetry.Source.StartActivity("backup.save");
+        using var span = Domain.Telemetry.RoomTelemetry.Source.StartActivity("backup.save");
         span?.SetTag("callserver.room.id", next.RoomId);
         span?.SetTag("callserver.room.version", next.Version);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();

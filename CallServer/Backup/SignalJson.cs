@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using CallServer.Domain.Backup;
 
 namespace CallServer.Backup;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CallServer.Domain.Backup;
 using StackExchange.Redis;
 
 namespace CallServer.Backup;

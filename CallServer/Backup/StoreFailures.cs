@@ -1,3 +1,4 @@
+using CallServer.Domain.Backup;
 using StackExchange.Redis;
 
 namespace CallServer.Backup;

@@ -1,7 +1,8 @@
 using System.Text.Json;
 using CallServer.Backup;
+using CallServer.Domain.Backup;
+using CallServer.Domain.Supervision;
 using CallServer.Hubs;
-using CallServer.Supervision;
 using Microsoft.AspNetCore.SignalR;
 using StackExchange.Redis;
 

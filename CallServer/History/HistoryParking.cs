@@ -1,6 +1,6 @@
 using System.Text.Json;
 using CallServer.Backup;
-using CallServer.Rooms;
+using CallServer.Domain.Rooms;
 using Microsoft.Extensions.Options;
 
 namespace CallServer.History;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CallServer.Backup;
-using CallServer.Rooms;
+using CallServer.Domain.Backup;
+using CallServer.Domain.Rooms;
 using StackExchange.Redis;
 
 namespace CallServer.History;

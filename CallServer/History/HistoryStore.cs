@@ -1,6 +1,6 @@
 using System.Data.Common;
 using System.Text.Json;
-using CallServer.Rooms;
+using CallServer.Domain.Rooms;
 using Dapper;
 
 namespace CallServer.History;

@@ -1,6 +1,7 @@
 using CallServer.Backup;
-using CallServer.Rooms;
-using CallServer.Supervision;
+using CallServer.Domain.Backup;
+using CallServer.Domain.Rooms;
+using CallServer.Domain.Supervision;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 

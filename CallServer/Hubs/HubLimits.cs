@@ -1,4 +1,4 @@
-using CallServer.Rooms;
+using CallServer.Domain.Rooms;
 
 namespace CallServer.Hubs;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using CallServer.Backup;
-using CallServer.Rooms.Commands;
+using CallServer.Domain.Backup;
+using CallServer.Domain.Rooms.Commands;
 
 namespace CallServer.Hubs;
 

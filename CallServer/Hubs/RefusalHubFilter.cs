@@ -1,5 +1,5 @@
 using CallServer.Backup;
-using CallServer.Rooms;
+using CallServer.Domain.Rooms;
 using Microsoft.AspNetCore.SignalR;
 
 namespace CallServer.Hubs;

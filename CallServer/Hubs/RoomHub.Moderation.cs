@@ -1,6 +1,7 @@
 using CallServer.Backup;
-using CallServer.Rooms;
-using CallServer.Rooms.Commands;
+using CallServer.Domain.Backup;
+using CallServer.Domain.Rooms;
+using CallServer.Domain.Rooms.Commands;
 using Microsoft.AspNetCore.SignalR;
 
 namespace CallServer.Hubs;
@@ -32,7 +33,7 @@ internal sealed partial class RoomHub
 
     public async Task<RoomStatus> SetRoomMetadata(string? metadata)
     {
-        CheckLength(metadata, Rooms.Commands.SetRoomMetadata.MaxLength, "metadata");
+        CheckLength(metadata, Domain.Rooms.Commands.SetRoomMetadata.MaxLength, "metadata");
         var caller = HubCaller.Of(Context);
         return (await Ask(caller.RoomId, new SetRoomMetadata(caller.ParticipantId, metadata))).Status;
     }
@@ -40,7 +41,7 @@ internal sealed partial class RoomHub
     /// <summary>Sets the caller's own metadata.</summary>
     public async Task<RoomStatus> SetMetadata(string? metadata)
     {
-        CheckLength(metadata, Rooms.Commands.SetMetadata.MaxLength, "metadata");
+        CheckLength(metadata, Domain.Rooms.Commands.SetMetadata.MaxLength, "metadata");
         var caller = HubCaller.Of(Context);
         return (await Ask(caller.RoomId, new SetMetadata(caller.ParticipantId, metadata))).Status;
     }

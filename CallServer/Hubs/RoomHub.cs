@@ -1,8 +1,9 @@
 using System.Text.RegularExpressions;
 using CallServer.Backup;
+using CallServer.Domain.Backup;
+using CallServer.Domain.Rooms;
+using CallServer.Domain.Rooms.Commands;
 using CallServer.Limits;
-using CallServer.Rooms;
-using CallServer.Rooms.Commands;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;

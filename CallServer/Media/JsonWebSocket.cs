@@ -1,7 +1,7 @@
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
-using CallServer.Supervision;
+using CallServer.Domain.Supervision;
 
 namespace CallServer.Media;
 

@@ -1,3 +1,4 @@
+using CallServer.Domain.Media;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace CallServer.Media;

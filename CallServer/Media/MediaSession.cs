@@ -1,3 +1,4 @@
+using CallServer.Domain.Media;
 namespace CallServer.Media;
 
 /// <summary>

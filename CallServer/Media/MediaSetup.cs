@@ -1,7 +1,8 @@
+using CallServer.Domain.Media;
+using CallServer.Domain.Rooms;
 using CallServer.Media.Janus;
 using CallServer.Media.Kurento;
 using CallServer.Media.Mesh;
-using CallServer.Rooms;
 
 namespace CallServer.Media;
 

@@ -1,3 +1,4 @@
+using CallServer.Domain.Rooms;
 using Microsoft.Extensions.Options;
 
 namespace CallServer.Rooms;

@@ -1,3 +1,4 @@
+using CallServer.Domain.Rooms;
 using CallServer.Supervision;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 

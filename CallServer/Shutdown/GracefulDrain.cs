@@ -1,6 +1,6 @@
 using System.Diagnostics;
+using CallServer.Domain.Rooms;
 using CallServer.Hubs;
-using CallServer.Rooms;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 

@@ -1,3 +1,4 @@
+using CallServer.Domain.Supervision;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace CallServer.Supervision;

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
-using CallServer.Media;
+using CallServer.Domain.Media;
+using CallServer.Domain.Telemetry;
 
 namespace CallServer.Telemetry;
 

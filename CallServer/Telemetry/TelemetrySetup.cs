@@ -1,5 +1,5 @@
 using CallServer.Api;
-using CallServer.Backup;
+using CallServer.Domain.Telemetry;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using OpenTelemetry;

@@ -1,4 +1,4 @@
-using CallServer.Rooms;
+using CallServer.Domain.Rooms;
 
 namespace CallServer.Webhooks;
 
@@ -25,15 +25,15 @@ internal static class WebhookEventTypes
     /// </summary>
     public static IEnumerable<string> Of(RoomFact fact) => fact switch
     {
-        Rooms.CallStarted => [CallStarted],
+        Domain.Rooms.CallStarted => [CallStarted],
         // a failed room ends its call too: room.failed first, then call.ended, so that billing sees every end
-        Rooms.CallEnded { Reason: LeaveReasons.Failed } => [RoomFailed, CallEnded],
-        Rooms.CallEnded => [CallEnded],
-        Rooms.ParticipantJoined => [ParticipantJoined],
-        Rooms.ParticipantConnected => [ParticipantConnected],
-        Rooms.ParticipantReconnecting => [ParticipantReconnecting],
-        Rooms.ParticipantLeft => [ParticipantLeft],
-        Rooms.MediaChanged => [MediaChanged],
+        Domain.Rooms.CallEnded { Reason: LeaveReasons.Failed } => [RoomFailed, CallEnded],
+        Domain.Rooms.CallEnded => [CallEnded],
+        Domain.Rooms.ParticipantJoined => [ParticipantJoined],
+        Domain.Rooms.ParticipantConnected => [ParticipantConnected],
+        Domain.Rooms.ParticipantReconnecting => [ParticipantReconnecting],
+        Domain.Rooms.ParticipantLeft => [ParticipantLeft],
+        Domain.Rooms.MediaChanged => [MediaChanged],
         MetadataChanged => [],
         UnknownFact => [],
         _ => throw new UnhandledRoomFactException(fact, "the webhooks"),

@@ -1,6 +1,6 @@
 using CallServer.Backup;
-using CallServer.Rooms;
-using CallServer.Supervision;
+using CallServer.Domain.Rooms;
+using CallServer.Domain.Supervision;
 using Microsoft.Extensions.Options;
 
 namespace CallServer.Webhooks;

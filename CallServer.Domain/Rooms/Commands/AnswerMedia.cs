@@ -1,6 +1,6 @@
-using CallServer.Media;
+using CallServer.Domain.Media;
 
-namespace CallServer.Rooms.Commands;
+namespace CallServer.Domain.Rooms.Commands;
 
 /// <summary>The subscriber's SDP answer for a subscription.</summary>
 internal sealed record AnswerMedia(string ParticipantId, string PublisherId, string SdpAnswer) : MediaRequest(ParticipantId)

@@ -1,4 +1,4 @@
-namespace CallServer.Rooms.Commands;
+namespace CallServer.Domain.Rooms.Commands;
 
 /// <summary>Checks that a participant is in the room, before its hub connection hears anything of the room.</summary>
 internal sealed record CheckMember(string ParticipantId) : RoomChange

@@ -1,4 +1,4 @@
-namespace CallServer.Rooms.Commands;
+namespace CallServer.Domain.Rooms.Commands;
 
 /// <summary>Checks that the sender and every listed recipient of in-call data are participants of the room (no list: everyone else).</summary>
 internal sealed record CheckRecipients(string From, IReadOnlyList<string>? To) : RoomChange

@@ -1,4 +1,4 @@
-namespace CallServer.Rooms.Commands;
+namespace CallServer.Domain.Rooms.Commands;
 
 /// <summary>A hub connection of the participant opened on an instance.</summary>
 internal sealed record ConnectParticipant(string ParticipantId, string ConnectionId, string InstanceId) : RoomChange

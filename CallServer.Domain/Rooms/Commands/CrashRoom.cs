@@ -1,4 +1,4 @@
-namespace CallServer.Rooms.Commands;
+namespace CallServer.Domain.Rooms.Commands;
 
 /// <summary>Chaos only (<c>Rooms:EnableFaultInjection</c>): decides nothing, and the fault injector then crashes the worker.</summary>
 internal sealed record CrashRoom() : RoomChange

@@ -1,4 +1,4 @@
-namespace CallServer.Rooms.Commands;
+namespace CallServer.Domain.Rooms.Commands;
 
 /// <summary>A hub connection closed; the participant reconnects within its grace period or is removed.</summary>
 internal sealed record DisconnectParticipant(string ParticipantId, string ConnectionId) : RoomChange

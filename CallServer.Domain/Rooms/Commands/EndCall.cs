@@ -1,4 +1,4 @@
-namespace CallServer.Rooms.Commands;
+namespace CallServer.Domain.Rooms.Commands;
 
 /// <summary>Ends the call for everyone (admin).</summary>
 /// <remarks><paramref name="By"/> is the admin participant who ends it from the hub, null for the admin key.</remarks>

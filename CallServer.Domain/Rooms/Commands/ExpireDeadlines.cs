@@ -1,4 +1,4 @@
-namespace CallServer.Rooms.Commands;
+namespace CallServer.Domain.Rooms.Commands;
 
 /// <summary>A timer tick: removes participants whose deadline passed.</summary>
 internal sealed record ExpireDeadlines() : RoomChange

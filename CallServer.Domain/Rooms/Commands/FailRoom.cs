@@ -1,4 +1,4 @@
-namespace CallServer.Rooms.Commands;
+namespace CallServer.Domain.Rooms.Commands;
 
 /// <summary>From the supervisor: the worker exceeded its restart intensity; the call ends as failed.</summary>
 internal sealed record FailRoom() : RoomChange

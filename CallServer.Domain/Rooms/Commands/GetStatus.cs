@@ -1,4 +1,4 @@
-namespace CallServer.Rooms.Commands;
+namespace CallServer.Domain.Rooms.Commands;
 
 /// <summary>Asks for the current status; with <paramref name="RequireLive"/>, refused when the room has no live call.</summary>
 internal sealed record GetStatus(bool RequireLive = true) : RoomChange

@@ -1,4 +1,4 @@
-namespace CallServer.Rooms.Commands;
+namespace CallServer.Domain.Rooms.Commands;
 
 /// <summary>
 /// Adds a participant, starting a new call when the room is not live; a repeated <c>JoinKey</c> returns the participant it

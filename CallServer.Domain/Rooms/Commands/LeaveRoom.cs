@@ -1,4 +1,4 @@
-namespace CallServer.Rooms.Commands;
+namespace CallServer.Domain.Rooms.Commands;
 
 /// <summary>
 /// Removes a participant. Leaving twice is not an error, unless <paramref name="RequireMember"/>: then a participant no longer

@@ -1,4 +1,4 @@
-namespace CallServer.Rooms.Commands;
+namespace CallServer.Domain.Rooms.Commands;
 
 /// <summary>A message for the room's media bridge: a request to the media server, its outcome, or lost media.</summary>
 internal abstract record MediaMessage : RoomCommand

@@ -1,6 +1,6 @@
-using CallServer.Media;
+using CallServer.Domain.Media;
 
-namespace CallServer.Rooms.Commands;
+namespace CallServer.Domain.Rooms.Commands;
 
 /// <summary>A participant's request to the media server; the worker starts it and answers when the media server has.</summary>
 internal abstract record MediaRequest(string ParticipantId) : MediaMessage

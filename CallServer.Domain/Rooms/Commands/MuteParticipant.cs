@@ -1,4 +1,4 @@
-namespace CallServer.Rooms.Commands;
+namespace CallServer.Domain.Rooms.Commands;
 
 /// <summary>
 /// A moderator turns a participant's media off (never on): <paramref name="Audio"/> / <paramref name="Video"/> false turns that

@@ -1,6 +1,6 @@
-using CallServer.Media;
+using CallServer.Domain.Media;
 
-namespace CallServer.Rooms.Commands;
+namespace CallServer.Domain.Rooms.Commands;
 
 /// <summary>Publish: the participant's SDP offer for what it sends; the answer is the media server's SDP answer.</summary>
 internal sealed record PublishMedia(string ParticipantId, string SdpOffer) : MediaRequest(ParticipantId)

@@ -1,4 +1,4 @@
-namespace CallServer.Rooms.Commands;
+namespace CallServer.Domain.Rooms.Commands;
 
 /// <summary>
 /// Participants held by connections of instances that are gone start their reconnect grace. Posted by the worker itself

@@ -1,4 +1,4 @@
-namespace CallServer.Rooms.Commands;
+namespace CallServer.Domain.Rooms.Commands;
 
 /// <summary>A command the room's rules decide: adding one means writing its <see cref="Decide"/>, which the compiler asks for.</summary>
 internal abstract record RoomChange : RoomCommand

@@ -1,4 +1,4 @@
-namespace CallServer.Rooms.Commands;
+namespace CallServer.Domain.Rooms.Commands;
 
 /// <summary>
 /// A message in a room worker's mailbox; <see cref="Reply"/> is completed once its outcome is backed up (every posted message

@@ -1,4 +1,4 @@
-namespace CallServer.Rooms.Commands;
+namespace CallServer.Domain.Rooms.Commands;
 
 /// <summary>A participant turned its microphone or camera on or off.</summary>
 internal sealed record SetMedia(string ParticipantId, bool Audio, bool Video) : RoomChange

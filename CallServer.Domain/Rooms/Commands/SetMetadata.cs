@@ -1,4 +1,4 @@
-namespace CallServer.Rooms.Commands;
+namespace CallServer.Domain.Rooms.Commands;
 
 /// <summary>A participant sets its own metadata (at most 1,024 characters; null clears it).</summary>
 internal sealed record SetMetadata(string ParticipantId, string? Metadata) : RoomChange

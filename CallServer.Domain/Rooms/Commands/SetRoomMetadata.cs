@@ -1,4 +1,4 @@
-namespace CallServer.Rooms.Commands;
+namespace CallServer.Domain.Rooms.Commands;
 
 /// <summary>A moderator sets the room's metadata (the app's own data, at most 4,096 characters; null clears it).</summary>
 internal sealed record SetRoomMetadata(string? By, string? Metadata) : RoomChange

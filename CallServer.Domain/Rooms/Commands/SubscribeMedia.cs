@@ -1,6 +1,6 @@
-using CallServer.Media;
+using CallServer.Domain.Media;
 
-namespace CallServer.Rooms.Commands;
+namespace CallServer.Domain.Rooms.Commands;
 
 /// <summary>Subscribe to a publisher; the answer is the media server's SDP offer.</summary>
 internal sealed record SubscribeMedia(string ParticipantId, string PublisherId) : MediaRequest(ParticipantId)

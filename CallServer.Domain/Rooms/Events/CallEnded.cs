@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace CallServer.Rooms;
+namespace CallServer.Domain.Rooms;
 
 /// <summary>The call ended, why (<c>empty</c>, <c>ended</c>, <c>failed</c>), and how long it lasted.</summary>
 internal sealed record CallEnded(string Reason, long DurationSeconds) : RoomFact

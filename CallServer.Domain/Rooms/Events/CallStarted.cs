@@ -1,4 +1,4 @@
-namespace CallServer.Rooms;
+namespace CallServer.Domain.Rooms;
 
 /// <summary>A call began in the room (its first participant joined).</summary>
 internal sealed record CallStarted : RoomFact

@@ -1,4 +1,4 @@
-namespace CallServer.Rooms;
+namespace CallServer.Domain.Rooms;
 
 /// <summary>A participant's microphone or camera changed; <paramref name="By"/> names the moderator who muted it, if one did.</summary>
 internal sealed record MediaChanged(bool Audio, bool Video, string? By = null) : RoomFact

@@ -1,4 +1,4 @@
-namespace CallServer.Rooms;
+namespace CallServer.Domain.Rooms;
 
 /// <summary>A participant's hub connection is up (first connect or reconnect).</summary>
 internal sealed record ParticipantConnected : RoomFact

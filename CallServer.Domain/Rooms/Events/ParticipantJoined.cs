@@ -1,4 +1,4 @@
-namespace CallServer.Rooms;
+namespace CallServer.Domain.Rooms;
 
 /// <summary>A participant joined the call.</summary>
 internal sealed record ParticipantJoined(string DisplayName) : RoomFact

@@ -1,4 +1,4 @@
-namespace CallServer.Rooms;
+namespace CallServer.Domain.Rooms;
 
 /// <summary>A participant is gone from the call, and why (<see cref="LeaveReasons"/>).</summary>
 internal sealed record ParticipantLeft(string Reason) : RoomFact

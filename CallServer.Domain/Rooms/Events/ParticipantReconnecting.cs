@@ -1,4 +1,4 @@
-namespace CallServer.Rooms;
+namespace CallServer.Domain.Rooms;
 
 /// <summary>A participant's connection dropped: it stays in the room for its reconnect grace.</summary>
 internal sealed record ParticipantReconnecting : RoomFact

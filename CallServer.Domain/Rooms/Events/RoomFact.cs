@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace CallServer.Rooms;
+namespace CallServer.Domain.Rooms;
 
 /// <summary>
 /// What happened in a room, one sealed record per kind: what the rules record (<see cref="RoomEventLog.Add"/>) and what every

@@ -1,4 +1,4 @@
-namespace CallServer.Rooms;
+namespace CallServer.Domain.Rooms;
 
 /// <summary>A consumer met a kind of <see cref="RoomFact"/> it has no decision for: a programming error the consumers test catches first.</summary>
 internal sealed class UnhandledRoomFactException(RoomFact fact, string consumer)

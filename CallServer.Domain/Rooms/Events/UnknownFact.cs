@@ -1,4 +1,4 @@
-namespace CallServer.Rooms;
+namespace CallServer.Domain.Rooms;
 
 /// <summary>
 /// An event of a type this version does not know (written by a newer one during a rolling deploy): kept as it came, and

@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CallServer.Domain.Media;
 using CallServer.Media.Sfu;
 
 namespace CallServer.Media.Janus;

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using CallServer.Domain.Media;
 using CallServer.Media.Sfu;
 using Microsoft.Extensions.Options;
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
+using CallServer.Domain.Media;
 using CallServer.Media.Sfu;
 
 namespace CallServer.Media.Kurento;

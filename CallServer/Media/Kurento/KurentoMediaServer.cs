@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using CallServer.Domain.Media;
 using CallServer.Media.Sfu;
 using Microsoft.Extensions.Options;
 

@@ -1,3 +1,4 @@
+using CallServer.Domain.Media;
 namespace CallServer.Media.Mesh;
 
 /// <summary>No media server: participants send their media to each other and the server relays their signalling (hub <c>Signal</c>).</summary>

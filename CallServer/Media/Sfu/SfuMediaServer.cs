@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using CallServer.Domain.Media;
 
 namespace CallServer.Media.Sfu;
 
