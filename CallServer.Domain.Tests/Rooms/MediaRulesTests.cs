@@ -47,6 +47,6 @@ public sealed class MediaRulesTests
     {
         Assert.Equal(RoomErrorKind.InvalidMedia, Assert.Throws<RoomException>(() => MediaRules.Check(_room.State, new SubscribeMedia(_ann, _ann))).Kind);
         Assert.Equal(RoomErrorKind.InvalidMedia, Assert.Throws<RoomException>(() => MediaRules.Check(_room.State, new SubscribeMedia(_ann, "p-nobody"))).Kind);
-        Assert.Equal(RoomErrorKind.UnknownParticipant, Assert.Throws<RoomException>(() => MediaRules.Check(_room.State, new SubscribeMedia("p-nobody", _ann))).Kind);
+        Assert.Equal(RoomErrorKind.NotInRoom, Assert.Throws<RoomException>(() => MediaRules.Check(_room.State, new SubscribeMedia("p-nobody", _ann))).Kind);
     }
 }

@@ -46,7 +46,7 @@ public sealed class ModerationRulesTests
         var kicked = _room.Apply(new RemoveParticipant(null, bob.ParticipantId));
 
         Assert.Equal("kicked", kicked.Events.Single().Data!["reason"]);
-        Assert.Equal(RoomErrorKind.NotAllowed, Assert.Throws<RoomException>(() => Join("bob")).Kind);
+        Assert.Equal(RoomErrorKind.Banned, Assert.Throws<RoomException>(() => Join("bob")).Kind);
         _room.Advance(TimeSpan.FromSeconds(RoomFixture.Options.KickBanSeconds));
         Assert.Equal("bob", Join("bob").Identity);
     }

@@ -45,6 +45,19 @@ public sealed class RoomRulesTests
     }
 
     [Fact]
+    public void AJoinWithMediaOffStartsThatWayInOneChangeAndItsEventSaysSo()
+    {
+        _room.Join("Ann");
+        var decision = _room.Apply(new JoinRoom("Bob", null, Audio: false));
+
+        Assert.Equal((false, true), (decision.Participant!.Audio, decision.Participant.Video));
+        var joined = Assert.Single(decision.Events);
+        Assert.Equal(new ParticipantJoined("Bob", Audio: false, Video: true), joined.Fact);
+        // a join with both on is stored as before
+        Assert.Equal(new Dictionary<string, string> { ["displayName"] = "Cid" }, _room.Apply(new JoinRoom("Cid", null)).Events.Single().Data);
+    }
+
+    [Fact]
     public void AJoinBeyondTheLimitIsRefusedAsFull()
     {
         for (var i = 0; i < RoomFixture.Options.MaxParticipants; i++)
@@ -120,7 +133,7 @@ public sealed class RoomRulesTests
         // the call ended with the last leave, and its retry is still answered
         Assert.Equal(RoomPhase.Ended, _room.State.Phase);
         Assert.Null(retried.Next);
-        Assert.Equal((RoomErrorKind.NotAllowed, RoomErrorKind.NotAllowed), (otherKey.Kind, noKey.Kind));
+        Assert.Equal((RoomErrorKind.NotInRoom, RoomErrorKind.NotInRoom), (otherKey.Kind, noKey.Kind));
         // a new call forgets them
         _room.Join("Cid");
         Assert.Null(_room.State.LeaveKeys);

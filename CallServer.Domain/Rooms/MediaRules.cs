@@ -15,7 +15,7 @@ internal static class MediaRules
     {
         if (!state.IsLive || state.Find(request.ParticipantId) is null)
         {
-            throw new RoomException(RoomErrorKind.UnknownParticipant, $"Participant '{request.ParticipantId}' is not in room '{state.RoomId}'.");
+            throw RoomRules.NotInRoom(state, request.ParticipantId);
         }
 
         var rights = state.Find(request.ParticipantId)!.Rights;

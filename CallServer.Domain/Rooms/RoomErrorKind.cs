@@ -9,8 +9,17 @@ internal enum RoomErrorKind
     /// <summary>The room has <c>Rooms:MaxParticipants</c> participants.</summary>
     Full,
 
-    /// <summary>The participant is not in this room.</summary>
+    /// <summary>The participant a request names (a target: of a mute, a kick, a signal, data) is not in this room.</summary>
     UnknownParticipant,
+
+    /// <summary>The caller itself is no longer in the room (it left, was removed, replaced, or timed out): it must join again.</summary>
+    NotInRoom,
+
+    /// <summary>The caller's identity was removed from this call and may not rejoin it yet.</summary>
+    Banned,
+
+    /// <summary>A request the rules refuse as malformed (a signal or data to oneself).</summary>
+    InvalidRequest,
 
     /// <summary>The room's mailbox is full.</summary>
     Busy,

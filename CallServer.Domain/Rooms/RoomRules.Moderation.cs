@@ -54,7 +54,7 @@ internal static partial class RoomRules
 
     internal static RoomDecision ParticipantMetadata(RoomState state, SetMetadata set, RuleContext context)
     {
-        var p = Require(state, set.ParticipantId);
+        var p = RequireCaller(state, set.ParticipantId);
         if (p.Metadata == set.Metadata)
         {
             return RoomDecision.Unchanged(p);
@@ -67,7 +67,7 @@ internal static partial class RoomRules
     /// <summary>Refuses unless <paramref name="by"/> is an admin participant of the room (null: the admin key, always allowed).</summary>
     internal static void RequireModerator(RoomState state, string? by)
     {
-        if (by is not null && !Require(state, by).Rights.Admin)
+        if (by is not null && !RequireCaller(state, by).Rights.Admin)
         {
             throw new RoomException(RoomErrorKind.NotAllowed, "Only a participant with the admin grant may moderate this call.");
         }
@@ -75,12 +75,12 @@ internal static partial class RoomRules
 
     internal static RoomDecision CheckRecipients(RoomState state, CheckRecipients check)
     {
-        var from = Require(state, check.From);
+        var from = RequireCaller(state, check.From);
         foreach (var to in check.To ?? [])
         {
             if (to == check.From)
             {
-                throw new RoomException(RoomErrorKind.UnknownParticipant, "A participant cannot send data to itself.");
+                throw new RoomException(RoomErrorKind.InvalidRequest, "A participant cannot send data to itself.");
             }
 
             Require(state, to);

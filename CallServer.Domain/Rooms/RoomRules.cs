@@ -25,7 +25,7 @@ internal static partial class RoomRules
         var next = state;
         if (state.IsLive && join.Who is { } banned && state.Bans?.GetValueOrDefault(banned.Identity) is { } until && until > now)
         {
-            throw new RoomException(RoomErrorKind.NotAllowed, $"'{banned.Identity}' was removed from this call and may rejoin it after {until:u}.");
+            throw new RoomException(RoomErrorKind.Banned, $"'{banned.Identity}' was removed from this call and may rejoin it after {until:u}.");
         }
 
         if (state.IsLive && join.Who is { } who && state.Participants.Find(p => p.Identity == who.Identity) is { } older)
@@ -55,21 +55,21 @@ internal static partial class RoomRules
             throw new RoomException(RoomErrorKind.Full, $"Room '{state.RoomId}' is full ({options.MaxParticipants} participants).");
         }
 
-        // without the publish grant a participant joins with its microphone and camera off
+        // as the join asks, and without the publish grant with its microphone and camera off
         var grants = join.Who?.Grants ?? ParticipantGrants.Default;
         var participant = new Participant(
-            ids.NewParticipantId(), join.DisplayName, Presence.Joining, Audio: grants.Publish, Video: grants.Publish, now,
+            ids.NewParticipantId(), join.DisplayName, Presence.Joining, Audio: grants.Publish && join.Audio, Video: grants.Publish && join.Video, now,
             Deadline: now + options.JoinTimeout, JoinKey: join.JoinKey, Identity: join.Who?.Identity, Metadata: join.Who?.Metadata,
             Grants: join.Who?.Grants);
         next = WithParticipants(next, next.Participants.Add(participant));
-        next = log.Add(next, new ParticipantJoined(participant.DisplayName), participant.ParticipantId);
+        next = log.Add(next, new ParticipantJoined(participant.DisplayName, participant.Audio, participant.Video), participant.ParticipantId);
         return new RoomDecision(next, log.Events, participant);
     }
 
     internal static RoomDecision Connect(RoomState state, ConnectParticipant connect, RuleContext context)
     {
         var log = context.Log;
-        var p = Require(state, connect.ParticipantId);
+        var p = RequireCaller(state, connect.ParticipantId);
         var wasConnected = p.Presence == Presence.Connected;
         var next = Replace(state, p with
         {
@@ -127,7 +127,7 @@ internal static partial class RoomRules
     internal static RoomDecision Media(RoomState state, SetMedia media, RuleContext context)
     {
         var log = context.Log;
-        var p = Require(state, media.ParticipantId);
+        var p = RequireCaller(state, media.ParticipantId);
         if (p.Audio == media.Audio && p.Video == media.Video)
         {
             return RoomDecision.Unchanged(p);
@@ -146,16 +146,16 @@ internal static partial class RoomRules
     internal static RoomDecision CheckMember(RoomState state, CheckMember member) =>
         (state.IsLive ? state.Find(member.ParticipantId) : null) is { } p
             ? RoomDecision.Unchanged(p)
-            : throw new RoomException(RoomErrorKind.NotAllowed, $"Participant '{member.ParticipantId}' is no longer in room '{state.RoomId}': join again.");
+            : throw NotInRoom(state, member.ParticipantId);
 
     internal static RoomDecision CheckPeers(RoomState state, CheckPeers peers)
     {
-        if (peers.Offer && !Require(state, peers.From).Rights.Publish)
+        if (peers.Offer && !RequireCaller(state, peers.From).Rights.Publish)
         {
             throw new RoomException(RoomErrorKind.NotAllowed, "This participant may not publish: it may not send offers.");
         }
 
-        Require(state, peers.From);
+        RequireCaller(state, peers.From);
         if (peers.Offer && state.Find(peers.To) is { Rights.Subscribe: false })
         {
             throw new RoomException(RoomErrorKind.NotAllowed, "That participant may not subscribe: it takes no offers.");
@@ -163,7 +163,7 @@ internal static partial class RoomRules
 
         if (peers.From == peers.To)
         {
-            throw new RoomException(RoomErrorKind.UnknownParticipant, "A participant cannot signal itself.");
+            throw new RoomException(RoomErrorKind.InvalidRequest, "A participant cannot signal itself.");
         }
 
         return RoomDecision.Unchanged(Require(state, peers.To));
@@ -202,6 +202,14 @@ internal static partial class RoomRules
     internal static RoomDecision RequireLive(RoomState state, RoomDecision decision) =>
         state.IsLive ? decision : throw new RoomException(RoomErrorKind.NotLive, $"Room '{state.RoomId}' has no live call.");
 
+    /// <summary>The caller of a command, which must still be in the room.</summary>
+    internal static Participant RequireCaller(RoomState state, string participantId) =>
+        (state.IsLive ? state.Find(participantId) : null) ?? throw NotInRoom(state, participantId);
+
+    internal static RoomException NotInRoom(RoomState state, string participantId) =>
+        new(RoomErrorKind.NotInRoom, $"Participant '{participantId}' is no longer in room '{state.RoomId}': join again.");
+
+    /// <summary>A participant a command names (a target), which must be in the room.</summary>
     private static Participant Require(RoomState state, string participantId) =>
         (state.IsLive ? state.Find(participantId) : null)
         ?? throw new RoomException(RoomErrorKind.UnknownParticipant, $"Participant '{participantId}' is not in room '{state.RoomId}'.");

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using CallServer.Api;
 using CallServer.Domain.Rooms;
+using CallServer.Hubs;
 using CallServer.Tests.Infrastructure;
 
 namespace CallServer.Tests.Api;
@@ -39,6 +40,7 @@ public sealed class AdminApiTests(RedisServer redis) : IDisposable
             Assert.Equal("ended", message.Reason);
             await hub.WaitForStatusAsync(s => s.State == "ended", "ended status");
             await hub.Closed.WaitAsync(Eventually.DefaultTimeout);
+            Assert.Equal([new ClosingMessage("ended", false)], hub.Closings);
         }
 
         Assert.DoesNotContain((await admin.GetFromJsonAsync<List<RoomSummary>>("/rooms"))!, r => r.RoomId == room);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CallServer.Domain.Rooms;
+using CallServer.Hubs;
 using CallServer.Tests.History;
 using CallServer.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR;
@@ -36,11 +37,13 @@ public sealed class ModerationTests(RedisServer redis) : IDisposable
         var removed = await firstHub.WaitForRemovedAsync();
         Assert.Equal((first.ParticipantId, "replaced"), (removed.ParticipantId, removed.Reason));
         await firstHub.Closed.WaitAsync(Eventually.DefaultTimeout);
+        Assert.Equal([new ClosingMessage("removed", false)], firstHub.Closings);
         Assert.Equal([bob.ParticipantId, second.ParticipantId], second.Room.Participants.Select(p => p.ParticipantId));
         Assert.Single(second.Room.Participants, p => p.Identity == "ann");
         // the older participant's token opens no connection any more: the server closes it at once
         await using var stale = await _app.ConnectAsync(first, waitUntilConnected: false);
-        Assert.NotNull(await stale.Closed.WaitAsync(Eventually.DefaultTimeout));
+        var refused = await stale.Closed.WaitAsync(Eventually.DefaultTimeout);
+        Assert.Contains("[not_in_room] Participant", refused!.Message, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Forbidden, (await _app.WithToken(first.Token).GetAsync($"/rooms/{room}")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await _app.WithToken(second.Token).GetAsync($"/rooms/{room}")).StatusCode);
 
@@ -74,6 +77,42 @@ public sealed class ModerationTests(RedisServer redis) : IDisposable
         using var again = await JoinAsync(_app, room, Token(room, "bob"), "Bob");
         Assert.Equal(HttpStatusCode.Forbidden, again.StatusCode);
     }
+
+    [Fact]
+    public async Task MuteSaysWhatItTurnsOffOnTheHubAndOverRestAndRefusesAMuteOfNothing()
+    {
+        var room = NewRoom();
+        var host = await JoinedAsync(_app, room, "host", Grants(admin: true));
+        var bob = await JoinedAsync(_app, room, "bob");
+        await using var hostHub = await _app.ConnectAsync(host);
+        await using var bobHub = await _app.ConnectAsync(bob);
+
+        // the hub: true turns off; the answer is the new status; Bob hears who turned what off, as an object
+        var afterHub = await hostHub.Connection.InvokeAsync<RoomStatus>("Mute", bob.ParticipantId, true, false);
+        Assert.Equal((false, true), Media(afterHub, bob.ParticipantId));
+        var byHost = await bobHub.WaitForMutedAsync(m => m.MuteAudio, "muted audio at Bob");
+        Assert.Equal(new MutedMessage(room, bob.ParticipantId, host.ParticipantId, true, false), byHost);
+        // older clients still get the signal
+        await bobHub.WaitForSignalAsync(s => s.From == "server" && s.Type == "muted", "the muted signal at Bob");
+
+        // REST, the explicit form: the camera now, by the app's backend
+        using var overRest = await _app.Admin().PostAsJsonAsync($"/rooms/{room}/participants/{bob.ParticipantId}/mute", new { muteVideo = true });
+        overRest.EnsureSuccessStatusCode();
+        Assert.Equal((false, false), Media((await overRest.Content.ReadFromJsonAsync<RoomStatus>())!, bob.ParticipantId));
+        Assert.Equal(new MutedMessage(room, bob.ParticipantId, null, false, true), await bobHub.WaitForMutedAsync(m => m.MuteVideo, "muted video at Bob"));
+
+        // a mute that turns nothing off is refused, on both
+        using var nothing = await _app.Admin().PostAsJsonAsync($"/rooms/{room}/participants/{bob.ParticipantId}/mute", new { audio = true });
+        Assert.Equal(HttpStatusCode.BadRequest, nothing.StatusCode);
+        var refused = await Assert.ThrowsAsync<HubException>(() => hostHub.Connection.InvokeAsync<RoomStatus>("Mute", bob.ParticipantId, false, false));
+        Assert.Contains("HubException: [invalid_request] ", refused.Message, StringComparison.Ordinal);
+        // the other moderation methods answer the new status too
+        var kicked = await hostHub.Connection.InvokeAsync<RoomStatus>("RemoveParticipant", bob.ParticipantId);
+        Assert.DoesNotContain(kicked.Participants, p => p.ParticipantId == bob.ParticipantId);
+    }
+
+    private static (bool Audio, bool Video) Media(RoomStatus status, string participantId) =>
+        status.Participants.Single(p => p.ParticipantId == participantId) is var p ? (p.Audio, p.Video) : default;
 
     [Fact]
     public async Task EveryoneSetsItsOwnMetadataAndOnlyAnAdminTheRooms()

@@ -14,6 +14,8 @@ public sealed class HubClient : IAsyncDisposable
     private readonly ConcurrentQueue<CandidateMessage> _candidates = new();
     private readonly ConcurrentQueue<RemovedMessage> _removed = new();
     private readonly ConcurrentQueue<DataMessage> _data = new();
+    private readonly ConcurrentQueue<ClosingMessage> _closing = new();
+    private readonly ConcurrentQueue<MutedMessage> _muted = new();
     private readonly TaskCompletionSource<Exception?> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     internal HubClient(HubConnection connection, string participantId)
@@ -26,6 +28,8 @@ public sealed class HubClient : IAsyncDisposable
         connection.On<CandidateMessage>("candidate", _candidates.Enqueue);
         connection.On<RemovedMessage>("removed", _removed.Enqueue);
         connection.On<DataMessage>("data", _data.Enqueue);
+        connection.On<ClosingMessage>("closing", _closing.Enqueue);
+        connection.On<MutedMessage>("muted", _muted.Enqueue);
         connection.Closed += error =>
         {
             _closed.TrySetResult(error);
@@ -45,6 +49,9 @@ public sealed class HubClient : IAsyncDisposable
 
     internal IReadOnlyList<DataMessage> Data => [.. _data];
 
+    /// <summary>The <c>closing</c> notices received: why the server closed this connection.</summary>
+    internal IReadOnlyList<ClosingMessage> Closings => [.. _closing];
+
     public Task StartAsync() => Connection.StartAsync();
 
     /// <summary>Waits until a received status satisfies <paramref name="predicate"/>.</summary>
@@ -62,6 +69,9 @@ public sealed class HubClient : IAsyncDisposable
 
     internal Task<DataMessage> WaitForDataAsync(Func<DataMessage, bool> predicate, string what) =>
         Eventually.ValueAsync(() => Task.FromResult(_data.FirstOrDefault(predicate)), s => s is not null, what)!;
+
+    internal Task<MutedMessage> WaitForMutedAsync(Func<MutedMessage, bool> predicate, string what) =>
+        Eventually.ValueAsync(() => Task.FromResult(_muted.FirstOrDefault(predicate)), s => s is not null, what)!;
 
     internal Task<EndedMessage> WaitForEndedAsync() =>
         Eventually.ValueAsync(() => Task.FromResult(_ended.FirstOrDefault()), s => s is not null, $"ended at {ParticipantId}")!;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using CallServer.Domain.Rooms;
+using CallServer.Hubs;
 using CallServer.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -60,8 +61,10 @@ public sealed class HubLimitsTests(RedisServer redis)
 
         // the burst, and what the bucket refilled meanwhile (at most one burst more: it fills up while the others connect)
         Assert.InRange(outcomes.Count(o => o == "ok"), 10, 40);
-        Assert.Contains(outcomes, o => o.Contains("Too many hub calls", StringComparison.Ordinal));
+        Assert.Contains(outcomes, o => o.Contains("HubException: [rate_limited] Too many hub calls", StringComparison.Ordinal));
         Assert.Equal(HubConnectionState.Disconnected, malloryHub.Connection.State);
+        // told why, once, before the close: reconnect after a back-off
+        Assert.Equal([new ClosingMessage("rate_limited", true)], malloryHub.Closings);
         // the rest of the room, and another room, were served all along
         Assert.All(others, elapsed => Assert.True(elapsed < TimeSpan.FromSeconds(2), $"a call of another participant took {elapsed}"));
         await annHub.WaitForStatusAsync(s => s.Participants.Any(p => p.ParticipantId == ann.ParticipantId && !p.Audio), "Ann's own change");
@@ -81,6 +84,8 @@ public sealed class HubLimitsTests(RedisServer redis)
         await dropped.Closed.WaitAsync(Eventually.DefaultTimeout);
 
         Assert.Equal(HubConnectionState.Disconnected, dropped.Connection.State);
+        // told why before the close: not to reconnect it, the newer connection is the live one
+        Assert.Equal([new ClosingMessage("replaced_by_newer_connection", false)], dropped.Closings);
         Assert.Equal("connected", (await third.Connection.InvokeAsync<RoomStatus>("GetStatus")).Participants.Single().Presence);
         await reconnect.Connection.InvokeAsync<RoomStatus>("GetStatus");
         Assert.Equal(HubConnectionState.Connected, reconnect.Connection.State);

@@ -75,6 +75,7 @@ public sealed class GracefulDrainTests(RedisServer redis)
         Assert.Equal(0, exitCode);
         Assert.True(exitedAfter < TimeSpan.FromSeconds(DrainSeconds + 2), $"exited after {exitedAfter}");
         Assert.True(ann.ToldToReconnect && bob.ToldToReconnect, "the clients heard signal reconnect from server; the server said:\n" + leaving.Output);
+        Assert.True(ann.ToldDraining && bob.ToldDraining, "the clients heard closing draining; the server said:\n" + leaving.Output);
         Assert.True(status.Version >= Math.Max(ann.LastVersion, bob.LastVersion), "an acknowledged version is missing");
         foreach (var client in new[] { ann, bob })
         {
@@ -108,6 +109,8 @@ public sealed class GracefulDrainTests(RedisServer redis)
         public bool OnSecond { get; private set; }
 
         public bool ToldToReconnect { get; private set; }
+
+        public bool ToldDraining { get; private set; }
 
         public long LastVersion { get; private set; }
 
@@ -152,6 +155,7 @@ public sealed class GracefulDrainTests(RedisServer redis)
         private void Listen(HubConnection connection)
         {
             connection.On<SignalMessage>("signal", s => ToldToReconnect |= s is { From: "server", Type: "reconnect" });
+            connection.On<ClosingMessage>("closing", c => ToldDraining |= c is { Reason: "draining", Reconnect: true });
         }
 
         private async Task MoveAsync()

@@ -57,6 +57,56 @@ internal static class ApiDocs
                 };
                 return Task.CompletedTask;
             });
+            o.AddDocumentTransformer((document, _, _) =>
+            {
+                // the error code every ProblemDetails carries (docs/API.md §8), as an enum a client generator turns into a type
+                if (document.Components?.Schemas is { } schemas && schemas.TryGetValue("ProblemDetails", out var found) && found is OpenApiSchema problem)
+                {
+                    problem.Properties ??= new Dictionary<string, IOpenApiSchema>();
+                    problem.Properties["code"] = new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.String,
+                        Description = "The error code (docs/API.md §8); the type is urn:callserver:error:<code>.",
+                        Enum = [.. Errors.ErrorCodes.All.Select(c => (System.Text.Json.Nodes.JsonNode)c.Code)],
+                    };
+                    problem.Properties["retry"] = new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.Boolean,
+                        Description = "True when the same request may succeed later (after Retry-After, or a back-off).",
+                    };
+                }
+
+                return Task.CompletedTask;
+            });
+            // integers are integers: the web defaults also read numbers from strings, which a client generator must not see
+            o.AddSchemaTransformer((schema, _, _) =>
+            {
+                if (schema.Type is { } type && type.HasFlag(JsonSchemaType.Integer) && type.HasFlag(JsonSchemaType.String))
+                {
+                    schema.Type = type & ~JsonSchemaType.String;
+                    schema.Pattern = null;
+                }
+
+                return Task.CompletedTask;
+            });
+            o.AddOperationTransformer((operation, _, _) =>
+            {
+                // every 429 and 503 says when to try again (RetryAfter)
+                foreach (var (status, response) in operation.Responses ?? [])
+                {
+                    if (status is "429" or "503" && response is OpenApiResponse concrete)
+                    {
+                        concrete.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                        concrete.Headers["Retry-After"] = new OpenApiHeader
+                        {
+                            Description = "Seconds to wait before trying again.",
+                            Schema = new OpenApiSchema { Type = JsonSchemaType.Integer },
+                        };
+                    }
+                }
+
+                return Task.CompletedTask;
+            });
             o.AddOperationTransformer((operation, context, _) =>
             {
                 if (context.Description.ActionDescriptor.EndpointMetadata.OfType<ApiAuth>().LastOrDefault() is { } auth)

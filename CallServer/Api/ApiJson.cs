@@ -10,6 +10,7 @@ namespace CallServer.Api;
 [JsonSerializable(typeof(MuteRequest))]
 [JsonSerializable(typeof(RoomMetadataRequest))]
 [JsonSerializable(typeof(JoinResponse))]
+[JsonSerializable(typeof(TokenResponse))]
 [JsonSerializable(typeof(RoomStatus))]
 [JsonSerializable(typeof(List<RoomSummary>))]
 [JsonSerializable(typeof(IReadOnlyList<CallRecord>))]

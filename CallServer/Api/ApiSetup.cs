@@ -13,7 +13,8 @@ internal static class ApiSetup
     /// <summary>REST endpoints: ProblemDetails for every error, JSON, idempotent replies on the backup store.</summary>
     public static IHostApplicationBuilder AddApi(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddProblemDetails();
+        // every answer's error code: docs/API.md §8
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c => Errors.ProblemCodes.Fill(c.ProblemDetails, c.HttpContext.Response.StatusCode));
         builder.Services.AddExceptionHandler<ProblemHandler>();
         // bad bodies throw, so that ProblemHandler can answer them with ProblemDetails
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

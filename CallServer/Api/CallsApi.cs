@@ -13,9 +13,9 @@ internal static class CallsApi
     {
         var calls = routes.MapGroup("").WithTags("History").AddEndpointFilter<AdminAccess>().RequireRateLimiting(Limits.RatePolicies.Admin)
             .WithMetadata(ApiAuth.AdminOnly);
-        calls.MapGet("/rooms/{roomId}/calls", CallsOfRoomAsync).WithSummary("A room's calls, newest first (page with before={callId})").Problems(400, 401, 403, 429, 503);
-        calls.MapGet("/calls/{callId}", CallAsync).WithSummary("One call, its participants and its events in order").Problems(400, 401, 403, 404, 429, 503);
-        calls.MapGet("/history/dead-letters", DeadLettersAsync).WithSummary("History events the database refused for good").Problems(400, 401, 403, 429, 503);
+        calls.MapGet("/rooms/{roomId}/calls", CallsOfRoomAsync).WithName("listRoomCalls").WithSummary("A room's calls, newest first (page with before={callId})").Problems(400, 401, 403, 429, 503);
+        calls.MapGet("/calls/{callId}", CallAsync).WithName("getCall").WithSummary("One call, its participants and its events in order").Problems(400, 401, 403, 404, 429, 503);
+        calls.MapGet("/history/dead-letters", DeadLettersAsync).WithName("listHistoryDeadLetters").WithSummary("History events the database refused for good").Problems(400, 401, 403, 429, 503);
         return routes;
     }
 

@@ -15,12 +15,12 @@ internal static class ModerationApi
     {
         var rooms = routes.MapGroup("/rooms").WithTags("Moderation").AddEndpointFilter<AdminAccess>().RequireRateLimiting(Limits.RatePolicies.Admin)
             .WithMetadata(ApiAuth.AdminOnly);
-        rooms.MapPost("/{roomId}/participants/{participantId}/mute", MuteAsync)
+        rooms.MapPost("/{roomId}/participants/{participantId}/mute", MuteAsync).WithName("muteParticipant")
             .WithSummary("Turn a participant's media off").Problems(400, 401, 403, 404, 413, 429, 503);
-        rooms.MapDelete("/{roomId}/participants/{participantId}", RemoveAsync)
+        rooms.MapDelete("/{roomId}/participants/{participantId}", RemoveAsync).WithName("removeParticipant")
             .WithSummary("Remove a participant (reason kicked; its identity may not rejoin the call for Rooms:KickBanSeconds)").Problems(400, 401, 403, 404, 429, 503);
         // room metadata is up to 4,096 characters, each up to 6 bytes as escaped JSON: above the general body limit
-        rooms.MapPatch("/{roomId}", MetadataAsync).WithMetadata(new Limits.RequestBodyLimit((Domain.Rooms.Commands.SetRoomMetadata.MaxLength * 6) + 1024))
+        rooms.MapPatch("/{roomId}", MetadataAsync).WithName("setRoomMetadata").WithMetadata(new Limits.RequestBodyLimit((Domain.Rooms.Commands.SetRoomMetadata.MaxLength * 6) + 1024))
             .WithSummary("Set the room's metadata").Problems(400, 401, 403, 404, 413, 429, 503);
         return rooms;
     }
@@ -33,13 +33,13 @@ internal static class ModerationApi
             return bad;
         }
 
-        if (request is null)
+        if (request?.Keep() is not { } keep)
         {
-            return RoomProblems.Invalid("A JSON body { \"audio\": false, \"video\": false } is required.");
+            return RoomProblems.Invalid("A JSON body that turns something off is required: { \"muteAudio\": true, \"muteVideo\": true } (either or both).");
         }
 
-        return await AskAsync(rooms, roomId, new MuteParticipant(null, participantId, request.Audio ?? true, request.Video ?? true),
-            reply => MutedNotice.SendAsync(signals, roomId, reply, cancellationToken), cancellationToken);
+        return await AskAsync(rooms, roomId, new MuteParticipant(null, participantId, keep.KeepAudio, keep.KeepVideo),
+            reply => MutedNotice.SendAsync(signals, roomId, null, reply, cancellationToken), cancellationToken);
     }
 
     private static async Task<Results<Ok<RoomStatus>, ProblemHttpResult>> RemoveAsync(

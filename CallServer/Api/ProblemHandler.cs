@@ -1,5 +1,6 @@
 using CallServer.Backup;
 using CallServer.Domain.Rooms;
+using CallServer.Errors;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 
@@ -28,14 +29,9 @@ internal sealed class ProblemHandler(IProblemDetailsService problems) : IExcepti
     private static ProblemDetails? Translate(Exception exception) => exception switch
     {
         // requests the framework could not bind (malformed JSON, wrong types)
-        BadHttpRequestException bad => new ProblemDetails { Status = bad.StatusCode, Title = "Invalid request", Detail = bad.Message },
+        BadHttpRequestException bad => new ProblemDetails { Status = bad.StatusCode, Detail = bad.Message, Type = ErrorCodes.ForStatus(bad.StatusCode).Type },
         RoomException refused => RoomProblems.From(refused).ProblemDetails,
-        _ when StoreFailures.IsUnavailable(exception) => new ProblemDetails
-        {
-            Status = StatusCodes.Status503ServiceUnavailable,
-            Title = "Backup unavailable",
-            Detail = Unavailable,
-        },
+        _ when StoreFailures.IsUnavailable(exception) => RoomProblems.Problem(ErrorCodes.StoreUnavailable, Unavailable).ProblemDetails,
         _ => null,
     };
 }

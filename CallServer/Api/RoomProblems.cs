@@ -1,42 +1,28 @@
 using CallServer.Domain.Rooms;
+using CallServer.Errors;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CallServer.Api;
 
-/// <summary>RFC 9457 answers for everything a room can refuse.</summary>
+/// <summary>RFC 9457 answers for everything a room can refuse, each with its error code (<see cref="ErrorCodes"/>).</summary>
 internal static class RoomProblems
 {
-    public static ProblemHttpResult From(RoomException ex, string title) =>
-        TypedResults.Problem(ex.Message, statusCode: From(ex).StatusCode, title: title);
+    public static ProblemHttpResult From(RoomException ex, string title) => Problem(RoomErrorCodes.Of(ex.Kind), ex.Message, title);
 
-    public static ProblemHttpResult From(RoomException ex) => ex.Kind switch
-    {
-        RoomErrorKind.NotLive => Problem(StatusCodes.Status404NotFound, "Room not live", ex.Message),
-        RoomErrorKind.Full => Problem(StatusCodes.Status409Conflict, "Room full", ex.Message),
-        RoomErrorKind.UnknownParticipant => Problem(StatusCodes.Status404NotFound, "Unknown participant", ex.Message),
-        RoomErrorKind.Crashed => Problem(StatusCodes.Status500InternalServerError, "Room restarted", ex.Message),
-        RoomErrorKind.Busy => Problem(StatusCodes.Status503ServiceUnavailable, "Room busy", ex.Message),
-        RoomErrorKind.InvalidMedia => Problem(StatusCodes.Status400BadRequest, "Media request refused", ex.Message),
-        RoomErrorKind.MediaUnavailable => Problem(StatusCodes.Status503ServiceUnavailable, "Media server unavailable", ex.Message),
-        RoomErrorKind.Stopping => Problem(StatusCodes.Status503ServiceUnavailable, "Server stopping", ex.Message),
-        RoomErrorKind.NotAllowed => Problem(StatusCodes.Status403Forbidden, "Not allowed", ex.Message),
-        RoomErrorKind.KeyReused => KeyReused(ex.Message),
-        RoomErrorKind.AtCapacity => Problem(StatusCodes.Status503ServiceUnavailable, "Server at capacity", ex.Message),
-        _ => Problem(StatusCodes.Status503ServiceUnavailable, "Backup unavailable", ex.Message),
-    };
+    public static ProblemHttpResult From(RoomException ex) => Problem(RoomErrorCodes.Of(ex.Kind), ex.Message);
 
     /// <summary>An Idempotency-Key used before by another caller, or with another request.</summary>
     public static ProblemHttpResult KeyReused(string? detail = null) => Problem(
-        StatusCodes.Status422UnprocessableEntity,
-        "Idempotency-Key reused",
+        ErrorCodes.KeyReused,
         detail ?? "This Idempotency-Key was used before by another caller or with another request; send a new key for a new request.");
 
-    public static ProblemHttpResult Invalid(string detail) => Problem(StatusCodes.Status400BadRequest, "Invalid request", detail);
+    public static ProblemHttpResult Invalid(string detail) => Problem(ErrorCodes.InvalidRequest, detail);
 
-    public static ProblemHttpResult Unauthorized(string detail) => Problem(StatusCodes.Status401Unauthorized, "Unauthorized", detail);
+    public static ProblemHttpResult Unauthorized(string detail) => Problem(ErrorCodes.Unauthorized, detail);
 
-    public static ProblemHttpResult Forbidden(string detail) => Problem(StatusCodes.Status403Forbidden, "Forbidden", detail);
+    public static ProblemHttpResult Forbidden(string detail) => Problem(ErrorCodes.Forbidden, detail);
 
-    private static ProblemHttpResult Problem(int status, string title, string detail) =>
-        TypedResults.Problem(detail, statusCode: status, title: title);
+    /// <summary>The answer for <paramref name="code"/>: its status, its title (unless <paramref name="title"/>), and its type URI.</summary>
+    public static ProblemHttpResult Problem(ErrorCode code, string detail, string? title = null) =>
+        TypedResults.Problem(detail, statusCode: code.Status, title: title ?? code.Title, type: code.Type);
 }

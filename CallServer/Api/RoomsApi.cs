@@ -16,23 +16,27 @@ internal static class RoomsApi
     public static RouteGroupBuilder MapRooms(this IEndpointRouteBuilder routes)
     {
         var rooms = routes.MapGroup("/rooms").WithTags("Rooms");
-        rooms.MapPost("/{roomId}/join", JoinAsync).RequireRateLimiting(RatePolicies.Join).WithMetadata(ApiAuth.Join)
+        rooms.MapPost("/{roomId}/join", JoinAsync).WithName("joinRoom").RequireRateLimiting(RatePolicies.Join).WithMetadata(ApiAuth.Join)
             .WithSummary("Join a room (creating its call if needed)")
             .WithDescription("Answers the participant's id and token (for the hub and for leave), the room's status, the media mode and the ICE servers. "
                 + "Send an Idempotency-Key to retry safely. In tokens mode a join token is required and names the participant.")
             .Problems(400, 401, 403, 409, 413, 422, 429, 503);
-        rooms.MapPost("/{roomId}/leave", LeaveAsync).RequireAuthorization().RequireRateLimiting(RatePolicies.Leave).WithMetadata(ApiAuth.ParticipantOnly)
+        rooms.MapPost("/{roomId}/leave", LeaveAsync).WithName("leaveRoom").RequireAuthorization().RequireRateLimiting(RatePolicies.Leave).WithMetadata(ApiAuth.ParticipantOnly)
             .WithSummary("Leave a room")
             .WithDescription("403 once the participant is no longer in the room, unless this retries its own leave with the same Idempotency-Key.")
             .Problems(400, 401, 403, 422, 429, 503);
-        rooms.MapGet("/{roomId}", GetAsync).RequireRateLimiting(RatePolicies.Read).WithMetadata(ApiAuth.ParticipantOrAdmin)
+        rooms.MapPost("/{roomId}/token", RenewTokenAsync).WithName("renewToken").RequireAuthorization().RequireRateLimiting(RatePolicies.Read).WithMetadata(ApiAuth.ParticipantOnly)
+            .WithSummary("Renew a participant token")
+            .WithDescription("A new token for the same participant, while it is in the room; call it before the token's tokenExpiresAt (an expired token is refused with 401).")
+            .Problems(401, 403, 429, 503);
+        rooms.MapGet("/{roomId}", GetAsync).WithName("getRoom").RequireRateLimiting(RatePolicies.Read).WithMetadata(ApiAuth.ParticipantOrAdmin)
             .WithSummary("A room's status")
             .WithDescription("For a participant of the room (while it is in it) or an admin.")
             .Problems(400, 401, 403, 404, 429, 503);
 
         var admin = rooms.MapGroup("").AddEndpointFilter<AdminAccess>().RequireRateLimiting(RatePolicies.Admin).WithMetadata(ApiAuth.AdminOnly);
-        admin.MapGet("/", ListAsync).WithSummary("Live rooms").Problems(401, 403, 429, 503);
-        admin.MapDelete("/{roomId}", EndAsync).WithSummary("End a call for everyone").Problems(400, 401, 403, 404, 429, 503);
+        admin.MapGet("/", ListAsync).WithName("listRooms").WithSummary("Live rooms").Problems(401, 403, 429, 503);
+        admin.MapDelete("/{roomId}", EndAsync).WithName("endCall").WithSummary("End a call for everyone").Problems(400, 401, 403, 404, 429, 503);
         if (routes.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<RoomsOptions>>().Value.EnableFaultInjection)
         {
             // for chaos tests and benchmarks only: not even mapped otherwise (and refused at start in Production)
@@ -94,10 +98,11 @@ internal static class RoomsApi
         var fingerprint = IdempotentReplies.Fingerprint(check?.Who?.Identity, displayName);
         return await WithIdempotency(roomId, "join", idempotencyKey, fingerprint, replies, ApiJson.Default.JoinResponse, async () =>
         {
-            var reply = await rooms.AskAsync(roomId, new JoinRoom(displayName!, idempotencyKey, check?.Who), cancellationToken);
+            var join = new JoinRoom(displayName!, idempotencyKey, check?.Who, request?.Audio ?? true, request?.Video ?? true);
+            var reply = await rooms.AskAsync(roomId, join, cancellationToken);
             var participant = reply.Participant!;
-            return new JoinResponse(
-                participant.ParticipantId, tokens.Issue(roomId, participant.ParticipantId), reply.Status, media.Mode, iceServers.For(participant.ParticipantId));
+            var (token, expiresAt) = tokens.Issue(roomId, participant.ParticipantId);
+            return new JoinResponse(participant.ParticipantId, token, reply.Status, media.Mode, iceServers.For(participant.ParticipantId), expiresAt);
         }, cancellationToken);
     }
 
@@ -123,6 +128,21 @@ internal static class RoomsApi
         var participantId = http.User.ParticipantId()!;
         return await WithIdempotency(roomId, "leave", idempotencyKey, IdempotentReplies.Fingerprint(participantId), replies, ApiJson.Default.RoomStatus, async () =>
             (await rooms.AskAsync(roomId, new LeaveRoom(participantId, RequireMember: true, LeaveKey: idempotencyKey), cancellationToken)).Status, cancellationToken);
+    }
+
+    private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> RenewTokenAsync(
+        string roomId, HttpContext http, RoomSupervisor rooms, TokenIssuer tokens, CancellationToken cancellationToken)
+    {
+        if (http.User.RoomId() != roomId)
+        {
+            return RoomProblems.Forbidden($"The token is not for room '{roomId}'.");
+        }
+
+        // only for a participant still in the room: a departed one's token renews nothing (403 not_in_room)
+        var participantId = http.User.ParticipantId()!;
+        await rooms.AskAsync(roomId, new CheckMember(participantId), cancellationToken);
+        var (token, expiresAt) = tokens.Issue(roomId, participantId);
+        return TypedResults.Ok(new TokenResponse(token, expiresAt));
     }
 
     private static async Task<Results<Ok<RoomStatus>, ProblemHttpResult>> GetAsync(
@@ -151,7 +171,7 @@ internal static class RoomsApi
         if (!admin.IsAdmin(http) && answer.Result is Ok<RoomStatus> { Value: { } status }
             && !status.Participants.Any(p => p.ParticipantId == http.User.ParticipantId()))
         {
-            return RoomProblems.Forbidden($"The token's participant is no longer in room '{roomId}'.");
+            return RoomProblems.Problem(Errors.ErrorCodes.NotInRoom, $"The token's participant is no longer in room '{roomId}': join again.");
         }
 
         return answer;

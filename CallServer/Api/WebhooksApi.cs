@@ -12,9 +12,9 @@ internal static class WebhooksApi
     {
         var webhooks = routes.MapGroup("/webhooks").WithTags("Webhooks").AddEndpointFilter<AdminAccess>().RequireRateLimiting(Limits.RatePolicies.Admin)
             .WithMetadata(ApiAuth.AdminOnly);
-        webhooks.MapGet("/deliveries", DeliveriesAsync).WithSummary("The latest delivery attempts, newest first").Problems(400, 401, 403, 429, 503);
-        webhooks.MapGet("/failed", FailedAsync).WithSummary("Webhooks not delivered within Webhooks:MaxRetryHours (dead letters)").Problems(400, 401, 403, 429, 503);
-        webhooks.MapPost("/failed/{id}/retry", RetryAsync).WithSummary("Redeliver a dead letter, after what its room has queued").Problems(400, 401, 403, 404, 429, 503);
+        webhooks.MapGet("/deliveries", DeliveriesAsync).WithName("listWebhookDeliveries").WithSummary("The latest delivery attempts, newest first").Problems(400, 401, 403, 429, 503);
+        webhooks.MapGet("/failed", FailedAsync).WithName("listWebhookDeadLetters").WithSummary("Webhooks not delivered within Webhooks:MaxRetryHours (dead letters)").Problems(400, 401, 403, 429, 503);
+        webhooks.MapPost("/failed/{id}/retry", RetryAsync).WithName("retryWebhook").WithSummary("Redeliver a dead letter, after what its room has queued").Problems(400, 401, 403, 404, 429, 503);
         return routes;
     }
 

@@ -10,18 +10,22 @@ internal sealed class TokenIssuer(SigningKeys keys, IOptions<AuthOptions> option
 {
     private readonly JsonWebTokenHandler _handler = new();
 
-    public string Issue(string roomId, string participantId)
+    /// <summary>A participant token, and when it expires (<c>Auth:TokenLifetimeMinutes</c> from now, to the second).</summary>
+    public (string Token, DateTimeOffset ExpiresAt) Issue(string roomId, string participantId)
     {
-        var now = time.GetUtcNow().UtcDateTime;
-        return _handler.CreateToken(new SecurityTokenDescriptor
+        var issuedAt = time.GetUtcNow();
+        // JWT times are whole seconds: the expiry the client is told is the one in the token
+        var now = DateTimeOffset.FromUnixTimeSeconds(issuedAt.ToUnixTimeSeconds()).UtcDateTime;
+        var expires = now.AddMinutes(options.Value.TokenLifetimeMinutes);
+        return (_handler.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = AuthOptions.Issuer,
             Audience = AuthOptions.Audience,
             Subject = new ClaimsIdentity([new Claim(ParticipantClaims.Subject, participantId), new Claim(ParticipantClaims.Room, roomId)]),
             IssuedAt = now,
             NotBefore = now,
-            Expires = now.AddMinutes(options.Value.TokenLifetimeMinutes),
+            Expires = expires,
             SigningCredentials = new SigningCredentials(keys.Key, SecurityAlgorithms.HmacSha256),
-        });
+        }), new DateTimeOffset(expires, TimeSpan.Zero));
     }
 }

@@ -8,7 +8,7 @@ namespace CallServer.Fanout;
 /// </summary>
 internal sealed record PublishedStatus(
     string RoomId, string? CallId, long Version, HashSet<string> ParticipantIds, string? EndReason, ReadOnlyMemory<byte> StatusJson,
-    IReadOnlyList<(string ParticipantId, string Reason)>? Removed = null, DateTimeOffset? UpdatedAt = null)
+    IReadOnlyList<(string ParticipantId, string Reason)>? Removed = null, DateTimeOffset? UpdatedAt = null) : RelayItem(RoomId)
 {
     /// <exception cref="JsonException">The message is not a room update.</exception>
     public static PublishedStatus Read(ReadOnlyMemory<byte> message)

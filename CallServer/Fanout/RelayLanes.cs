@@ -6,49 +6,53 @@ namespace CallServer.Fanout;
 /// connection's lock held by the answer to one of its calls, or its buffer full) keeps its lane busy: the statuses of that
 /// lane's rooms queue behind it in the order they were published, while the rooms of the other lanes go on.
 /// </summary>
-/// <remarks>One reader posts; <see cref="PostAsync"/> is not safe to call concurrently.</remarks>
+/// <remarks>The subscription's reader posts the statuses, and new connections their catch-up (<see cref="ConnectionCatchUp"/>):
+/// a lane's state changes under its lock.</remarks>
 internal sealed class RelayLanes(
-    int count, int capacity, Func<PublishedStatus, CancellationToken, Task> relay, Action<Exception> failed, CancellationToken stopping) : IAsyncDisposable
+    int count, int capacity, Func<RelayItem, CancellationToken, Task> relay, Action<Exception> failed, CancellationToken stopping) : IAsyncDisposable
 {
     private readonly Lane[] _lanes = [.. Enumerable.Range(0, count).Select(_ => new Lane())];
 
-    /// <summary>Relays a status now when its room's lane is idle, else queues it behind the lane; once the lane holds its capacity of queued statuses, waits until it has relayed them all.</summary>
-    public ValueTask PostAsync(PublishedStatus update, CancellationToken cancellationToken)
+    /// <summary>Relays an item now when its room's lane is idle, else queues it behind the lane; once the lane holds its capacity of queued items, waits until it has relayed them all.</summary>
+    public ValueTask PostAsync(RelayItem update, CancellationToken cancellationToken)
     {
         var lane = _lanes[(uint)StringComparer.Ordinal.GetHashCode(update.RoomId) % (uint)_lanes.Length];
-        if (lane.Tail.IsCompleted)
+        lock (lane)
         {
-            lane.Queued = 0;
-            lane.Tail = RelayAsync(update);
+            if (lane.Tail.IsCompleted)
+            {
+                lane.Queued = 0;
+                lane.Tail = RelayAsync(update);
+                return ValueTask.CompletedTask;
+            }
+
+            if (lane.Queued >= capacity)
+            {
+                return WaitThenPostAsync(lane, update, cancellationToken);
+            }
+
+            lane.Queued++;
+            lane.Tail = AfterAsync(lane.Tail, update);
             return ValueTask.CompletedTask;
         }
-
-        if (lane.Queued >= capacity)
-        {
-            return WaitThenPostAsync(lane, update, cancellationToken);
-        }
-
-        lane.Queued++;
-        lane.Tail = AfterAsync(lane.Tail, update);
-        return ValueTask.CompletedTask;
     }
 
     /// <summary>Waits for what the lanes hold to be relayed (or for the stop).</summary>
     public async ValueTask DisposeAsync() => await Task.WhenAll(_lanes.Select(l => l.Tail));
 
-    private async ValueTask WaitThenPostAsync(Lane lane, PublishedStatus update, CancellationToken cancellationToken)
+    private async ValueTask WaitThenPostAsync(Lane lane, RelayItem update, CancellationToken cancellationToken)
     {
         await lane.Tail.WaitAsync(cancellationToken);
         await PostAsync(update, cancellationToken);
     }
 
-    private async Task AfterAsync(Task previous, PublishedStatus update)
+    private async Task AfterAsync(Task previous, RelayItem update)
     {
         await previous;
         await RelayAsync(update);
     }
 
-    private Task RelayAsync(PublishedStatus update) => RelayLoop.OneAsync(update, relay, failed, stopping);
+    private Task RelayAsync(RelayItem update) => RelayLoop.OneAsync(update, relay, failed, stopping);
 
     private sealed class Lane
     {

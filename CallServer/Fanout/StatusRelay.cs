@@ -1,6 +1,9 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using CallServer.Backup;
 using CallServer.Domain.Backup;
+using CallServer.Domain.Rooms;
+using CallServer.Domain.Rooms.Commands;
 using CallServer.Domain.Supervision;
 using CallServer.Hubs;
 using Microsoft.AspNetCore.SignalR;
@@ -13,11 +16,14 @@ namespace CallServer.Fanout;
 /// sends <c>ended</c> when a call ends and closes connections whose participant is gone; delivers signals to their receiver.
 /// </summary>
 internal sealed class StatusRelay(
-    IConnectionMultiplexer redis, RedisKeys keys, IHubContext<RoomHub> hub, RoomConnections connections,
-    Telemetry.ServerMetrics metrics, TimeProvider time, ILogger<StatusRelay> logger) : ISupervisedService
+    IConnectionMultiplexer redis, RedisKeys keys, IHubContext<RoomHub> hub, RoomConnections connections, ConnectionCloser closer,
+    RoomSupervisor rooms, Telemetry.ServerMetrics metrics, TimeProvider time, ILogger<StatusRelay> logger) : ISupervisedService
 {
-    /// <summary>How long a connection stays open after its last event, so that the event is flushed before the close.</summary>
-    private static readonly TimeSpan CloseDelay = TimeSpan.FromMilliseconds(500);
+    /// <summary>The version of the last status relayed per live room: a catch-up older than it reads the room again.</summary>
+    private readonly ConcurrentDictionary<string, long> _relayed = new(StringComparer.Ordinal);
+
+    /// <summary>The lanes while the relay runs (null between a failure and the supervisor's restart).</summary>
+    private volatile RelayLanes? _lanes;
 
     /// <summary>Rooms relayed at once (each room on one lane, in order); enough that a waiting write holds up few rooms.</summary>
     private static readonly int LaneCount = Math.Max(8, Environment.ProcessorCount * 4);
@@ -32,7 +38,8 @@ internal sealed class StatusRelay(
         var statuses = await subscriber.SubscribeAsync(RedisChannel.Literal(keys.StatusChannel));
         var signals = await subscriber.SubscribeAsync(RedisChannel.Literal(keys.SignalChannel));
         FanoutLog.Subscribed(logger, keys.StatusChannel);
-        var lanes = new RelayLanes(LaneCount, LaneCapacity, OnStatusAsync, ex => FanoutLog.RelayFailed(logger, ex), stoppingToken);
+        var lanes = new RelayLanes(LaneCount, LaneCapacity, OnItemAsync, ex => FanoutLog.RelayFailed(logger, ex), stoppingToken);
+        _lanes = lanes;
         try
         {
             // read in order from the one subscription, relayed on the room's lane
@@ -42,6 +49,7 @@ internal sealed class StatusRelay(
         }
         finally
         {
+            _lanes = null;
             await UnsubscribeQuietlyAsync(statuses);
             await UnsubscribeQuietlyAsync(signals);
             await lanes.DisposeAsync();
@@ -55,9 +63,69 @@ internal sealed class StatusRelay(
     private Task PumpAsync(ChannelMessageQueue queue, Func<RedisValue, CancellationToken, Task> handle, CancellationToken stoppingToken) =>
         RelayLoop.EachAsync(queue, (message, ct) => handle(message.Message, ct), ex => FanoutLog.RelayFailed(logger, ex), stoppingToken);
 
+    /// <summary>
+    /// Puts a new connection into its room's group with the room's current status as its first event, in order with the
+    /// statuses the relay sends (docs/API.md §5: no gap on connect). Returns once the connection is in the group.
+    /// </summary>
+    public async Task CatchUpAsync(string roomId, string connectionId, RoomStatus connected, CancellationToken cancellationToken)
+    {
+        var catchUp = new ConnectionCatchUp(roomId, connectionId, connected);
+        if (_lanes is { } lanes)
+        {
+            await lanes.PostAsync(catchUp, cancellationToken);
+            await catchUp.Done.Task.WaitAsync(cancellationToken);
+            return;
+        }
+
+        // the relay is between a failure and its restart: no status is relayed now, and the connection still starts from the room's state
+        await CatchUpNowAsync(catchUp, cancellationToken);
+    }
+
+    private Task OnItemAsync(RelayItem item, CancellationToken cancellationToken) => item switch
+    {
+        PublishedStatus update => OnStatusAsync(update, cancellationToken),
+        ConnectionCatchUp catchUp => OnCatchUpAsync(catchUp, cancellationToken),
+        _ => throw new ArgumentOutOfRangeException(nameof(item), item.GetType().Name, "not a relay item"),
+    };
+
+    private async Task OnCatchUpAsync(ConnectionCatchUp catchUp, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await CatchUpNowAsync(catchUp, cancellationToken);
+            catchUp.Done.TrySetResult();
+        }
+        catch (Exception ex)
+        {
+            catchUp.Done.TrySetException(ex);
+        }
+    }
+
+    private async Task CatchUpNowAsync(ConnectionCatchUp catchUp, CancellationToken cancellationToken)
+    {
+        await hub.Groups.AddToGroupAsync(catchUp.ConnectionId, HubGroups.Room(catchUp.RoomId), cancellationToken);
+        var status = catchUp.Connected;
+        if (_relayed.TryGetValue(catchUp.RoomId, out var relayed) && relayed > status.Version)
+        {
+            // statuses newer than the connect went out before the connection was in the group: it starts from the room's newest
+            status = (await rooms.AskAsync(catchUp.RoomId, new GetStatus(), cancellationToken)).Status;
+        }
+
+        await hub.Clients.Client(catchUp.ConnectionId).SendAsync(HubMethods.Status, status, cancellationToken);
+    }
+
     /// <summary>The status goes out as the JSON the room published, read once for routing and never serialized again.</summary>
     private async Task OnStatusAsync(PublishedStatus update, CancellationToken cancellationToken)
     {
+        if (update.EndReason is null)
+        {
+            _relayed[update.RoomId] = update.Version;
+        }
+        else
+        {
+            _relayed.TryRemove(update.RoomId, out _);
+        }
+
         var room = hub.Clients.Group(HubGroups.Room(update.RoomId));
         await room.SendAsync(HubMethods.Status, new RawJson(update.StatusJson), cancellationToken);
         if (update.UpdatedAt is { } changedAt)
@@ -68,7 +136,7 @@ internal sealed class StatusRelay(
         if (update.EndReason is { } reason)
         {
             await room.SendAsync(HubMethods.Ended, new EndedMessage(update.RoomId, update.CallId, reason), cancellationToken);
-            CloseLater(connections.Outdated(update.RoomId, update.Version, null));
+            closer.CloseLater(connections.Outdated(update.RoomId, update.Version, null), CloseReason.Ended);
         }
         else
         {
@@ -79,7 +147,7 @@ internal sealed class StatusRelay(
                     .SendAsync(HubMethods.Removed, new RemovedMessage(update.RoomId, update.CallId, participantId, why), cancellationToken);
             }
 
-            CloseLater(connections.Outdated(update.RoomId, update.Version, update.ParticipantIds));
+            closer.CloseLater(connections.Outdated(update.RoomId, update.Version, update.ParticipantIds), CloseReason.Removed);
         }
     }
 
@@ -91,17 +159,18 @@ internal sealed class StatusRelay(
         {
             SignalEnvelope.Candidate => receiver.SendAsync(HubMethods.Candidate, new CandidateMessage(signal.Target ?? "", signal.Payload), cancellationToken),
             SignalEnvelope.Data => receiver.SendAsync(HubMethods.Data, new DataMessage(signal.From, signal.Type, signal.Payload), cancellationToken),
+            SignalEnvelope.Muted => SendMutedAsync(receiver, signal, cancellationToken),
             _ => receiver.SendAsync(HubMethods.Signal, new SignalMessage(signal.From, signal.Type, signal.Payload), cancellationToken),
         });
     }
 
-    private void CloseLater(List<HubCallerContext> closing)
+    /// <summary>A moderator's mute: the <c>muted</c> event, then the <c>signal</c> older clients know.</summary>
+    private static async Task SendMutedAsync(IClientProxy receiver, SignalEnvelope signal, CancellationToken cancellationToken)
     {
-        if (closing.Count == 0)
-        {
-            return;
-        }
-
-        _ = Task.Delay(CloseDelay, time).ContinueWith(_ => closing.ForEach(c => c.Abort()), TaskScheduler.Default);
+        var flags = JsonSerializer.Deserialize(signal.Payload, HubJson.Default.DictionaryStringBoolean) ?? [];
+        var by = signal.From == SignalEnvelope.Server ? null : signal.From;
+        await receiver.SendAsync(HubMethods.Muted,
+            new MutedMessage(signal.RoomId, signal.To, by, flags.GetValueOrDefault("audio"), flags.GetValueOrDefault("video")), cancellationToken);
+        await receiver.SendAsync(HubMethods.Signal, new SignalMessage(SignalEnvelope.Server, signal.Type, signal.Payload), cancellationToken);
     }
 }

@@ -9,5 +9,5 @@ internal readonly record struct HubCaller(string RoomId, string ParticipantId)
     public static HubCaller Of(HubCallerContext context) =>
         context.User?.RoomId() is { } room && context.User.ParticipantId() is { } participant
             ? new HubCaller(room, participant)
-            : throw new HubException("The connection has no participant token.");
+            : throw HubErrors.Refuse(Errors.ErrorCodes.Unauthorized, "The connection has no participant token.");
 }

@@ -13,5 +13,7 @@ namespace CallServer.Hubs;
 [JsonSerializable(typeof(Dictionary<string, bool>))]
 [JsonSerializable(typeof(string[]))]
 [JsonSerializable(typeof(CandidateMessage))]
+[JsonSerializable(typeof(ClosingMessage))]
+[JsonSerializable(typeof(MutedMessage))]
 [JsonSerializable(typeof(CallServer.Fanout.RawJson))]
 internal sealed partial class HubJson : JsonSerializerContext;

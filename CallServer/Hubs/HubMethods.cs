@@ -9,4 +9,6 @@ internal static class HubMethods
     public const string Ended = "ended";
     public const string Removed = "removed";
     public const string Data = "data";
+    public const string Closing = "closing";
+    public const string Muted = "muted";
 }

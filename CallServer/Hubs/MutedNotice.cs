@@ -4,10 +4,13 @@ using CallServer.Domain.Rooms.Commands;
 
 namespace CallServer.Hubs;
 
-/// <summary>Tells a muted participant what a moderator turned off: <c>signal</c> from <c>server</c>, type <c>muted</c>, payload <c>{"audio","video"}</c>.</summary>
+/// <summary>
+/// Tells a muted participant what a moderator turned off: the <c>muted</c> event, and for older clients <c>signal</c> from
+/// <c>server</c>, type <c>muted</c>, payload <c>{"audio","video"}</c> (both sent by the relay from one message).
+/// </summary>
 internal static class MutedNotice
 {
-    public static Task SendAsync(ISignalPublisher signals, string roomId, RoomReply reply, CancellationToken cancellationToken)
+    public static Task SendAsync(ISignalPublisher signals, string roomId, string? by, RoomReply reply, CancellationToken cancellationToken)
     {
         var before = reply.Participant!;
         var after = reply.Status.Participants.Single(p => p.ParticipantId == before.ParticipantId);
@@ -18,6 +21,7 @@ internal static class MutedNotice
         }
 
         var payload = JsonSerializer.Serialize(new Dictionary<string, bool> { ["audio"] = audio, ["video"] = video }, HubJson.Default.DictionaryStringBoolean);
-        return signals.PublishAsync(new SignalEnvelope(roomId, before.ParticipantId, SignalEnvelope.Server, "muted", payload), cancellationToken);
+        return signals.PublishAsync(
+            new SignalEnvelope(roomId, before.ParticipantId, by ?? SignalEnvelope.Server, "muted", payload, SignalEnvelope.Muted), cancellationToken);
     }
 }

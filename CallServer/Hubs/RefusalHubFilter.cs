@@ -6,7 +6,8 @@ namespace CallServer.Hubs;
 
 /// <summary>
 /// The hub's one translation of a refusal: a room that refuses a call (<see cref="RoomException"/>) and a backup store that does
-/// not answer both fail the call, or the connect, with a HubException saying why, never a bare error. (REST: ProblemHandler.)
+/// not answer both fail the call, or the connect, with a HubException saying why, its message starting with the error code
+/// (<c>[not_in_room] …</c>), never a bare error. (REST: ProblemHandler.)
 /// </summary>
 internal sealed class RefusalHubFilter : IHubFilter
 {
@@ -52,8 +53,8 @@ internal sealed class RefusalHubFilter : IHubFilter
 
     private static HubException? Translate(Exception ex) => ex switch
     {
-        RoomException refused => new HubException(refused.Message),
-        _ when StoreFailures.IsUnavailable(ex) => new HubException(Api.ProblemHandler.Unavailable),
+        RoomException refused => HubErrors.Refuse(Errors.RoomErrorCodes.Of(refused.Kind), refused.Message),
+        _ when StoreFailures.IsUnavailable(ex) => HubErrors.Refuse(Errors.ErrorCodes.StoreUnavailable, Api.ProblemHandler.Unavailable),
         _ => null,
     };
 }

@@ -9,26 +9,43 @@ namespace CallServer.Hubs;
 /// <summary>The hub's moderation (participants with the admin grant), metadata and in-call data methods.</summary>
 internal sealed partial class RoomHub
 {
-    /// <summary>Turns a participant's media off (never on); it hears <c>muted</c> from the server.</summary>
-    public async Task MuteParticipant(string participantId, bool audio, bool video)
+    /// <summary>
+    /// Turns a participant's microphone (<paramref name="muteAudio"/>) and/or camera (<paramref name="muteVideo"/>) off, never
+    /// on; returns the new status; the participant hears <c>muted</c>. A call that mutes nothing is refused.
+    /// </summary>
+    public async Task<RoomStatus> Mute(string participantId, bool muteAudio, bool muteVideo)
     {
-        var caller = HubCaller.Of(Context);
-        var reply = await Ask(caller.RoomId, new MuteParticipant(caller.ParticipantId, RequireId(participantId), audio, video));
-        await MutedNotice.SendAsync(signals, caller.RoomId, reply, Context.ConnectionAborted);
+        if (!muteAudio && !muteVideo)
+        {
+            throw HubErrors.Invalid("Mute turns media off: muteAudio, muteVideo or both must be true.");
+        }
+
+        return await MuteAsync(participantId, !muteAudio, !muteVideo);
     }
 
-    /// <summary>Removes a participant (reason <c>kicked</c>); its identity may not rejoin this call for a while.</summary>
-    public async Task RemoveParticipant(string participantId)
+    /// <summary>The older form of <see cref="Mute"/>: <c>false</c> turns that media off, <c>true</c> leaves it as it is.</summary>
+    public Task<RoomStatus> MuteParticipant(string participantId, bool audio, bool video) => MuteAsync(participantId, audio, video);
+
+    private async Task<RoomStatus> MuteAsync(string participantId, bool keepAudio, bool keepVideo)
     {
         var caller = HubCaller.Of(Context);
-        await Ask(caller.RoomId, new RemoveParticipant(caller.ParticipantId, RequireId(participantId)));
+        var reply = await Ask(caller.RoomId, new MuteParticipant(caller.ParticipantId, RequireId(participantId), keepAudio, keepVideo));
+        await MutedNotice.SendAsync(signals, caller.RoomId, caller.ParticipantId, reply, Context.ConnectionAborted);
+        return reply.Status;
     }
 
-    /// <summary>Ends the call for everyone.</summary>
-    public async Task EndCall()
+    /// <summary>Removes a participant (reason <c>kicked</c>); its identity may not rejoin this call for a while. Returns the new status.</summary>
+    public async Task<RoomStatus> RemoveParticipant(string participantId)
     {
         var caller = HubCaller.Of(Context);
-        await Ask(caller.RoomId, new EndCall(LeaveReasons.Ended, caller.ParticipantId));
+        return (await Ask(caller.RoomId, new RemoveParticipant(caller.ParticipantId, RequireId(participantId)))).Status;
+    }
+
+    /// <summary>Ends the call for everyone; returns the ended status.</summary>
+    public async Task<RoomStatus> EndCall()
+    {
+        var caller = HubCaller.Of(Context);
+        return (await Ask(caller.RoomId, new EndCall(LeaveReasons.Ended, caller.ParticipantId))).Status;
     }
 
     public async Task<RoomStatus> SetRoomMetadata(string? metadata)
@@ -51,17 +68,17 @@ internal sealed partial class RoomHub
     {
         if (string.IsNullOrEmpty(type) || !SignalType().IsMatch(type))
         {
-            throw new HubException("type must be 1-32 letters, digits, '_' or '-'.");
+            throw HubErrors.Invalid("type must be 1-32 letters, digits, '_' or '-'.");
         }
 
         if (payload is null || payload.Length > HubLimits.MaxDataPayload)
         {
-            throw new HubException($"payload is required and at most {HubLimits.MaxDataPayload} characters.");
+            throw HubErrors.Invalid($"payload is required and at most {HubLimits.MaxDataPayload} characters.");
         }
 
         if (to is { Length: 0 or > HubLimits.MaxDataRecipients } || to?.Any(string.IsNullOrEmpty) == true)
         {
-            throw new HubException($"to, when given, lists 1-{HubLimits.MaxDataRecipients} participant ids of this room.");
+            throw HubErrors.Invalid($"to, when given, lists 1-{HubLimits.MaxDataRecipients} participant ids of this room.");
         }
 
         var caller = HubCaller.Of(Context);
@@ -73,14 +90,14 @@ internal sealed partial class RoomHub
 
     private static string RequireId(string? participantId) =>
         string.IsNullOrEmpty(participantId) || participantId.Length > 64
-            ? throw new HubException("participantId must be a participant id of this room.")
+            ? throw HubErrors.Invalid("participantId must be a participant id of this room.")
             : participantId;
 
     private static void CheckLength(string? value, int max, string name)
     {
         if (value is { Length: var length } && length > max)
         {
-            throw new HubException($"{name} is at most {max} characters.");
+            throw HubErrors.Invalid($"{name} is at most {max} characters.");
         }
     }
 }

@@ -19,6 +19,8 @@ internal sealed partial class RoomHub(
     RoomSupervisor rooms,
     InstanceIdentity instance,
     RoomConnections connections,
+    ConnectionCloser closer,
+    Fanout.StatusRelay relay,
     ISignalPublisher signals,
     IOptions<LimitsOptions> limits,
     Telemetry.ServerMetrics metrics,
@@ -29,7 +31,7 @@ internal sealed partial class RoomHub(
     {
         if (drain.Draining)
         {
-            throw new HubException("This instance is shutting down: reconnect (to another instance).");
+            throw HubErrors.Refuse(Errors.ErrorCodes.ServerStopping, "This instance is shutting down: reconnect (to another instance).");
         }
 
         var caller = HubCaller.Of(Context);
@@ -40,18 +42,20 @@ internal sealed partial class RoomHub(
         {
             // at the cap: the newest connection is the live one (a reconnect), the oldest most likely one the network dropped
             LimitsLog.OldestConnectionClosed(logger, caller.ParticipantId, oldest.ConnectionId, limits.Value.ConnectionsPerParticipant);
-            oldest.Abort();
+            closer.CloseLater([oldest], CloseReason.ReplacedByNewerConnection);
         }
 
         RoomReply reply;
         try
         {
-            // into the groups before the connect, so that the status announcing this connection reaches it too
-            await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.Room(caller.RoomId), Context.ConnectionAborted);
+            // signals may come as soon as the room says this participant is connected
             await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.Participant(caller.ParticipantId), Context.ConnectionAborted);
             // not cancelled when the client drops meanwhile: SignalR only calls OnDisconnectedAsync after an OnConnectedAsync that
             // completed, and a connect the worker carried out must be followed by its disconnect
             reply = await Ask(caller.RoomId, new ConnectParticipant(caller.ParticipantId, Context.ConnectionId, instance.Id), CancellationToken.None);
+            // into the room's group on the relay's lane, with the room's current status first (the one announcing this
+            // connection, or newer): no status between the join and the connect is missing behind it
+            await relay.CatchUpAsync(caller.RoomId, Context.ConnectionId, reply.Status, Context.ConnectionAborted);
         }
         catch (Exception ex)
         {
@@ -92,17 +96,17 @@ internal sealed partial class RoomHub(
     {
         if (string.IsNullOrEmpty(toParticipantId) || toParticipantId.Length > 64)
         {
-            throw new HubException("toParticipantId must be a participant id of this room.");
+            throw HubErrors.Invalid("toParticipantId must be a participant id of this room.");
         }
 
         if (string.IsNullOrEmpty(type) || !SignalType().IsMatch(type))
         {
-            throw new HubException("type must be 1-32 letters, digits, '_' or '-' (offer, answer, candidate, or an app-defined word).");
+            throw HubErrors.Invalid("type must be 1-32 letters, digits, '_' or '-' (offer, answer, candidate, or an app-defined word).");
         }
 
         if (payload is null || payload.Length > HubLimits.MaxSignalPayload)
         {
-            throw new HubException($"payload is required and at most {HubLimits.MaxSignalPayload} characters.");
+            throw HubErrors.Invalid($"payload is required and at most {HubLimits.MaxSignalPayload} characters.");
         }
 
         var caller = HubCaller.Of(Context);
@@ -113,7 +117,7 @@ internal sealed partial class RoomHub(
         }
         catch (StoreUnavailableException)
         {
-            throw new HubException("The signal could not be relayed: the backup store is unavailable. Try again.");
+            throw HubErrors.Refuse(Errors.ErrorCodes.StoreUnavailable, "The signal could not be relayed: the backup store is unavailable. Try again.");
         }
     }
 

@@ -10,7 +10,7 @@ namespace CallServer.Limits;
 /// keeps being refused even while the bucket lets a call through now and then). The bucket refills from the time elapsed when
 /// a call arrives, so an idle connection costs no timer.
 /// </summary>
-internal sealed class HubRateFilter(IOptions<LimitsOptions> options, ILogger<HubRateFilter> logger) : IHubFilter
+internal sealed class HubRateFilter(IOptions<LimitsOptions> options, Hubs.ConnectionCloser closer, ILogger<HubRateFilter> logger) : IHubFilter
 {
     /// <summary>The window over which refused calls are counted.</summary>
     public static readonly TimeSpan FloodWindow = TimeSpan.FromSeconds(10);
@@ -40,13 +40,13 @@ internal sealed class HubRateFilter(IOptions<LimitsOptions> options, ILogger<Hub
         if (invocationContext.Context.Items.TryGetValue(BucketKey, out var found) && found is Bucket bucket && !bucket.TryTake())
         {
             var limits = options.Value;
-            if (bucket.Refused >= limits.HubFloodCloseAfter)
+            if (bucket.Refused >= limits.HubFloodCloseAfter && bucket.TryClose())
             {
                 LimitsLog.HubFloodClosed(logger, invocationContext.Context.ConnectionId, bucket.Refused);
-                invocationContext.Context.Abort();
+                closer.CloseLater([invocationContext.Context], Hubs.CloseReason.RateLimited);
             }
 
-            throw new HubException(
+            throw Hubs.HubErrors.Refuse(Errors.ErrorCodes.RateLimited,
                 $"Too many hub calls: a connection may make {limits.HubCallsPerSecond} per second (bursts of {limits.HubCallBurst}). Slow down; a connection that keeps going is closed.");
         }
 
@@ -68,6 +68,10 @@ internal sealed class HubRateFilter(IOptions<LimitsOptions> options, ILogger<Hub
         private readonly Lock _lock = new();
         private long _windowStart = Environment.TickCount64;
         private int _refused;
+        private int _closing;
+
+        /// <summary>True once: the connection is closed by the first refusal over the flood limit, not by each.</summary>
+        public bool TryClose() => Interlocked.Exchange(ref _closing, 1) == 0;
 
         /// <summary>Calls refused within the current window.</summary>
         public int Refused

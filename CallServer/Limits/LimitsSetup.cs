@@ -91,9 +91,10 @@ internal static class LimitsSetup
         var problem = new Microsoft.AspNetCore.Mvc.ProblemDetails
         {
             Status = StatusCodes.Status429TooManyRequests,
-            Title = "Too many requests",
+            Type = Errors.ErrorCodes.RateLimited.Type,
             Detail = $"Too many {policy} requests from this address; try again in {seconds} s.",
         };
+        Errors.ProblemCodes.Fill(problem, StatusCodes.Status429TooManyRequests);
         // ProblemDetails whatever the client accepts (the service declines, for example, Accept: text/html)
         if (!await http.RequestServices.GetRequiredService<IProblemDetailsService>().TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem }))
         {

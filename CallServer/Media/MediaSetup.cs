@@ -13,6 +13,7 @@ internal static class MediaSetup
     {
         builder.Services.AddOptions<MediaOptions>().BindConfiguration(MediaOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<IceServers>();
+        builder.Services.AddHostedService<IceServersNotice>();
         builder.Services.AddSingleton<RoomMediaEvents>();
         builder.Services.AddSingleton<IMediaEvents>(sp => sp.GetRequiredService<RoomMediaEvents>());
         var mode = builder.Configuration[$"{MediaOptions.Section}:Mode"] ?? MediaModes.Mesh;

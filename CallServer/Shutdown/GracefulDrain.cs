@@ -15,7 +15,7 @@ namespace CallServer.Shutdown;
 /// connection at once: the drain runs in a callback registered after SignalR's, which runs before it (last in, first out).
 /// </summary>
 internal sealed class GracefulDrain(
-    InstanceDrain drain, RoomConnections connections, IHubContext<RoomHub> hub, RoomSupervisor rooms, IHostApplicationLifetime lifetime,
+    InstanceDrain drain, RoomConnections connections, IHubContext<RoomHub> hub, ConnectionCloser closer, RoomSupervisor rooms, IHostApplicationLifetime lifetime,
     IOptions<ShutdownOptions> options, ILogger<GracefulDrain> logger) : IHostedLifecycleService
 {
     /// <summary>Time for the load balancer to see readiness fail, and for clients to read the reconnect signal, before the close.</summary>
@@ -61,6 +61,7 @@ internal sealed class GracefulDrain(
             {
                 await hub.Clients.Clients([.. held.Select(c => c.ConnectionId)])
                     .SendAsync(HubMethods.Signal, new SignalMessage("server", "reconnect", "draining"), notice.Token);
+                await closer.NoticeAsync(held, CloseReason.Draining, notice.Token);
             }
 
             // also with no connection: the load balancer sees readiness fail before the listener goes

@@ -42,6 +42,8 @@ internal sealed record WebhookMessage(string Id, string Type, string RoomId, str
         {
             case ParticipantJoined joined:
                 data["displayName"] = joined.DisplayName;
+                data["audio"] = joined.Audio;
+                data["video"] = joined.Video;
                 break;
             case ParticipantLeft left:
                 data["reason"] = left.Reason;

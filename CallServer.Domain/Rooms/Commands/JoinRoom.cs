@@ -2,9 +2,10 @@ namespace CallServer.Domain.Rooms.Commands;
 
 /// <summary>
 /// Adds a participant, starting a new call when the room is not live; a repeated <c>JoinKey</c> returns the participant it
-/// added. <paramref name="Who"/> is who the app's backend says joins (null on an open server).
+/// added. <paramref name="Who"/> is who the app's backend says joins (null on an open server). <paramref name="Audio"/> and
+/// <paramref name="Video"/>: the microphone and camera it joins with (never on without the publish grant).
 /// </summary>
-internal sealed record JoinRoom(string DisplayName, string? JoinKey, JoinIdentity? Who = null) : RoomChange
+internal sealed record JoinRoom(string DisplayName, string? JoinKey, JoinIdentity? Who = null, bool Audio = true, bool Video = true) : RoomChange
 {
     internal override RoomDecision Decide(RoomState state, RuleContext context) => RoomRules.Join(state, this, context);
 }

@@ -23,7 +23,7 @@ internal abstract record RoomFact
         return type switch
         {
             RoomEventTypes.CallStarted => new CallStarted(),
-            RoomEventTypes.ParticipantJoined => new ParticipantJoined(Get("displayName")),
+            RoomEventTypes.ParticipantJoined => new ParticipantJoined(Get("displayName"), Get("audio") != "false", Get("video") != "false"),
             RoomEventTypes.ParticipantConnected => new ParticipantConnected(),
             RoomEventTypes.ParticipantReconnecting => new ParticipantReconnecting(),
             RoomEventTypes.ParticipantLeft => new ParticipantLeft(Get("reason")),
