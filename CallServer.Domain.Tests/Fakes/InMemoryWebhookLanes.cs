@@ -16,6 +16,7 @@ internal sealed class InMemoryWebhookLanes : IWebhookLanes
     private readonly Dictionary<(string Endpoint, string Room), List<string>> _lanes = [];
     private readonly Dictionary<(string Endpoint, string Room), WebhookRetry> _retries = [];
     private readonly List<WebhookDeadLetter> _dead = [];
+    private readonly Dictionary<(string Endpoint, string CallId), long> _sequences = [];
     private Action? _onEnqueued;
 
     /// <summary>The dead letters, oldest first.</summary>
@@ -85,10 +86,25 @@ internal sealed class InMemoryWebhookLanes : IWebhookLanes
         }
     }
 
-    public Task<bool> PlaceAsync(IReadOnlyList<(WebhookEndpoint Endpoint, WebhookMessage Message)> placed)
+    public Task<IReadOnlyDictionary<(string Endpoint, string CallId), long>> SequencesAsync(IReadOnlyList<(WebhookEndpoint Endpoint, string CallId)> calls)
     {
         lock (_gate)
         {
+            return Task.FromResult<IReadOnlyDictionary<(string, string), long>>(
+                calls.Select(c => (c.Endpoint.Id, c.CallId)).Distinct().ToDictionary(k => k, k => _sequences.GetValueOrDefault(k)));
+        }
+    }
+
+    public Task<bool> PlaceAsync(
+        IReadOnlyList<(WebhookEndpoint Endpoint, WebhookMessage Message)> placed, IReadOnlyDictionary<(string Endpoint, string CallId), long> sequences)
+    {
+        lock (_gate)
+        {
+            foreach (var (key, value) in sequences)
+            {
+                _sequences[key] = value;
+            }
+
             foreach (var (endpoint, message) in placed)
             {
                 var key = (endpoint.Id, message.RoomId);

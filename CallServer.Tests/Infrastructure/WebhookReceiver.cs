@@ -71,7 +71,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
             settings[$"Webhooks:Endpoints:{i}:Secret"] = receivers[i].Secret;
             if (allTypes)
             {
-                var types = new[] { "call.started", "call.ended", "participant.joined", "participant.connected", "participant.reconnecting", "participant.left", "participant.media_changed", "room.failed" };
+                var types = CallServer.Webhooks.WebhookEventTypes.All.Order(StringComparer.Ordinal).ToArray();
                 for (var t = 0; t < types.Length; t++)
                 {
                     settings[$"Webhooks:Endpoints:{i}:Events:{t}"] = types[t];

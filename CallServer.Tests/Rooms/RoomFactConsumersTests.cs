@@ -28,8 +28,10 @@ public sealed class RoomFactConsumersTests
             var decisions = Record.Exception(() =>
             {
                 _ = HistoryStore.ProjectionOf(stored.Fact);
-                _ = WebhookMessage.From(stored).ToList();
+                _ = WebhookMessage.TypesOf(stored).Select(t => WebhookMessage.From(stored, t, 1)).ToList();
                 _ = RoomUpdate.NoticeOf(stored);
+                _ = Events.EventNames.Of(stored.Fact, stored.ParticipantId);
+                _ = Events.EventNames.Details(stored.Fact);
             });
             Assert.True(decisions is null, $"{kind.Name}: {decisions?.Message}");
         }
@@ -41,7 +43,8 @@ public sealed class RoomFactConsumersTests
         var untaught = new FutureKind();
 
         Assert.Throws<UnhandledRoomFactException>(() => HistoryStore.ProjectionOf(untaught));
-        Assert.Throws<UnhandledRoomFactException>(() => WebhookEventTypes.Of(untaught).ToList());
+        Assert.Throws<UnhandledRoomFactException>(() => WebhookEventTypes.Of(untaught, null).ToList());
+        Assert.Throws<UnhandledRoomFactException>(() => Events.EventNames.Details(untaught));
     }
 
     [Fact]
@@ -55,7 +58,7 @@ public sealed class RoomFactConsumersTests
         Assert.Equal(new CallEnded("failed", 42), ended);
         Assert.Equal(["audio", "video", "by"], media.Data!.Keys);
         Assert.Equal("42", ended.Data!["durationSeconds"]);
-        Assert.Equal(["room.failed", "call.ended"], WebhookEventTypes.Of(ended));
+        Assert.Equal(["room.failed", "call.ended"], WebhookEventTypes.Of(ended, null));
         Assert.IsType<UnknownFact>(RoomFact.Parse("participant_teleported", null));
     }
 

@@ -38,6 +38,63 @@ public sealed class WebhookDeliveryTests(RedisServer redis)
     }
 
     [Fact]
+    public async Task TheHistorySaysWhatTheWebhooksSayInOneVocabularyAndEachEndpointCountsItsOwnWebhooksWithoutGaps()
+    {
+        await using var everything = await WebhookReceiver.StartAsync();
+        await using var defaults = await WebhookReceiver.StartAsync();
+        var settings = WebhookReceiver.Settings(allTypes: true, everything);
+        // a second endpoint with the default filter: no media or metadata changes
+        settings["Webhooks:Endpoints:1:Url"] = defaults.Url.ToString();
+        settings["Webhooks:Endpoints:1:Secret"] = defaults.Secret;
+        using var app = new CallServerApplication(redis.ConnectionString, settings: settings).Start();
+        var room = "hooks-vocab-" + Guid.NewGuid().ToString("N")[..8];
+        using var joinMuted = await app.CreateClient().PostAsJsonAsync($"/rooms/{room}/join", new { displayName = "Ann", audio = false });
+        var ann = (await joinMuted.Content.ReadFromJsonAsync<CallServer.Api.JoinResponse>())!;
+        var bob = await app.JoinAsync(room, "Bob");
+        await using (var bobHub = await app.ConnectAsync(bob))
+        {
+            await bobHub.Connection.InvokeAsync("SetMedia", true, false);
+            await bobHub.Connection.InvokeAsync("SetMetadata", "hand raised");
+            (await app.Admin().PatchAsJsonAsync($"/rooms/{room}", new { metadata = "topic" })).EnsureSuccessStatusCode();
+            await bobHub.Connection.InvokeAsync("Leave");
+        }
+
+        (await app.WithToken(ann.Token).PostAsync($"/rooms/{room}/leave", null)).EnsureSuccessStatusCode();
+        var callId = ann.Room.CallId!;
+        await everything.WaitForAsync(w => w.CallId == callId && w.Type == "call.ended", "call.ended at the first receiver");
+        await defaults.WaitForAsync(w => w.CallId == callId && w.Type == "call.ended", "call.ended at the second receiver");
+        await CallHistoryTests.EndedCallAsync(app, callId);
+        var received = everything.Deduplicated(callId).ToDictionary(w => w.Id);
+        // the history as an app reads it: the JSON of GET /calls/{id}
+        var events = (await app.Admin().GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>($"/calls/{callId}"))!["events"]!.AsArray();
+
+        // every history event is its webhook: the same name, and the same details with the same JSON types
+        Assert.Contains(events, e => (string?)e!["event"] == "participant.metadata_changed");
+        Assert.Contains(events, e => (string?)e!["event"] == "room.metadata_changed");
+        foreach (var e in events.Select(e => e!.AsObject()))
+        {
+            var webhook = received[$"evt_{callId}_{(long)e["seq"]!}"];
+            Assert.Equal((string?)e["event"], webhook.Type);
+            foreach (var detail in e["details"]!.AsObject())
+            {
+                Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(detail.Value, webhook.Data[detail.Key]),
+                    $"{webhook.Type} {detail.Key}: history {detail.Value?.ToJsonString()}, webhook {webhook.Data[detail.Key]?.ToJsonString()}");
+            }
+        }
+
+        var annJoined = events.Single(e => (string?)e!["event"] == "participant.joined" && (string?)e["participantId"] == ann.ParticipantId)!;
+        Assert.False((bool)annJoined["details"]!["audio"]!);
+        // each endpoint numbers what it receives from 1 without gaps, while the room's seq has gaps where a filter drops events
+        foreach (var receiver in new[] { everything, defaults })
+        {
+            var numbers = receiver.Deduplicated(callId).Select(w => w.Data["endpointSeq"]!.GetValue<long>()).ToList();
+            Assert.Equal(Enumerable.Range(1, numbers.Count).Select(n => (long)n), numbers);
+        }
+
+        Assert.True(defaults.Deduplicated(callId).Count < received.Count, "the default filter drops the media and metadata changes");
+    }
+
+    [Fact]
     public async Task AReceiverThatAnswers500ForAWhileGetsEverythingInOrderAndOnlySameIdDuplicates()
     {
         await using var receiver = await WebhookReceiver.StartAsync();

@@ -47,6 +47,9 @@ internal sealed class RedisKeys(string prefix)
     /// <summary>List of webhooks not delivered within the retry window (dead letters), newest first.</summary>
     public string WebhookDead => $"{Prefix}webhooks:dead";
 
+    /// <summary>How many webhooks of a call an endpoint has been given (its <c>endpointSeq</c>), kept a while after the call.</summary>
+    public string WebhookSequence(string endpointId, string callId) => $"{Prefix}webhooks:{endpointId}:seq:{callId}";
+
     /// <summary>List of the latest delivery attempts, newest first (capped).</summary>
     public string WebhookAttempts => $"{Prefix}webhooks:attempts";
 

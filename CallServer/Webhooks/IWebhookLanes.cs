@@ -20,8 +20,14 @@ internal interface IWebhookLanes
     /// <summary>The next room events to sort into lanes, oldest first (while this instance holds the lease).</summary>
     Task<IReadOnlyList<RoomEvent>> TakeAsync(int max);
 
-    /// <summary>Appends the webhooks to their lanes and drops the batch they came from, in one step; false without the lease.</summary>
-    Task<bool> PlaceAsync(IReadOnlyList<(WebhookEndpoint Endpoint, WebhookMessage Message)> placed);
+    /// <summary>How many webhooks of each call each endpoint has been given so far (0 for none).</summary>
+    Task<IReadOnlyDictionary<(string Endpoint, string CallId), long>> SequencesAsync(IReadOnlyList<(WebhookEndpoint Endpoint, string CallId)> calls);
+
+    /// <summary>
+    /// Appends the webhooks to their lanes, sets the endpoints' call counters to <paramref name="sequences"/>, and drops the batch
+    /// they came from, in one step; false without the lease.
+    /// </summary>
+    Task<bool> PlaceAsync(IReadOnlyList<(WebhookEndpoint Endpoint, WebhookMessage Message)> placed, IReadOnlyDictionary<(string Endpoint, string CallId), long> sequences);
 
     /// <summary>The rooms with webhooks waiting for <paramref name="endpoint"/>.</summary>
     Task<string[]> RoomsAsync(WebhookEndpoint endpoint);

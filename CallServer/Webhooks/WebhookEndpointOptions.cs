@@ -13,7 +13,7 @@ internal sealed class WebhookEndpointOptions
     /// <summary>The signing secret in the Standard Webhooks form: <c>whsec_</c> and the base64 of at least 24 random bytes.</summary>
     public string Secret { get; set; } = "";
 
-    /// <summary>The event types this receiver takes; none: every type but <c>participant.media_changed</c>.</summary>
+    /// <summary>The event types this receiver takes; none: every type but <c>participant.media_changed</c>, <c>participant.metadata_changed</c> and <c>room.metadata_changed</c> (docs/API.md §7).</summary>
     public List<string>? Events { get; set; }
 
     /// <summary>What is wrong with this endpoint's settings.</summary>
@@ -49,5 +49,5 @@ internal sealed class WebhookEndpointOptions
     }
 
     /// <summary>Whether this receiver takes events of <paramref name="type"/>.</summary>
-    public bool Takes(string type) => Events is { Count: > 0 } chosen ? chosen.Contains(type) : type != WebhookEventTypes.MediaChanged;
+    public bool Takes(string type) => Events is { Count: > 0 } chosen ? chosen.Contains(type) : WebhookEventTypes.Default.Contains(type);
 }

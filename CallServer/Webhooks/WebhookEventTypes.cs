@@ -1,41 +1,42 @@
 using CallServer.Domain.Rooms;
+using CallServer.Events;
 
 namespace CallServer.Webhooks;
 
-/// <summary>The webhook event types (docs/API.md §7), and the room events each comes from.</summary>
+/// <summary>The webhook event types (docs/API.md §7): the names of <see cref="EventNames"/>, and <c>room.failed</c>.</summary>
 internal static class WebhookEventTypes
 {
-    public const string CallStarted = "call.started";
-    public const string CallEnded = "call.ended";
-    public const string ParticipantJoined = "participant.joined";
-    public const string ParticipantConnected = "participant.connected";
-    public const string ParticipantReconnecting = "participant.reconnecting";
-    public const string ParticipantLeft = "participant.left";
-    public const string MediaChanged = "participant.media_changed";
+    public const string CallStarted = EventNames.CallStarted;
+    public const string CallEnded = EventNames.CallEnded;
+    public const string ParticipantJoined = EventNames.ParticipantJoined;
+    public const string ParticipantConnected = EventNames.ParticipantConnected;
+    public const string ParticipantReconnecting = EventNames.ParticipantReconnecting;
+    public const string ParticipantLeft = EventNames.ParticipantLeft;
+    public const string MediaChanged = EventNames.MediaChanged;
+    public const string ParticipantMetadataChanged = EventNames.ParticipantMetadataChanged;
+    public const string RoomMetadataChanged = EventNames.RoomMetadataChanged;
+
+    /// <summary>Sent before <c>call.ended</c> when the room failed, so that billing and alerting see a failure as one.</summary>
     public const string RoomFailed = "room.failed";
 
-    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
+    /// <summary>The types an endpoint takes when its <c>Events</c> list is left out: not the frequent media and metadata changes.</summary>
+    public static readonly IReadOnlySet<string> Default = new HashSet<string>(StringComparer.Ordinal)
     {
-        CallStarted, CallEnded, ParticipantJoined, ParticipantConnected, ParticipantReconnecting, ParticipantLeft, MediaChanged, RoomFailed,
+        CallStarted, CallEnded, ParticipantJoined, ParticipantConnected, ParticipantReconnecting, ParticipantLeft, RoomFailed,
+    };
+
+    public static readonly IReadOnlySet<string> All = new HashSet<string>(Default, StringComparer.Ordinal)
+    {
+        MediaChanged, ParticipantMetadataChanged, RoomMetadataChanged,
     };
 
     /// <summary>
-    /// The webhook types a room event becomes, decided per kind: none for metadata changes (a receiver has no use for them), and
-    /// none for a kind this version does not know (the sender logs it: <see cref="WebhooksLog.UnknownEvent"/>).
+    /// The webhook types a room event becomes: its name, and <c>room.failed</c> before the end of a failed room; none for a kind
+    /// this version does not know (the sender logs it: <see cref="WebhooksLog.UnknownEvent"/>).
     /// </summary>
-    public static IEnumerable<string> Of(RoomFact fact) => fact switch
+    public static IEnumerable<string> Of(RoomFact fact, string? participantId) => fact switch
     {
-        Domain.Rooms.CallStarted => [CallStarted],
-        // a failed room ends its call too: room.failed first, then call.ended, so that billing sees every end
         Domain.Rooms.CallEnded { Reason: LeaveReasons.Failed } => [RoomFailed, CallEnded],
-        Domain.Rooms.CallEnded => [CallEnded],
-        Domain.Rooms.ParticipantJoined => [ParticipantJoined],
-        Domain.Rooms.ParticipantConnected => [ParticipantConnected],
-        Domain.Rooms.ParticipantReconnecting => [ParticipantReconnecting],
-        Domain.Rooms.ParticipantLeft => [ParticipantLeft],
-        Domain.Rooms.MediaChanged => [MediaChanged],
-        MetadataChanged => [],
-        UnknownFact => [],
-        _ => throw new UnhandledRoomFactException(fact, "the webhooks"),
+        _ => EventNames.Of(fact, participantId) is { } name ? [name] : [],
     };
 }

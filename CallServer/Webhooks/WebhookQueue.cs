@@ -19,15 +19,22 @@ internal sealed class WebhookQueue(IConnectionMultiplexer redis, RedisKeys keys,
     /// <summary>Delivery attempts kept for <c>GET /webhooks/deliveries</c>.</summary>
     public const int MaxAttempts = 1_000;
 
-    // KEYS: distributing, lease, then (lane, rooms set) per webhook; ARGV: instance id, then (room id, entry) per webhook
+    /// <summary>How long an endpoint's counter of a call's webhooks is kept after its last webhook.</summary>
+    private const int SequenceTtlSeconds = 7 * 24 * 3600;
+
+    // KEYS: distributing, lease, then (lane, rooms set) per webhook, then a counter per (endpoint, call);
+    // ARGV: instance id, the number of webhooks, the counters' TTL, then (room id, entry) per webhook, then each counter's value
     private const string PlaceScript = """
         if redis.call('GET', KEYS[2]) ~= ARGV[1] then
             return 0
         end
-        for i = 3, #KEYS, 2 do
-            local n = (i - 3) / 2
-            redis.call('RPUSH', KEYS[i], ARGV[3 + n * 2])
-            redis.call('SADD', KEYS[i + 1], ARGV[2 + n * 2])
+        local webhooks = tonumber(ARGV[2])
+        for n = 0, webhooks - 1 do
+            redis.call('RPUSH', KEYS[3 + n * 2], ARGV[5 + n * 2])
+            redis.call('SADD', KEYS[4 + n * 2], ARGV[4 + n * 2])
+        end
+        for k = 3 + webhooks * 2, #KEYS do
+            redis.call('SET', KEYS[k], ARGV[k + 1], 'EX', ARGV[3])
         end
         redis.call('DEL', KEYS[1])
         return 1
@@ -84,17 +91,36 @@ internal sealed class WebhookQueue(IConnectionMultiplexer redis, RedisKeys keys,
         return [.. result.Select(r => JsonSerializer.Deserialize((byte[])r!, BackupJson.Default.RoomEvent)!)];
     }
 
-    /// <summary>Appends the webhooks to their lanes and drops the batch they came from, in one step.</summary>
-    public async Task<bool> PlaceAsync(IReadOnlyList<(WebhookEndpoint Endpoint, WebhookMessage Message)> placed)
+    public async Task<IReadOnlyDictionary<(string Endpoint, string CallId), long>> SequencesAsync(IReadOnlyList<(WebhookEndpoint Endpoint, string CallId)> calls)
+    {
+        if (calls.Count == 0)
+        {
+            return new Dictionary<(string, string), long>();
+        }
+
+        var values = await Db.StringGetAsync([.. calls.Select(c => (RedisKey)keys.WebhookSequence(c.Endpoint.Id, c.CallId))]);
+        return calls.Select((c, i) => (Key: (c.Endpoint.Id, c.CallId), Value: values[i].TryParse(out long n) ? n : 0))
+            .ToDictionary(x => x.Key, x => x.Value);
+    }
+
+    /// <summary>Appends the webhooks to their lanes, sets the call counters, and drops the batch they came from, in one step.</summary>
+    public async Task<bool> PlaceAsync(
+        IReadOnlyList<(WebhookEndpoint Endpoint, WebhookMessage Message)> placed, IReadOnlyDictionary<(string Endpoint, string CallId), long> sequences)
     {
         var scriptKeys = new List<RedisKey> { keys.WebhookDistributing, keys.WebhookLease };
-        var args = new List<RedisValue> { instance.Id };
+        var args = new List<RedisValue> { instance.Id, placed.Count, SequenceTtlSeconds };
         foreach (var (endpoint, message) in placed)
         {
             scriptKeys.Add(keys.WebhookLane(endpoint.Id, message.RoomId));
             scriptKeys.Add(keys.WebhookRooms(endpoint.Id));
             args.Add(message.RoomId);
             args.Add(Entry(message));
+        }
+
+        foreach (var ((endpointId, callId), value) in sequences)
+        {
+            scriptKeys.Add(keys.WebhookSequence(endpointId, callId));
+            args.Add(value);
         }
 
         return (long)await Db.ScriptEvaluateAsync(PlaceScript, [.. scriptKeys], [.. args]) == 1;

@@ -97,11 +97,21 @@ internal sealed class WebhookSender(
                 WebhooksLog.UnknownEvent(logger, unknown.Type, unknown.CallId, unknown.Seq);
             }
 
-            var placed = events
-                .SelectMany(WebhookMessage.From)
-                .SelectMany(m => endpoints.All.Where(e => e.Takes(m.Type)).Select(e => (e, m)))
+            // each endpoint numbers the webhooks of a call it is given, from 1 without gaps: a receiver checks for loss by it.
+            // The counters are placed with the lanes in one step, so that a batch taken again after a crash is numbered the same
+            var wanted = events
+                .SelectMany(e => WebhookMessage.TypesOf(e).SelectMany(type => endpoints.All.Where(ep => ep.Takes(type)).Select(ep => (Event: e, Type: type, Endpoint: ep))))
                 .ToList();
-            if (!await queue.PlaceAsync(placed))
+            var sequences = new Dictionary<(string Endpoint, string CallId), long>(
+                await queue.SequencesAsync([.. wanted.Select(w => (w.Endpoint, w.Event.CallId)).Distinct()]));
+            var placed = new List<(WebhookEndpoint Endpoint, WebhookMessage Message)>(wanted.Count);
+            foreach (var (e, type, endpoint) in wanted)
+            {
+                var seq = sequences[(endpoint.Id, e.CallId)] += 1;
+                placed.Add((endpoint, WebhookMessage.From(e, type, seq)));
+            }
+
+            if (!await queue.PlaceAsync(placed, sequences))
             {
                 return false;
             }
