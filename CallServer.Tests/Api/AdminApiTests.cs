@@ -70,7 +70,8 @@ public sealed class AdminApiTests(RedisServer redis) : IDisposable
         await chaos.JoinAsync(room, "Ann");
 
         Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsync($"/rooms/{room}/crash", null)).StatusCode);
-        Assert.Equal(HttpStatusCode.InternalServerError, (await chaos.Admin().PostAsync($"/rooms/{room}/crash", null)).StatusCode);
+        using var crashed = await chaos.Admin().PostAsync($"/rooms/{room}/crash", null);
+        Assert.Equal((HttpStatusCode.InternalServerError, "room_restarted"), (crashed.StatusCode, await crashed.ErrorCodeAsync()));
     }
 
     [Fact]

@@ -25,6 +25,7 @@ public sealed class IdempotencyKeyTests(RedisServer redis) : IDisposable
         var retried = await _app.JoinAsync(room, "Ann", key);
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, stranger.StatusCode);
+        Assert.Equal("key_reused", await stranger.ErrorCodeAsync());
         Assert.Equal("application/problem+json", stranger.Content.Headers.ContentType?.MediaType);
         Assert.Contains("Idempotency-Key", body);
         Assert.DoesNotContain(ann.ParticipantId, body);

@@ -78,6 +78,7 @@ public sealed class JoinTokenTests(RedisServer redis) : IDisposable
         using var response = await JoinAsync(room, Token(tokenRoom, "ann"), "Ann");
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("forbidden", await response.ErrorCodeAsync());
         Assert.Equal(HttpStatusCode.NotFound, (await _app.Admin().GetAsync($"/rooms/{room}")).StatusCode);
     }
 

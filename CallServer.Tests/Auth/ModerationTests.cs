@@ -76,6 +76,7 @@ public sealed class ModerationTests(RedisServer redis) : IDisposable
         // a kicked identity may not come back into this call at once
         using var again = await JoinAsync(_app, room, Token(room, "bob"), "Bob");
         Assert.Equal(HttpStatusCode.Forbidden, again.StatusCode);
+        Assert.Equal("banned", await again.ErrorCodeAsync());
     }
 
     [Fact]

@@ -35,9 +35,11 @@ public sealed class RedisOutageTests : IAsyncLifetime
         using var client = _app.CreateClient();
         using var join = await client.PostAsJsonAsync($"/rooms/{room}/join", new { displayName = "Cid" });
         Assert.Equal(HttpStatusCode.ServiceUnavailable, join.StatusCode);
+        Assert.Equal("store_unavailable", await join.ErrorCodeAsync());
         Assert.Equal("application/problem+json", join.Content.Headers.ContentType?.MediaType);
         var media = await Assert.ThrowsAsync<HubException>(() => annHub.Connection.InvokeAsync<RoomStatus>("SetMedia", true, true));
         Assert.Contains("unavailable", media.Message);
+        Assert.Contains("HubException: [store_unavailable] ", media.Message, StringComparison.Ordinal);
         using (var admin = _app.Admin())
         {
             Assert.Equal(HttpStatusCode.ServiceUnavailable, (await admin.GetAsync($"/rooms/{room}")).StatusCode);

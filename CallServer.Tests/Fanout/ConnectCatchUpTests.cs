@@ -41,7 +41,8 @@ public sealed class ConnectCatchUpTests(RedisServer redis)
             // the first already shows Bob connected: it is the room as of his connect, or newer
             Assert.Equal("connected", statuses[0].Participants.Single(p => p.ParticipantId == bob.ParticipantId).Presence);
             Assert.True(statuses[0].Version > bob.Room.Version, $"round {i}: first status v{statuses[0].Version}, join v{bob.Room.Version}");
-            // from it, the version rule never meets a gap
+            // from it, the version rule never meets a gap, and no status comes twice
+            Assert.Equal(statuses.Select(s => s.Version).Distinct(), statuses.Select(s => s.Version));
             var held = statuses[0].Version;
             foreach (var status in statuses.Skip(1).Where(s => s.Version > held))
             {

@@ -107,6 +107,7 @@ public sealed class HubLimitsTests(RedisServer redis)
         var joined = await app.JoinAsync(first, "Dan");
 
         Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.Equal("at_capacity", await refused.ErrorCodeAsync());
         Assert.True(refused.Headers.Contains("Retry-After"));
         Assert.Contains("no new room", await refused.Content.ReadAsStringAsync());
         Assert.Equal(2, joined.Room.Participants.Count);

@@ -1,4 +1,5 @@
 using CallServer.Domain.Rooms;
+using CallServer.Errors;
 using CallServer.History;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -65,11 +66,11 @@ internal static class CallsApi
         {
             return await store.CallAsync(callId, cancellationToken) is { } call
                 ? TypedResults.Ok(call)
-                : RoomProblems.From(new RoomException(RoomErrorKind.NotLive, $"No call '{callId}' in the history."), "Unknown call");
+                : RoomProblems.Problem(ErrorCodes.NotFound, $"No call '{callId}' in the history.", "Unknown call");
         }
         catch (Exception ex) when (store.IsUnavailable(ex))
         {
-            return Unavailable(ex);
+            return Unavailable();
         }
     }
 
@@ -81,10 +82,10 @@ internal static class CallsApi
         }
         catch (Exception ex) when (store.IsUnavailable(ex))
         {
-            return Unavailable(ex);
+            return Unavailable();
         }
     }
 
-    private static ProblemHttpResult Unavailable(Exception ex) =>
-        RoomProblems.From(new RoomException(RoomErrorKind.Unavailable, "The call history is unavailable; try again.", ex), "History unavailable");
+    private static ProblemHttpResult Unavailable() =>
+        RoomProblems.Problem(ErrorCodes.Unavailable, "The call history is unavailable; try again.", "History unavailable");
 }

@@ -22,6 +22,12 @@ internal sealed class StatusRelay(
     /// <summary>The version of the last status relayed per live room: a catch-up older than it reads the room again.</summary>
     private readonly ConcurrentDictionary<string, long> _relayed = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Connections that just caught up, per room, with the version they started from: the statuses not newer than it are not
+    /// sent to them again. Touched only on the room's lane (a room's catch-ups and statuses run there one at a time).
+    /// </summary>
+    private readonly ConcurrentDictionary<string, List<(string ConnectionId, long Version)>> _caughtUp = new(StringComparer.Ordinal);
+
     /// <summary>The lanes while the relay runs (null between a failure and the supervisor's restart).</summary>
     private volatile RelayLanes? _lanes;
 
@@ -92,7 +98,9 @@ internal sealed class StatusRelay(
     {
         try
         {
-            await CatchUpNowAsync(catchUp, cancellationToken);
+            var from = await CatchUpNowAsync(catchUp, cancellationToken);
+            // the connect's own status (or an older one) may still be on its way to this lane: not sent to it a second time
+            _caughtUp.GetOrAdd(catchUp.RoomId, _ => []).Add((catchUp.ConnectionId, from));
             catchUp.Done.TrySetResult();
         }
         catch (Exception ex)
@@ -101,7 +109,8 @@ internal sealed class StatusRelay(
         }
     }
 
-    private async Task CatchUpNowAsync(ConnectionCatchUp catchUp, CancellationToken cancellationToken)
+    /// <summary>Into the group, and the room's status first; returns that status's version.</summary>
+    private async Task<long> CatchUpNowAsync(ConnectionCatchUp catchUp, CancellationToken cancellationToken)
     {
         await hub.Groups.AddToGroupAsync(catchUp.ConnectionId, HubGroups.Room(catchUp.RoomId), cancellationToken);
         var status = catchUp.Connected;
@@ -112,6 +121,26 @@ internal sealed class StatusRelay(
         }
 
         await hub.Clients.Client(catchUp.ConnectionId).SendAsync(HubMethods.Status, status, cancellationToken);
+        return status.Version;
+    }
+
+    /// <summary>The room's group, less the connections that caught up at this version or later.</summary>
+    private IClientProxy StatusReceivers(PublishedStatus update)
+    {
+        var group = HubGroups.Room(update.RoomId);
+        if (!_caughtUp.TryGetValue(update.RoomId, out var caughtUp))
+        {
+            return hub.Clients.Group(group);
+        }
+
+        var skip = caughtUp.Where(c => c.Version >= update.Version).Select(c => c.ConnectionId).ToList();
+        caughtUp.RemoveAll(c => c.Version <= update.Version);
+        if (caughtUp.Count == 0)
+        {
+            _caughtUp.TryRemove(update.RoomId, out _);
+        }
+
+        return skip.Count == 0 ? hub.Clients.Group(group) : hub.Clients.GroupExcept(group, skip);
     }
 
     /// <summary>The status goes out as the JSON the room published, read once for routing and never serialized again.</summary>
@@ -127,7 +156,7 @@ internal sealed class StatusRelay(
         }
 
         var room = hub.Clients.Group(HubGroups.Room(update.RoomId));
-        await room.SendAsync(HubMethods.Status, new RawJson(update.StatusJson), cancellationToken);
+        await StatusReceivers(update).SendAsync(HubMethods.Status, new RawJson(update.StatusJson), cancellationToken);
         if (update.UpdatedAt is { } changedAt)
         {
             metrics.FanoutLag.Record((time.GetUtcNow() - changedAt).TotalSeconds);
