@@ -26,6 +26,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   for service in redis-server redis-sentinel; do [ -x /etc/init.d/$service ] && $SUDO /etc/init.d/$service stop >/dev/null 2>&1 || true; done
 fi
 
+# Kiota, which a test runs to prove the checked-in client is what docs/openapi.json generates (.config/dotnet-tools.json)
+dotnet tool restore >/dev/null
 dotnet build CallServer.sln -c Release -nologo -v quiet
 
 results=$(mktemp -d)
