@@ -1,3 +1,4 @@
+using CallServer.Domain.Rooms;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
@@ -78,9 +79,25 @@ internal static class ApiDocs
 
                 return Task.CompletedTask;
             });
-            // integers are integers: the web defaults also read numbers from strings, which a client generator must not see
-            o.AddSchemaTransformer((schema, _, _) =>
+            // integers are integers: the web defaults also read numbers from strings, which a client generator must not see;
+            // and the reasons a call or a participant's presence ends are the closed lists docs/API.md gives
+            o.AddSchemaTransformer((schema, context, _) =>
             {
+                string[]? reasons = context.JsonPropertyInfo?.Name switch
+                {
+                    "leaveReason" => [LeaveReasons.Left, LeaveReasons.Timeout, LeaveReasons.Kicked, LeaveReasons.Replaced, LeaveReasons.Ended, LeaveReasons.Failed],
+                    "endReason" => [LeaveReasons.Empty, LeaveReasons.Ended, LeaveReasons.Failed],
+                    _ => null,
+                };
+                if (reasons is not null)
+                {
+                    schema.Enum = [.. reasons.Select(r => (System.Text.Json.Nodes.JsonNode)r)];
+                    if (schema.Type?.HasFlag(JsonSchemaType.Null) == true)
+                    {
+                        schema.Enum.Add(null!);
+                    }
+                }
+
                 if (schema.Type is { } type && type.HasFlag(JsonSchemaType.Integer) && type.HasFlag(JsonSchemaType.String))
                 {
                     schema.Type = type & ~JsonSchemaType.String;

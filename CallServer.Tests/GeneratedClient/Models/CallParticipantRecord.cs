@@ -34,13 +34,7 @@ namespace CallServer.Tests.GeneratedClient.Models
         /// <summary>The joinedAt property</summary>
         public DateTimeOffset? JoinedAt { get; set; }
         /// <summary>The leaveReason property</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? LeaveReason { get; set; }
-#nullable restore
-#else
-        public string LeaveReason { get; set; }
-#endif
+        public global::CallServer.Tests.GeneratedClient.Models.CallParticipantRecord_leaveReason? LeaveReason { get; set; }
         /// <summary>The leftAt property</summary>
         public DateTimeOffset? LeftAt { get; set; }
         /// <summary>The participantId property</summary>
@@ -79,7 +73,7 @@ namespace CallServer.Tests.GeneratedClient.Models
                 { "displayName", n => { DisplayName = n.GetStringValue(); } },
                 { "identity", n => { Identity = n.GetStringValue(); } },
                 { "joinedAt", n => { JoinedAt = n.GetDateTimeOffsetValue(); } },
-                { "leaveReason", n => { LeaveReason = n.GetStringValue(); } },
+                { "leaveReason", n => { LeaveReason = n.GetEnumValue<global::CallServer.Tests.GeneratedClient.Models.CallParticipantRecord_leaveReason>(); } },
                 { "leftAt", n => { LeftAt = n.GetDateTimeOffsetValue(); } },
                 { "participantId", n => { ParticipantId = n.GetStringValue(); } },
             };
@@ -94,7 +88,7 @@ namespace CallServer.Tests.GeneratedClient.Models
             writer.WriteStringValue("displayName", DisplayName);
             writer.WriteStringValue("identity", Identity);
             writer.WriteDateTimeOffsetValue("joinedAt", JoinedAt);
-            writer.WriteStringValue("leaveReason", LeaveReason);
+            writer.WriteEnumValue<global::CallServer.Tests.GeneratedClient.Models.CallParticipantRecord_leaveReason>("leaveReason", LeaveReason);
             writer.WriteDateTimeOffsetValue("leftAt", LeftAt);
             writer.WriteStringValue("participantId", ParticipantId);
             writer.WriteAdditionalData(AdditionalData);

@@ -26,13 +26,7 @@ namespace CallServer.Tests.GeneratedClient.Models
         /// <summary>The endedAt property</summary>
         public DateTimeOffset? EndedAt { get; set; }
         /// <summary>The endReason property</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? EndReason { get; set; }
-#nullable restore
-#else
-        public string EndReason { get; set; }
-#endif
+        public global::CallServer.Tests.GeneratedClient.Models.CallRecord_endReason? EndReason { get; set; }
         /// <summary>The participants property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -77,7 +71,7 @@ namespace CallServer.Tests.GeneratedClient.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "callId", n => { CallId = n.GetStringValue(); } },
-                { "endReason", n => { EndReason = n.GetStringValue(); } },
+                { "endReason", n => { EndReason = n.GetEnumValue<global::CallServer.Tests.GeneratedClient.Models.CallRecord_endReason>(); } },
                 { "endedAt", n => { EndedAt = n.GetDateTimeOffsetValue(); } },
                 { "participants", n => { Participants = n.GetCollectionOfObjectValues<global::CallServer.Tests.GeneratedClient.Models.CallParticipantRecord>(global::CallServer.Tests.GeneratedClient.Models.CallParticipantRecord.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "roomId", n => { RoomId = n.GetStringValue(); } },
@@ -93,7 +87,7 @@ namespace CallServer.Tests.GeneratedClient.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteStringValue("callId", CallId);
             writer.WriteDateTimeOffsetValue("endedAt", EndedAt);
-            writer.WriteStringValue("endReason", EndReason);
+            writer.WriteEnumValue<global::CallServer.Tests.GeneratedClient.Models.CallRecord_endReason>("endReason", EndReason);
             writer.WriteCollectionOfObjectValues<global::CallServer.Tests.GeneratedClient.Models.CallParticipantRecord>("participants", Participants);
             writer.WriteStringValue("roomId", RoomId);
             writer.WriteDateTimeOffsetValue("startedAt", StartedAt);
