@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh Debian machine: installs what the tests need and is missing (redis-server, redis-sentinel,
-# iptables, PostgreSQL, Chromium, Janus), builds in Release, runs every test inside a network namespace that has only loopback
+# iptables, PostgreSQL, Chromium, Janus, Node.js), builds in Release, runs every test inside a network namespace that has only loopback
 # (scripts/loopback-namespace.sh), and ends with a line "N passed, N failed".
 # The tests start their own throwaway servers (redis-server, PostgreSQL clusters made by initdb, Janus, headless Chromium)
 # on private loopback ports in temp dirs, and stop them.
@@ -16,6 +16,8 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 [ -x /usr/bin/janus ] || missing+=(janus)
 command -v ip >/dev/null 2>&1 || missing+=(iproute2)
 command -v unshare >/dev/null 2>&1 || missing+=(util-linux)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing ${missing[*]} (Debian packages)..."
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -28,6 +30,8 @@ fi
 
 # Kiota, which a test runs to prove the checked-in client is what docs/openapi.json generates (.config/dotnet-tools.json)
 dotnet tool restore >/dev/null
+# the packages the docs' Node examples import (DocsExamplesTests runs them)
+(cd CallServer.Tests/DocsExamples/node && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 dotnet build CallServer.sln -c Release -nologo -v quiet
 
 results=$(mktemp -d)
