@@ -92,10 +92,12 @@ public sealed class KurentoAdapterTests(RedisServer redis) : IAsyncLifetime
 
         var bad = await Assert.ThrowsAsync<HubException>(() => annHub.Connection.InvokeAsync<string>("Publish", "v=1 not sdp"));
         Assert.Contains("Bad SDP", bad.Message);
+        Assert.Contains("HubException: [invalid_media] ", bad.Message, StringComparison.Ordinal);
 
         await _kms.DisposeAsync();
         var down = await Assert.ThrowsAsync<HubException>(() => annHub.Connection.InvokeAsync<string>("Publish", BrowserOffer));
         Assert.Contains("media server is unavailable", down.Message);
+        Assert.Contains("HubException: [media_unavailable] ", down.Message, StringComparison.Ordinal);
         var status = await annHub.Connection.InvokeAsync<CallServer.Domain.Rooms.RoomStatus>("SetMedia", false, true);
         Assert.Single(status.Participants);
         _kms = await FakeKurento.StartAsync();

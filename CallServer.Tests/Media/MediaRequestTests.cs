@@ -60,6 +60,7 @@ public sealed class MediaRequestTests(RedisServer redis) : IAsyncLifetime
         var error = await Assert.ThrowsAsync<HubException>(() => hub.Connection.InvokeAsync<string>("Publish", "v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n"));
 
         Assert.Contains("mesh mode", error.Message);
+        Assert.Contains("HubException: [invalid_media] ", error.Message, StringComparison.Ordinal);
         Assert.Equal("mesh", ann.MediaMode);
     }
 }

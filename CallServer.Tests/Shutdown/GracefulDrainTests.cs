@@ -60,6 +60,9 @@ public sealed class GracefulDrainTests(RedisServer redis)
                 return HttpStatusCode.OK;
             }
         }, s => s == HttpStatusCode.ServiceUnavailable, "readiness false while draining");
+        // a join that still reaches the draining instance is refused with its code: try again (the balancer sends it elsewhere)
+        using var late = await http.PostAsJsonAsync($"/rooms/{room}/join", new { displayName = "Late" });
+        var lateCode = (late.StatusCode, await late.ErrorCodeAsync());
         var exitCode = await leaving.WaitForExitAsync(TimeSpan.FromSeconds(DrainSeconds + 10));
         var exitedAfter = watch.Elapsed;
         await Eventually.TrueAsync(() => Task.FromResult(ann.OnSecond && bob.OnSecond && ann.AcknowledgedOnSecond > 5 && bob.AcknowledgedOnSecond > 5),
@@ -72,6 +75,7 @@ public sealed class GracefulDrainTests(RedisServer redis)
         admin.DefaultRequestHeaders.Add("X-Api-Key", CallServerApplication.AdminKey);
         var status = (await admin.GetFromJsonAsync<RoomStatus>($"/rooms/{room}"))!;
         Assert.Equal(HttpStatusCode.ServiceUnavailable, notReady);
+        Assert.Equal((HttpStatusCode.ServiceUnavailable, "server_stopping"), lateCode);
         Assert.Equal(0, exitCode);
         Assert.True(exitedAfter < TimeSpan.FromSeconds(DrainSeconds + 2), $"exited after {exitedAfter}");
         Assert.True(ann.ToldToReconnect && bob.ToldToReconnect, "the clients heard signal reconnect from server; the server said:\n" + leaving.Output);
