@@ -51,6 +51,22 @@ public sealed class ModerationRulesTests
         Assert.Equal("bob", Join("bob").Identity);
     }
 
+    [Fact]
+    public void AKickThatEmptiesTheCallStillBansTheIdentityFromTheRoomsNextCall()
+    {
+        var bob = Join("bob");
+
+        _room.Apply(new RemoveParticipant(null, bob.ParticipantId));
+
+        Assert.False(_room.State.IsLive);
+        Assert.Equal(RoomErrorKind.Banned, Assert.Throws<RoomException>(() => Join("bob")).Kind);
+        // someone else starts the next call; the ban goes on until it ends, and is gone after
+        Join("ann");
+        Assert.Equal(RoomErrorKind.Banned, Assert.Throws<RoomException>(() => Join("bob")).Kind);
+        _room.Advance(TimeSpan.FromSeconds(RoomFixture.Options.KickBanSeconds));
+        Assert.Equal("bob", Join("bob").Identity);
+    }
+
     private Participant Join(string identity, ParticipantGrants? grants = null) =>
         _room.Apply(new JoinRoom(identity, null, new JoinIdentity(identity, null, grants ?? ParticipantGrants.Default))).Participant!;
 }

@@ -140,6 +140,29 @@ public sealed class RoomRulesTests
     }
 
     [Fact]
+    public void JoinAndLeaveCyclesWithFreshKeysDoNotGrowTheRoomBeyondItsNewestLeaveKeys()
+    {
+        // someone else keeps the call live while one client cycles
+        _room.Join("Host");
+        var sizes = new List<int>();
+        for (var i = 0; i < LeaveKeyLedger.Max * 5; i++)
+        {
+            var cycler = _room.Join("Cycler");
+            _room.Apply(new LeaveRoom(cycler.ParticipantId, RequireMember: true, LeaveKey: $"key-{i}"));
+            sizes.Add(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(_room.State).Length);
+            if (i >= LeaveKeyLedger.Max)
+            {
+                // the newest keys still answer a retry; the oldest are gone
+                Assert.Null(_room.Apply(new LeaveRoom(cycler.ParticipantId, RequireMember: true, LeaveKey: $"key-{i}")).Next);
+            }
+        }
+
+        Assert.Equal(LeaveKeyLedger.Max, _room.State.LeaveKeys!.Count);
+        // flat once the ledger is full: the last hundred cycles all the same size, within a key's digits
+        Assert.InRange(sizes[^1] - sizes[LeaveKeyLedger.Max + 50], 0, LeaveKeyLedger.Max * 2);
+    }
+
+    [Fact]
     public void LeavingRemovesWithAReasonAndTheLastLeaveEndsTheCall()
     {
         var ann = _room.Join("Ann");

@@ -26,7 +26,8 @@ internal static partial class RoomRules
         RequireModerator(state, kick.By);
         var p = Require(state, kick.ParticipantId);
         var decision = Remove(state, [p.ParticipantId], LeaveReasons.Kicked, context);
-        if (decision.Next is { IsLive: true } next && p.Identity is { } identity && context.Options.KickBanSeconds > 0)
+        // also when the kick ended the call: the identity may not start the room's next call at once either
+        if (decision.Next is { } next && p.Identity is { } identity && context.Options.KickBanSeconds > 0)
         {
             var bans = (next.Bans ?? ImmutableDictionary<string, DateTimeOffset>.Empty).SetItem(identity, context.Now.AddSeconds(context.Options.KickBanSeconds));
             return decision with { Next = next with { Bans = bans }, Participant = p };

@@ -23,7 +23,7 @@ internal static partial class RoomRules
         }
 
         var next = state;
-        if (state.IsLive && join.Who is { } banned && state.Bans?.GetValueOrDefault(banned.Identity) is { } until && until > now)
+        if (join.Who is { } banned && state.Bans?.GetValueOrDefault(banned.Identity) is { } until && until > now)
         {
             throw new RoomException(RoomErrorKind.Banned, $"'{banned.Identity}' was removed from this call and may rejoin it after {until:u}.");
         }
@@ -45,7 +45,8 @@ internal static partial class RoomRules
                 CreatedAt = now,
                 EventSeq = 0,
                 EndReason = null,
-                Bans = null,
+                // a ban outlives the call a kick ended, until it expires
+                Bans = state.Bans?.Where(b => b.Value > now).ToImmutableDictionary() is { Count: > 0 } kept ? kept : null,
                 LeaveKeys = null,
             };
             next = log.Add(next, new CallStarted(), null);

@@ -21,6 +21,37 @@ public sealed class EmbeddedStoreTests : IDisposable
     };
 
     [Fact]
+    public async Task TheEmbeddedStoreRefusesAClientWithoutItsPassword()
+    {
+        var port = FreePort.Next();
+        var settings = Settings;
+        settings["Storage:EmbeddedRedisPort"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var server = await ServerProcess.StartAsync(settings);
+        using var client = new HttpClient { BaseAddress = server.Address };
+        (await client.PostAsJsonAsync("/rooms/locked/join", new { displayName = "Ann" })).EnsureSuccessStatusCode();
+
+        // another local process, speaking RESP to the store's port: neither a read nor a guessed password gets anything
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(System.Net.IPAddress.Loopback, port);
+        var stream = tcp.GetStream();
+        var reader = new StreamReader(stream);
+        async Task<string> SendAsync(string command)
+        {
+            // as a RESP array, the form every Redis-compatible server reads
+            var parts = command.Split(' ');
+            var resp = $"*{parts.Length}\r\n" + string.Concat(parts.Select(p => $"${p.Length}\r\n{p}\r\n"));
+            await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(resp));
+            return (await reader.ReadLineAsync().WaitAsync(Eventually.DefaultTimeout))!;
+        }
+
+        var read = await SendAsync("KEYS *");
+        var guess = await SendAsync("AUTH not-the-password");
+        Assert.StartsWith("-NOAUTH", read, StringComparison.Ordinal);
+        Assert.StartsWith("-", guess, StringComparison.Ordinal);
+        Assert.StartsWith("-NOAUTH", await SendAsync("GET anything"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public async Task TheDataDirIsTheServerUsersAloneFromTheMomentItsFilesAreCreated()
     {

@@ -35,9 +35,15 @@ public sealed class KillNineDurabilityTests(ITestOutputHelper output)
     {
         using var data = new TempDir();
         var redisPort = FreePort.Next();
+        // the test reads the store between kills: it sets the password the embedded store otherwise draws per process
+        var password = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
         var target = new Target(
-            Settings(data.Path, new() { ["Storage:EmbeddedRedisPort"] = redisPort.ToString(CultureInfo.InvariantCulture) }),
-            $"127.0.0.1:{redisPort}",
+            Settings(data.Path, new()
+            {
+                ["Storage:EmbeddedRedisPort"] = redisPort.ToString(CultureInfo.InvariantCulture),
+                ["Storage:EmbeddedRedisPassword"] = password,
+            }),
+            $"127.0.0.1:{redisPort},password={password}",
             StartStore: () => Task.CompletedTask,
             KillStore: () => Task.CompletedTask);
         await RunAsync(target, EmbeddedRounds);

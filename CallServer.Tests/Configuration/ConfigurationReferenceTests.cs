@@ -37,6 +37,21 @@ public sealed class ConfigurationReferenceTests
         Assert.Contains("between 0 and 1000000", line);
     }
 
+    [Fact]
+    public async Task ASigningKeyEqualToTheJoinSecretStopsTheStart()
+    {
+        var key = new string('k', 40);
+        var (exitCode, errors) = await ServerProcess.RunUntilExitAsync(new Dictionary<string, string>
+        {
+            ["Auth:SigningKey"] = key,
+            ["Auth:JoinSecret"] = key,
+            ["Storage:DataDir"] = Directory.CreateTempSubdirectory("callserver-data-").FullName,
+        });
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("Auth:SigningKey must differ from Auth:JoinSecret", errors);
+    }
+
     /// <summary>The checkout this test runs from (the folder holding CallServer.sln).</summary>
     internal static string RepositoryRoot()
     {

@@ -35,6 +35,31 @@ public sealed class TelemetryTests(RedisServer redis)
     }
 
     [Fact]
+    public async Task GuessingTheAdminKeyAtMetricsMeetsTheAdminRateLimit()
+    {
+        using var app = new CallServerApplication(redis.ConnectionString, settings: new Dictionary<string, string?>
+        {
+            ["Limits:AdminPerMinute"] = "3",
+        }).Start();
+        using var guesser = app.CreateClient();
+        guesser.DefaultRequestHeaders.Add("X-Api-Key", "a-guess-at-the-admin-key");
+
+        var answers = new List<HttpStatusCode>();
+        for (var i = 0; i < 6; i++)
+        {
+            using var response = await guesser.GetAsync("/metrics");
+            answers.Add(response.StatusCode);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                Assert.Equal("rate_limited", await response.ErrorCodeAsync());
+                Assert.True(response.Headers.Contains("Retry-After"));
+            }
+        }
+
+        Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.Unauthorized, 3), .. Enumerable.Repeat(HttpStatusCode.TooManyRequests, 3)], answers);
+    }
+
+    [Fact]
     public async Task AJoinIsOneTraceFromTheRequestThroughTheWorkerToTheBackupWrite()
     {
         var trace = ActivityTraceId.CreateRandom();

@@ -120,6 +120,30 @@ public sealed class WebhookDeliveryTests(RedisServer redis)
     }
 
     [Fact]
+    public async Task TheReadinessEntryOfAFailingReceiverNamesItByIndexNeverByItsUrl()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        receiver.Respond = _ => Task.FromResult(500);
+        var settings = WebhookReceiver.Settings(allTypes: false, receiver);
+        // a receiver URL that carries a credential, as some do
+        settings["Webhooks:Endpoints:0:Url"] = receiver.Url + "?token=s3cret-in-the-url";
+        using var app = new CallServerApplication(redis.ConnectionString, settings: settings).Start();
+        await app.JoinAsync("hooks-health-" + Guid.NewGuid().ToString("N")[..8], "Ann");
+
+        var entry = await Eventually.ValueAsync(async () =>
+        {
+            using var response = await app.CreateClient().GetAsync("/health/ready");
+            return System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!["checks"]!["webhooks"]!;
+        }, e => (string?)e["status"] == "Degraded", "the webhooks entry degraded");
+
+        var description = (string)entry["description"]!;
+        Assert.StartsWith("Webhooks:Endpoints:0 failed", description, StringComparison.Ordinal);
+        Assert.Contains("HTTP 500", description, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret", description, StringComparison.Ordinal);
+        Assert.DoesNotContain(receiver.Url.Authority, description, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ASlowRoomDoesNotDelayOtherRooms()
     {
         await using var receiver = await WebhookReceiver.StartAsync();

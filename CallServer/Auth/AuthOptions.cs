@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace CallServer.Auth;
 
 /// <summary>Participant tokens and the admin key (<c>Auth:*</c>).</summary>
-internal sealed class AuthOptions
+internal sealed class AuthOptions : IValidatableObject
 {
     public const string Section = "Auth";
 
@@ -38,6 +38,15 @@ internal sealed class AuthOptions
     public int TokenLifetimeMinutes { get; set; } = 24 * 60;
 
     public const string Issuer = "callserver";
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        // one key for both would let the app's backend (or whoever holds the join secret) mint participant tokens directly
+        if (!string.IsNullOrEmpty(SigningKey) && (SigningKey == JoinSecret || SigningKey == JoinSecretPrevious))
+        {
+            yield return new ValidationResult("Auth:SigningKey must differ from Auth:JoinSecret and Auth:JoinSecretPrevious.", [nameof(SigningKey)]);
+        }
+    }
 
     public const string Audience = "callserver-rooms";
 }

@@ -15,5 +15,12 @@ internal sealed class StorageOptions
     [Range(0, 65535)]
     public int EmbeddedRedisPort { get; set; }
 
+    /// <summary>
+    /// The password of the embedded store (it refuses any client without it); empty, the default: a random one drawn at every
+    /// start, which only this process knows. Set one (at least 32 characters) to look into the store with redis-cli.
+    /// </summary>
+    [RegularExpression("^$|^.{32,256}$", ErrorMessage = "Storage:EmbeddedRedisPassword is empty (a random one per start) or 32-256 characters.")]
+    public string EmbeddedRedisPassword { get; set; } = "";
+
     public string FullDataDir => Path.GetFullPath(DataDir);
 }

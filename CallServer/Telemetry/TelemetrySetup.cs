@@ -53,7 +53,7 @@ internal static class TelemetrySetup
         }
 
         var admin = app.ServiceProvider.GetRequiredService<AdminAccess>();
-        app.MapPrometheusScrapingEndpoint("/metrics", meterProvider: null, optionsName: null, configureBranchedPipeline: branch =>
+        var scrape = app.MapPrometheusScrapingEndpoint("/metrics", meterProvider: null, optionsName: null, configureBranchedPipeline: branch =>
         {
             if (mode == "admin")
             {
@@ -70,6 +70,12 @@ internal static class TelemetrySetup
                 });
             }
         });
+        if (mode == "admin")
+        {
+            // under the admin limit like every admin endpoint: the key cannot be guessed here faster than elsewhere
+            scrape.RequireRateLimiting(Limits.RatePolicies.Admin);
+        }
+
         return app;
     }
 }

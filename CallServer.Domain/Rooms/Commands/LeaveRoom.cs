@@ -11,7 +11,7 @@ internal sealed record LeaveRoom(string ParticipantId, bool RequireMember = fals
     {
         if (RequireMember)
         {
-            if (LeaveKey is not null && state.LeaveKeys?.GetValueOrDefault(ParticipantId) == LeaveKey)
+            if (LeaveKey is not null && LeaveKeyLedger.Holds(state.LeaveKeys, ParticipantId, LeaveKey))
             {
                 return RoomDecision.Unchanged();
             }
@@ -21,7 +21,7 @@ internal sealed record LeaveRoom(string ParticipantId, bool RequireMember = fals
 
         var decision = RoomRules.Remove(state, [ParticipantId], LeaveReasons.Left, context);
         return LeaveKey is not null && decision.Next is { } next
-            ? decision with { Next = next with { LeaveKeys = (next.LeaveKeys ?? []).SetItem(ParticipantId, LeaveKey) } }
+            ? decision with { Next = next with { LeaveKeys = LeaveKeyLedger.Add(next.LeaveKeys, ParticipantId, LeaveKey, next.EventSeq) } }
             : decision;
     }
 }
