@@ -144,6 +144,22 @@ public sealed class WebhookDeliveryTests(RedisServer redis)
     }
 
     [Fact]
+    public async Task AQueuedEntryThatDoesNotReadIsSetAsideAndTheCallsBehindItAreDelivered()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        using var app = new CallServerApplication(redis.ConnectionString, settings: WebhookReceiver.Settings(allTypes: false, receiver)).Start();
+        // what another version, or a damaged store, might have queued
+        await using (var store = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.ConnectionString))
+        {
+            await store.GetDatabase().ListLeftPushAsync(app.KeyPrefix + "webhooks:queue", "{ not a room event");
+        }
+
+        var callId = await OneCallAsync(app, "hooks-garbage-" + Guid.NewGuid().ToString("N")[..8]);
+
+        await receiver.WaitForAsync(w => w.CallId == callId && w.Type == "call.ended", "call.ended behind the unreadable entry");
+    }
+
+    [Fact]
     public async Task ASlowRoomDoesNotDelayOtherRooms()
     {
         await using var receiver = await WebhookReceiver.StartAsync();

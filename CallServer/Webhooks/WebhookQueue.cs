@@ -11,7 +11,7 @@ namespace CallServer.Webhooks;
 /// the room's change; the sender (one instance at a time, by a lease) sorts them into one lane per endpoint and room, and a
 /// lane's head is removed only once its receiver answered 2xx, or the retry window ran out (it then becomes a dead letter).
 /// </summary>
-internal sealed class WebhookQueue(IConnectionMultiplexer redis, RedisKeys keys, InstanceIdentity instance) : IWebhookLanes
+internal sealed class WebhookQueue(IConnectionMultiplexer redis, RedisKeys keys, InstanceIdentity instance, ILogger<WebhookQueue> logger) : IWebhookLanes
 {
     /// <summary>Dead letters kept (the oldest go beyond this).</summary>
     public const int MaxDeadLetters = 10_000;
@@ -88,7 +88,22 @@ internal sealed class WebhookQueue(IConnectionMultiplexer redis, RedisKeys keys,
     {
         // the batch a sender took and did not place (it died) comes first, whole, in the same order
         var result = (RedisResult[])(await Db.ScriptEvaluateAsync(ReliableQueueScript.Take, [keys.WebhookQueue, keys.WebhookDistributing, keys.WebhookLease], [max, instance.Id]))!;
-        return [.. result.Select(r => JsonSerializer.Deserialize((byte[])r!, BackupJson.Default.RoomEvent)!)];
+        var events = new List<RoomEvent>(result.Length);
+        foreach (var raw in result.Select(r => (byte[])r!))
+        {
+            if (Read(raw) is { } e)
+            {
+                events.Add(e);
+                continue;
+            }
+
+            // an entry that does not read (another version's, or damaged) is set aside with a log line, never retried: left
+            // in the batch, it would stop the sender at every take and every restart
+            WebhooksLog.UnreadableEvent(logger, raw.Length);
+            await Db.ListRemoveAsync(keys.WebhookDistributing, raw, 1);
+        }
+
+        return events;
     }
 
     public async Task<IReadOnlyDictionary<(string Endpoint, string CallId), long>> SequencesAsync(IReadOnlyList<(WebhookEndpoint Endpoint, string CallId)> calls)
@@ -198,6 +213,18 @@ internal sealed class WebhookQueue(IConnectionMultiplexer redis, RedisKeys keys,
     private sealed class Unsubscribe(ChannelMessageQueue subscription) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync() => await StoreFailures.QuietlyAsync(subscription.UnsubscribeAsync());
+    }
+
+    private static RoomEvent? Read(byte[] raw)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(raw, BackupJson.Default.RoomEvent);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     private static string Entry(WebhookMessage message) => JsonSerializer.Serialize(message, WebhookJson.Default.WebhookMessage);

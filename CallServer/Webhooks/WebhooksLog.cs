@@ -19,4 +19,7 @@ internal static partial class WebhooksLog
 
     [LoggerMessage(6, LogLevel.Warning, "Webhooks: room event {Seq} of call {CallId} is of a kind this version does not know ({Type}); no webhook sent for it")]
     public static partial void UnknownEvent(ILogger logger, string type, string callId, long seq);
+
+    [LoggerMessage(7, LogLevel.Error, "Webhooks: a queued room event of {Bytes} bytes does not read; it is set aside and the queue goes on")]
+    public static partial void UnreadableEvent(ILogger logger, int bytes);
 }
