@@ -37,7 +37,7 @@ public sealed partial class DocsExamplesTests(RedisServer redis)
         Assert.Equal(Shape(status), Shape(json.Single(j => j["roomId"] is not null)));
         // a webhook: the same fields as one the server builds
         var left = new RoomEvent("c", "r1", 7, RoomEventTypes.ParticipantLeft, "p", DateTimeOffset.UnixEpoch, new ParticipantLeft("left").Data, "user-42", "Bob");
-        var sent = JsonNode.Parse(WebhookMessage.From(left, "participant.left", 6).Body)!;
+        var sent = JsonNode.Parse(WebhookMessage.From(left, left.Fact, "participant.left", 6).Body)!;
         Assert.Equal(Shape(sent), Shape(json.Single(j => j["type"] is not null)));
         // the settings: they bind and validate
         var settings = json.Single(j => j["Webhooks"] is not null)["Webhooks"]!["Endpoints"]![0]!;

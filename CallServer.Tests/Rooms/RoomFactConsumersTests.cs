@@ -28,7 +28,7 @@ public sealed class RoomFactConsumersTests
             var decisions = Record.Exception(() =>
             {
                 _ = HistoryStore.ProjectionOf(stored.Fact);
-                _ = WebhookMessage.TypesOf(stored).Select(t => WebhookMessage.From(stored, t, 1)).ToList();
+                _ = WebhookEventTypes.Of(stored.Fact, stored.ParticipantId).Select(t => WebhookMessage.From(stored, stored.Fact, t, 1)).ToList();
                 _ = RoomUpdate.NoticeOf(stored);
                 _ = Events.EventNames.Of(stored.Fact, stored.ParticipantId);
                 _ = Events.EventNames.Details(stored.Fact);

@@ -125,12 +125,11 @@ internal sealed class StatusRelay(
     }
 
     /// <summary>The room's group, less the connections that caught up at this version or later.</summary>
-    private IClientProxy StatusReceivers(PublishedStatus update)
+    private IClientProxy StatusReceivers(PublishedStatus update, string group, IClientProxy room)
     {
-        var group = HubGroups.Room(update.RoomId);
         if (!_caughtUp.TryGetValue(update.RoomId, out var caughtUp))
         {
-            return hub.Clients.Group(group);
+            return room;
         }
 
         var skip = caughtUp.Where(c => c.Version >= update.Version).Select(c => c.ConnectionId).ToList();
@@ -140,7 +139,7 @@ internal sealed class StatusRelay(
             _caughtUp.TryRemove(update.RoomId, out _);
         }
 
-        return skip.Count == 0 ? hub.Clients.Group(group) : hub.Clients.GroupExcept(group, skip);
+        return skip.Count == 0 ? room : hub.Clients.GroupExcept(group, skip);
     }
 
     /// <summary>The status goes out as the JSON the room published, read once for routing and never serialized again.</summary>
@@ -155,8 +154,9 @@ internal sealed class StatusRelay(
             _relayed.TryRemove(update.RoomId, out _);
         }
 
-        var room = hub.Clients.Group(HubGroups.Room(update.RoomId));
-        await StatusReceivers(update).SendAsync(HubMethods.Status, new RawJson(update.StatusJson), cancellationToken);
+        var group = HubGroups.Room(update.RoomId);
+        var room = hub.Clients.Group(group);
+        await StatusReceivers(update, group, room).SendAsync(HubMethods.Status, new RawJson(update.StatusJson), cancellationToken);
         if (update.UpdatedAt is { } changedAt)
         {
             metrics.FanoutLag.Record((time.GetUtcNow() - changedAt).TotalSeconds);

@@ -12,16 +12,13 @@ namespace CallServer.Webhooks;
 /// <param name="Redelivered">Put back from the dead letters by an admin: it gets a whole retry window again, whatever its age.</param>
 internal sealed record WebhookMessage(string Id, string Type, string RoomId, string Body, DateTimeOffset At = default, bool Redelivered = false)
 {
-    /// <summary>The webhook types a room event becomes, in the order they are sent (two for a failed room's end).</summary>
-    public static IEnumerable<string> TypesOf(RoomEvent e) => WebhookEventTypes.Of(e.Fact, e.ParticipantId);
-
-    /// <summary>The webhook of type <paramref name="type"/> that <paramref name="e"/> becomes for an endpoint, as its
-    /// <paramref name="endpointSeq"/>-th webhook of the call.</summary>
-    public static WebhookMessage From(RoomEvent e, string type, long endpointSeq) => new(
+    /// <summary>The webhook of type <paramref name="type"/> that <paramref name="e"/> (read as <paramref name="fact"/>) becomes
+    /// for an endpoint, as its <paramref name="endpointSeq"/>-th webhook of the call.</summary>
+    public static WebhookMessage From(RoomEvent e, RoomFact fact, string type, long endpointSeq) => new(
         type == WebhookEventTypes.RoomFailed ? $"evt_{e.CallId}_{e.Seq}_failed" : $"evt_{e.CallId}_{e.Seq}",
         type,
         e.RoomId,
-        Payload(e, e.Fact, type, endpointSeq).ToJsonString(),
+        Payload(e, fact, type, endpointSeq).ToJsonString(),
         e.At);
 
     /// <summary><c>{ "type", "timestamp", "data" }</c>: data carries the event's room, call, sequence numbers (the room's, and

@@ -92,23 +92,26 @@ internal sealed class WebhookSender(
                 return true;
             }
 
-            foreach (var unknown in events.Where(e => e.Fact is UnknownFact))
+            // each event read once, for the log, its webhook types and their payloads
+            var read = events.Select(e => (Event: e, Fact: e.Fact)).ToList();
+            foreach (var (unknown, _) in read.Where(r => r.Fact is UnknownFact))
             {
                 WebhooksLog.UnknownEvent(logger, unknown.Type, unknown.CallId, unknown.Seq);
             }
 
             // each endpoint numbers the webhooks of a call it is given, from 1 without gaps: a receiver checks for loss by it.
             // The counters are placed with the lanes in one step, so that a batch taken again after a crash is numbered the same
-            var wanted = events
-                .SelectMany(e => WebhookMessage.TypesOf(e).SelectMany(type => endpoints.All.Where(ep => ep.Takes(type)).Select(ep => (Event: e, Type: type, Endpoint: ep))))
+            var wanted = read
+                .SelectMany(r => WebhookEventTypes.Of(r.Fact, r.Event.ParticipantId)
+                    .SelectMany(type => endpoints.All.Where(ep => ep.Takes(type)).Select(ep => (r.Event, r.Fact, Type: type, Endpoint: ep))))
                 .ToList();
             var sequences = new Dictionary<(string Endpoint, string CallId), long>(
                 await queue.SequencesAsync([.. wanted.Select(w => (w.Endpoint, w.Event.CallId)).Distinct()]));
             var placed = new List<(WebhookEndpoint Endpoint, WebhookMessage Message)>(wanted.Count);
-            foreach (var (e, type, endpoint) in wanted)
+            foreach (var (e, fact, type, endpoint) in wanted)
             {
                 var seq = sequences[(endpoint.Id, e.CallId)] += 1;
-                placed.Add((endpoint, WebhookMessage.From(e, type, seq)));
+                placed.Add((endpoint, WebhookMessage.From(e, fact, type, seq)));
             }
 
             if (!await queue.PlaceAsync(placed, sequences))
