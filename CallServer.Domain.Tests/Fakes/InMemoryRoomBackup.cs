@@ -39,20 +39,38 @@ internal sealed class InMemoryRoomBackup : IRoomBackup
 
     public Task<long> StoredVersionAsync(string roomId, CancellationToken cancellationToken) => Task.FromResult(this[roomId]?.Version ?? 0);
 
-    public Task<BackupWriteResult> SaveAsync(
+    /// <summary>While set, every write waits for it: a store that hangs, so that the worker's mailbox fills.</summary>
+    public Task? Stall { get; set; }
+
+    /// <summary>How many of the next writes find that another instance wrote the room first (its version moved on).</summary>
+    public int WritesInterleaved { get; set; }
+
+    public async Task<BackupWriteResult> SaveAsync(
         long expectedVersion, RoomState next, IReadOnlyList<RoomEvent> events, TimeSpan endedRetention, CancellationToken cancellationToken)
     {
+        if (Stall is { } stall)
+        {
+            await stall.WaitAsync(cancellationToken);
+        }
+
         lock (_gate)
         {
-            var current = _rooms.GetValueOrDefault(next.RoomId)?.Version ?? 0;
+            var stored = _rooms.GetValueOrDefault(next.RoomId);
+            if (WritesInterleaved > 0 && stored is not null)
+            {
+                WritesInterleaved--;
+                _rooms[next.RoomId] = stored = stored with { Version = stored.Version + 1 };
+            }
+
+            var current = stored?.Version ?? 0;
             if (current != expectedVersion)
             {
-                return Task.FromResult(new BackupWriteResult(false, current));
+                return new BackupWriteResult(false, current);
             }
 
             _rooms[next.RoomId] = next;
             _events.AddRange(events);
-            return Task.FromResult(new BackupWriteResult(true, next.Version));
+            return new BackupWriteResult(true, next.Version);
         }
     }
 

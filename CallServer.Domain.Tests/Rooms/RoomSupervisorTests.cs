@@ -20,6 +20,7 @@ public sealed class RoomSupervisorTests : IAsyncLifetime
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 7, 10, 0, 0, TimeSpan.Zero));
     private readonly InMemoryRoomBackup _backup = new();
     private readonly RoomFaultInjector _faults = new();
+    private readonly HeldConnections _connections = new();
     private readonly TestMeters _meters = new();
     private readonly List<RoomSupervisor> _started = [];
     private readonly CancellationTokenSource _stop = new();
@@ -132,13 +133,75 @@ public sealed class RoomSupervisorTests : IAsyncLifetime
             _backup.Events.Where(e => e.ParticipantId == ann.ParticipantId).Select(e => e.Fact).Skip(2));
     }
 
+    [Fact]
+    public async Task AConnectionsCloseIsTakenByAFullMailboxAndRecordedOnceTheStoreAnswers()
+    {
+        var options = new RoomsOptions { MailboxCapacity = 16, JoinTimeoutSeconds = 3600, ReconnectGraceSeconds = 20 };
+        var instance = new InstanceIdentity();
+        var rooms = await StartAsync(NewSupervisor(options, instance));
+        var ann = (await rooms.AskAsync("f1", new JoinRoom("Ann", null), CancellationToken.None)).Participant!;
+        await rooms.AskAsync("f1", new ConnectParticipant(ann.ParticipantId, "c-1", instance.Id), CancellationToken.None);
+
+        // the store hangs on one write while 16 more wait: the mailbox is full, a 18th request is refused as busy
+        var stall = new TaskCompletionSource();
+        _backup.Stall = stall.Task;
+        var waiting = new List<Task<RoomReply>> { rooms.AskAsync("f1", new SetMedia(ann.ParticipantId, false, true), CancellationToken.None) };
+        await EventuallyAsync(() => rooms.QueuedCommands == 0 ? "" : null);
+        waiting.AddRange(Enumerable.Range(0, 16).Select(i => rooms.AskAsync("f1", new SetMedia(ann.ParticipantId, i % 2 == 0, true), CancellationToken.None)));
+        var refused = await Assert.ThrowsAsync<RoomException>(() => rooms.AskAsync("f1", new GetStatus(), CancellationToken.None));
+        Assert.Equal(RoomErrorKind.Busy, refused.Kind);
+
+        // Ann's socket closes now: her disconnect must not be refused like the read was
+        rooms.Post("f1", new DisconnectParticipant(ann.ParticipantId, "c-1"));
+        _backup.Stall = null;
+        stall.SetResult();
+        await Task.WhenAll(waiting);
+
+        var gone = await EventuallyAsync(() => _backup["f1"]!.Find(ann.ParticipantId) is { Presence: Presence.Reconnecting } p ? p : null);
+        Assert.Null(gone.ConnectionId);
+    }
+
+    [Fact]
+    public async Task AConnectionsCloseThatKeepsConflictingIsHandledAgainNotDropped()
+    {
+        var ann = (await _rooms.AskAsync("f2", new JoinRoom("Ann", null), CancellationToken.None)).Participant!;
+        await _rooms.AskAsync("f2", new ConnectParticipant(ann.ParticipantId, "c-1", "this"), CancellationToken.None);
+
+        // other instances write the room before each of the worker's four attempts, and once more after
+        _backup.WritesInterleaved = 5;
+        _rooms.Post("f2", new DisconnectParticipant(ann.ParticipantId, "c-1"));
+
+        await EventuallyAsync(() => _backup["f2"]!.Find(ann.ParticipantId) is { Presence: Presence.Reconnecting } p ? p : null);
+        Assert.Equal(0, _backup.WritesInterleaved);
+    }
+
+    [Fact]
+    public async Task AParticipantHeldConnectedByAConnectionThisInstanceLostIsMovedToReconnecting()
+    {
+        var options = new RoomsOptions { JoinTimeoutSeconds = 3600, ReconnectGraceSeconds = 20, ConnectionSweepSeconds = 30, HibernateAfterSeconds = 0 };
+        var instance = new InstanceIdentity();
+        var rooms = await StartAsync(NewSupervisor(options, instance));
+        var ann = (await rooms.AskAsync("s1", new JoinRoom("Ann", null), CancellationToken.None)).Participant!;
+        var bob = (await rooms.AskAsync("s1", new JoinRoom("Bob", null), CancellationToken.None)).Participant!;
+        await rooms.AskAsync("s1", new ConnectParticipant(ann.ParticipantId, "c-ann", instance.Id), CancellationToken.None);
+        await rooms.AskAsync("s1", new ConnectParticipant(bob.ParticipantId, "c-bob", instance.Id), CancellationToken.None);
+
+        // Ann's connection is gone from this instance, and its close never reached the room: within one sweep period she is
+        // moved to her grace, Bob, still held, stays connected
+        _connections.Lose("c-ann");
+        _time.Advance(TimeSpan.FromSeconds(options.ConnectionSweepSeconds + 1));
+
+        await EventuallyAsync(() => _backup["s1"]!.Find(ann.ParticipantId) is { Presence: Presence.Reconnecting } p ? p : null);
+        Assert.Equal(Presence.Connected, _backup["s1"]!.Find(bob.ParticipantId)!.Presence);
+    }
+
     private RoomSupervisor NewSupervisor(RoomsOptions options, InstanceIdentity instance)
     {
         var signals = new RecordedSignals();
         _wakeUps = new RoomWakeUps(_time);
         return new RoomSupervisor(
             _backup, Microsoft.Extensions.Options.Options.Create(options), _faults, instance, _time, new MeshOnlyMedia(),
-            signals, _wakeUps, new InstanceLiveness(_time, TimeSpan.FromSeconds(10)),
+            signals, _wakeUps, new InstanceLiveness(_time, TimeSpan.FromSeconds(10)), _connections,
             new RoomMediaEvents(signals, NullLogger<RoomMediaEvents>.Instance), new Telemetry.RoomTelemetry(_meters), NullLoggerFactory.Instance);
     }
 

@@ -5,20 +5,44 @@ namespace CallServer.Domain.Rooms;
 
 /// <summary>
 /// A room worker's mailbox: bounded (a full one answers "busy" at once), read by the worker's loop alone, and closed when the
-/// worker stops or hibernates, so that the supervisor starts a new worker for the next command.
+/// worker stops or hibernates, so that the supervisor starts a new worker for the next command. A message the room must hear
+/// (<see cref="RoomCommand.MustDeliver"/>: a connection's close) is taken even when the mailbox is full; there is at most one
+/// per connection, and they do not count against the capacity.
 /// </summary>
 internal sealed class RoomMailbox(string roomId, int capacity, Action<RoomCommand, Exception> answer, Action queued)
 {
-    private readonly Channel<RoomCommand> _channel = Channel.CreateBounded<RoomCommand>(new BoundedChannelOptions(capacity)
+    private readonly Channel<RoomCommand> _channel = Channel.CreateUnbounded<RoomCommand>(new UnboundedChannelOptions
     {
         SingleReader = true,
-        FullMode = BoundedChannelFullMode.Wait,
     });
 
     private readonly Lock _gate = new();
+    private int _ordinary;
+    private int _count;
     private bool _closed;
 
-    public ChannelReader<RoomCommand> Reader => _channel.Reader;
+    /// <summary>How many messages wait.</summary>
+    public int Count => Volatile.Read(ref _count);
+
+    /// <summary>Waits until a message waits (false once the mailbox is closed and empty).</summary>
+    public ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken) => _channel.Reader.WaitToReadAsync(cancellationToken);
+
+    /// <summary>Takes the next message, if one waits.</summary>
+    public bool TryRead(out RoomCommand command)
+    {
+        if (!_channel.Reader.TryRead(out command!))
+        {
+            return false;
+        }
+
+        Interlocked.Decrement(ref _count);
+        if (!command.MustDeliver)
+        {
+            Interlocked.Decrement(ref _ordinary);
+        }
+
+        return true;
+    }
 
     /// <summary>Posts a command; false when the mailbox is closed and a new worker must be started.</summary>
     public bool TryPost(RoomCommand command)
@@ -30,15 +54,20 @@ internal sealed class RoomMailbox(string roomId, int capacity, Action<RoomComman
                 return false;
             }
 
-            if (_channel.Writer.TryWrite(command))
-            {
-                queued();
-            }
-            else
+            if (!command.MustDeliver && Volatile.Read(ref _ordinary) >= capacity)
             {
                 answer(command, new RoomException(RoomErrorKind.Busy, $"Room '{roomId}' is busy; try again."));
+                return true;
             }
 
+            if (!command.MustDeliver)
+            {
+                Interlocked.Increment(ref _ordinary);
+            }
+
+            Interlocked.Increment(ref _count);
+            _channel.Writer.TryWrite(command);
+            queued();
             return true;
         }
     }
@@ -48,7 +77,7 @@ internal sealed class RoomMailbox(string roomId, int capacity, Action<RoomComman
     {
         lock (_gate)
         {
-            if (_channel.Reader.Count > 0)
+            if (Count > 0)
             {
                 return false;
             }
@@ -66,7 +95,7 @@ internal sealed class RoomMailbox(string roomId, int capacity, Action<RoomComman
             _closed = true;
         }
 
-        while (_channel.Reader.TryRead(out var command))
+        while (TryRead(out var command))
         {
             yield return command;
         }

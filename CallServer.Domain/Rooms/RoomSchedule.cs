@@ -17,9 +17,13 @@ internal sealed class RoomSchedule(string roomId, RoomsOptions options, TimeProv
     private DateTimeOffset? _hibernateCheckAt;
     private DateTimeOffset? _reloadAt;
     private DateTimeOffset? _instanceRecheckAt;
+    private DateTimeOffset? _sweepAt;
 
     /// <summary>True when the connections of other instances are due for a look.</summary>
     public bool InstancesDue => _instanceRecheckAt <= time.GetUtcNow();
+
+    /// <summary>True when this instance's own connections are due for a look (<see cref="RoomsOptions.ConnectionSweep"/>).</summary>
+    public bool SweepDue => _sweepAt <= time.GetUtcNow();
 
     /// <summary>A (re)start of the worker: asked just now, nothing to re-check yet.</summary>
     public void Start()
@@ -28,6 +32,7 @@ internal sealed class RoomSchedule(string roomId, RoomsOptions options, TimeProv
         _hibernateCheckAt = _askedAt + options.HibernateAfter;
         _reloadAt = null;
         _instanceRecheckAt = null;
+        _sweepAt = null;
     }
 
     /// <summary>The room was asked something (timer ticks are not asking): it stays awake for another hibernation period.</summary>
@@ -35,6 +40,15 @@ internal sealed class RoomSchedule(string roomId, RoomsOptions options, TimeProv
 
     /// <summary>Looks at other instances' connections again at <paramref name="at"/> (null: no need).</summary>
     public void RecheckInstancesAt(DateTimeOffset? at) => _instanceRecheckAt = at;
+
+    /// <summary>
+    /// Looks at this instance's own connections again one sweep period from now (or never: none to look at). Only while the
+    /// worker runs: a hibernating room is not woken for it (it sweeps when it starts again).
+    /// </summary>
+    public void SweepLater(bool any) => _sweepAt = any ? time.GetUtcNow() + options.ConnectionSweep : null;
+
+    /// <summary>True while a sweep of this instance's own connections is planned.</summary>
+    public bool SweepPlanned => _sweepAt is not null;
 
     /// <summary>The backup store did not answer: try to load the room again in about a second.</summary>
     public void ReloadSoon(RoomState? state)
@@ -62,6 +76,10 @@ internal sealed class RoomSchedule(string roomId, RoomsOptions options, TimeProv
     public void Arm(RoomState? state)
     {
         var due = NextDeadline(state);
+        if (state is not null && _sweepAt is { } sweep && (due is null || sweep < due))
+        {
+            due = sweep;
+        }
 
         // a check that is due already is made once the mailbox is empty (IdleLongEnough), which moves it on
         if (_hibernateCheckAt is { } idle && idle > time.GetUtcNow() && (due is null || idle < due))

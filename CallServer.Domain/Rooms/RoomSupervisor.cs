@@ -21,6 +21,7 @@ internal sealed class RoomSupervisor(
     ISignalPublisher signals,
     RoomWakeUps wakeUps,
     InstanceLiveness liveness,
+    ILocalConnections connections,
     RoomMediaEvents mediaEvents,
     Telemetry.RoomTelemetry telemetry,
     ILoggerFactory loggers) : IHostedService
@@ -30,7 +31,7 @@ internal sealed class RoomSupervisor(
     private readonly ILogger _logger = loggers.CreateLogger<RoomSupervisor>();
     private readonly RoomWorkerServices _services = new(
         backup, options.Value, faults, instance, liveness.Ttl, time,
-        media, signals, wakeUps, liveness, telemetry, loggers.CreateLogger<RoomWorker>());
+        media, signals, wakeUps, liveness, connections, telemetry, loggers.CreateLogger<RoomWorker>());
 
     /// <summary>How many rooms have a running worker.</summary>
     public int WorkerCount => _workers.Count;

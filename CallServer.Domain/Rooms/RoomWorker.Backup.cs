@@ -17,7 +17,7 @@ internal sealed partial class RoomWorker
     private void Unreachable(RoomCommand command, StoreUnavailableException ex)
     {
         Answer(command, Unavailable(ex));
-        while (_mailbox.Reader.TryRead(out var waiting))
+        while (_mailbox.TryRead(out var waiting))
         {
             Answer(waiting, Unavailable(ex));
         }
@@ -58,6 +58,8 @@ internal sealed partial class RoomWorker
             LoadFailed(command, ex);
             return false;
         }
+
+        SweepLostConnections();
 
         _schedule.Loaded();
         // disconnects that came while the backup did not answer: they must not be lost, or the participant stays connected
@@ -142,6 +144,27 @@ internal sealed partial class RoomWorker
             RoomsLog.ConnectionsReleased(_logger, dead.Count);
         }
     }
+
+    /// <summary>
+    /// Participants held as connected through this instance by a connection it no longer holds (its close never reached the
+    /// room): their disconnects are posted, so that they go through their grace like any dropped connection.
+    /// </summary>
+    private void SweepLostConnections()
+    {
+        var instance = _services.Instance.Id;
+        var mine = _state!.Participants.Where(p => p.Presence == Presence.Connected && p.InstanceId == instance && p.ConnectionId is not null).ToList();
+        foreach (var p in mine.Where(p => !_services.Connections.Holds(RoomId, p.ConnectionId!)))
+        {
+            RoomsLog.ConnectionLost(_logger, p.ParticipantId, p.ConnectionId!);
+            TryPost(new DisconnectParticipant(p.ParticipantId, p.ConnectionId!));
+        }
+
+        _schedule.SweepLater(mine.Count > 0);
+    }
+
+    /// <summary>True when a participant of the room is connected through this instance.</summary>
+    private bool HoldsLocalConnections() =>
+        _state is { } state && state.Participants.Any(p => p.Presence == Presence.Connected && p.InstanceId == _services.Instance.Id);
 
     private RoomException Unavailable(Exception ex) =>
         new(RoomErrorKind.Unavailable, $"The backup store is unavailable; room '{RoomId}' keeps its last acknowledged state. Try again.", ex);

@@ -40,7 +40,7 @@ internal sealed partial class RoomWorker : IDisposable
     public string? CurrentCommand { get; private set; }
 
     /// <summary>How many commands wait in the mailbox.</summary>
-    public int Queued => _mailbox.Reader.Count;
+    public int Queued => _mailbox.Count;
 
     /// <summary>Posts a command; false when this worker has stopped and a new one must be started.</summary>
     public bool TryPost(RoomCommand command) => _mailbox.TryPost(command);
@@ -65,10 +65,9 @@ internal sealed partial class RoomWorker : IDisposable
             await HandleOrAnswerAsync(new FailRoom(), stopping);
         }
 
-        var reader = _mailbox.Reader;
-        while (await reader.WaitToReadAsync(stopping))
+        while (await _mailbox.WaitToReadAsync(stopping))
         {
-            while (reader.TryRead(out var command))
+            while (_mailbox.TryRead(out var command))
             {
                 _services.Telemetry.MailboxDepth.Add(-1);
                 if (command is not RoomChange { IsAsked: false })
@@ -77,6 +76,11 @@ internal sealed partial class RoomWorker : IDisposable
                 }
 
                 await HandleOrAnswerAsync(command, stopping);
+                if (!_schedule.SweepPlanned && HoldsLocalConnections())
+                {
+                    _schedule.SweepLater(true);
+                }
+
                 // after every message, also those that changed nothing: a timer may have fired a little early
                 _schedule.Arm(_state);
             }
@@ -115,6 +119,11 @@ internal sealed partial class RoomWorker : IDisposable
         if (!change.IsAsked && _schedule.InstancesDue && !await TryReleaseDeadConnectionsAsync(change, stopping))
         {
             return;
+        }
+
+        if (!change.IsAsked && _schedule.SweepDue)
+        {
+            SweepLostConnections();
         }
 
         // a state read from the backup a moment ago needs no second look (the restore at start-up asks every room)
@@ -174,6 +183,14 @@ internal sealed partial class RoomWorker : IDisposable
             {
                 return;
             }
+        }
+
+        if (change.MustDeliver)
+        {
+            // nobody would send it again: handled once more after what waits now
+            RoomsLog.ChangeDeferred(_logger, change.GetType().Name, MaxConflictRetries + 1);
+            TryPost(change);
+            return;
         }
 
         change.Reply.TrySetException(new RoomException(RoomErrorKind.Busy, $"Room '{RoomId}' is changing too fast; try again."));

@@ -16,5 +16,6 @@ internal sealed record RoomWorkerServices(
     ISignalPublisher Signals,
     RoomWakeUps WakeUps,
     InstanceLiveness Liveness,
+    ILocalConnections Connections,
     Telemetry.RoomTelemetry Telemetry,
     ILogger Logger);

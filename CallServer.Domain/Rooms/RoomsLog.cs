@@ -35,6 +35,12 @@ internal static partial class RoomsLog
     [LoggerMessage(11, LogLevel.Warning, "Media server request {Request} failed")]
     public static partial void MediaRequestFailed(ILogger logger, Exception exception, string request);
 
+    [LoggerMessage(13, LogLevel.Warning, "{Command} conflicted with other writers {Attempts} times; handling it again after what waits in the mailbox")]
+    public static partial void ChangeDeferred(ILogger logger, string command, int attempts);
+
+    [LoggerMessage(14, LogLevel.Warning, "Participant {ParticipantId} was held as connected through this instance by connection {ConnectionId}, which this instance no longer holds: moved to reconnecting")]
+    public static partial void ConnectionLost(ILogger logger, string participantId, string connectionId);
+
     [LoggerMessage(12, LogLevel.Information, "Media of call {CallId} lost; asking {Count} participants to renegotiate")]
     public static partial void RenegotiationAsked(ILogger logger, string callId, int count);
 }

@@ -53,12 +53,22 @@ internal sealed class RoomsOptions
     [Range(0, 24 * 3600)]
     public int KickBanSeconds { get; set; } = 60;
 
+    /// <summary>
+    /// How often a live room looks for participants it holds as connected through this instance while this instance holds no
+    /// such connection (a close that never reached the room): they are moved to <c>reconnecting</c>. A room does it on every
+    /// (re)start too.
+    /// </summary>
+    [Range(1, 3600)]
+    public int ConnectionSweepSeconds { get; set; } = 30;
+
     /// <summary>Lets admins crash a room worker on purpose (<c>POST /rooms/{id}/crash</c>): for chaos tests and benchmarks only.</summary>
     public bool EnableFaultInjection { get; set; }
 
     public TimeSpan ReconnectGrace => TimeSpan.FromSeconds(ReconnectGraceSeconds);
 
     public TimeSpan JoinTimeout => TimeSpan.FromSeconds(JoinTimeoutSeconds);
+
+    public TimeSpan ConnectionSweep => TimeSpan.FromSeconds(ConnectionSweepSeconds);
 
     public TimeSpan RestartWindow => TimeSpan.FromSeconds(RestartWindowSeconds);
 

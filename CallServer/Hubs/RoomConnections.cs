@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.SignalR;
 namespace CallServer.Hubs;
 
 /// <summary>The hub connections this instance holds, by room, so that the relay can close those whose participant is gone.</summary>
-internal sealed class RoomConnections
+internal sealed class RoomConnections : Domain.Rooms.ILocalConnections
 {
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, Entry>> _rooms = new(StringComparer.Ordinal);
     private long _added;
@@ -66,6 +66,9 @@ internal sealed class RoomConnections
             }
         }
     }
+
+    public bool Holds(string roomId, string connectionId) =>
+        _rooms.TryGetValue(roomId, out var room) && room.ContainsKey(connectionId);
 
     /// <summary>Every connection this instance holds.</summary>
     public List<HubCallerContext> All() => [.. _rooms.Values.SelectMany(room => room.Values.Select(e => e.Context))];

@@ -16,6 +16,13 @@ internal abstract record RoomCommand
     /// <summary>The trace of whoever sent it (a REST request, a hub call): the worker's span for it is parented by it.</summary>
     public System.Diagnostics.ActivityContext Origin { get; set; }
 
+    /// <summary>
+    /// True for what the room must hear even when its mailbox is full, because nobody would send it again (a connection's
+    /// close): such a message is taken beyond the mailbox's capacity and, when its write keeps conflicting, handled again
+    /// later instead of being answered "busy". At most one per connection, so they cannot flood the mailbox.
+    /// </summary>
+    internal virtual bool MustDeliver => false;
+
     /// <summary>Hands this message to its handling in <paramref name="worker"/>.</summary>
     internal abstract Task DispatchAsync(RoomWorker worker, CancellationToken stopping);
 }
