@@ -30,7 +30,7 @@ if [ "$quick" = "quick" ]; then runs=1; else runs=3; fi
 start_server() { # variant data-suffix [cgroup]
   port=$(free_port); url="http://127.0.0.1:$port"
   local launch=(env ${env[$1]} ASPNETCORE_ENVIRONMENT=Production dotnet "$work/${dir[$1]}/CallServer.dll" --urls "$url"
-    --Storage:DataDir="$work/data$2" --Logging:LogLevel:Default=Warning --Limits:JoinsPerMinute=0 --Limits:HubCallsPerSecond=0
+    --Storage:DataDir="$work/data$2" --Logging:LogLevel:Default=Warning --Limits:JoinsPerMinute=0 --Limits:HubConnectsPerMinutePerAddress=0 --Limits:HubCallsPerSecond=0
     --Rooms:JoinTimeoutSeconds=3600)
   if [ -n "${3:-}" ]; then
     # a child of the cgroup this script runs in, so that the runtime reads its limit as a container's

@@ -36,7 +36,7 @@ for run in $(seq 1 "$runs"); do
     port=$(free_port); url="http://127.0.0.1:$port"
     ASPNETCORE_ENVIRONMENT=Production dotnet "$dir/CallServer/bin/Release/net10.0/CallServer.dll" --urls "$url" \
       --Storage:DataDir="$work/data$run$build" ${redis:+--ConnectionStrings:Redis=127.0.0.1:$redis --Redis:KeyPrefix=e$run$build:} \
-      --Limits:JoinsPerMinute=0 --Limits:HubCallsPerSecond=0 --Rooms:JoinTimeoutSeconds=3600 --Logging:LogLevel:Default=Warning \
+      --Limits:JoinsPerMinute=0 --Limits:HubConnectsPerMinutePerAddress=0 --Limits:HubCallsPerSecond=0 --Rooms:JoinTimeoutSeconds=3600 --Logging:LogLevel:Default=Warning \
       >"$work/cs$run$build.log" 2>&1 &
     pid=$!; pids+=("$pid"); wait_http "$url/health/ready"
     dotnet "$root/bench/LoadGen/bin/Release/net10.0/LoadGen.dll" fanout --target callserver --label "$build" \

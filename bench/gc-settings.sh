@@ -18,7 +18,7 @@ for run in 1 2; do
   for s in "${settings[@]}"; do
     port=$(free_port); url="http://127.0.0.1:$port"
     env ${env[$s]} ASPNETCORE_ENVIRONMENT=Production dotnet "$work/pub/CallServer.dll" --urls "$url" --Storage:DataDir="$work/data$run$s" \
-      --Logging:LogLevel:Default=Warning --Limits:JoinsPerMinute=0 --Limits:HubCallsPerSecond=0 --Rooms:JoinTimeoutSeconds=3600 \
+      --Logging:LogLevel:Default=Warning --Limits:JoinsPerMinute=0 --Limits:HubConnectsPerMinutePerAddress=0 --Limits:HubCallsPerSecond=0 --Rooms:JoinTimeoutSeconds=3600 \
       >"$work/cs$run$s.log" 2>&1 &
     pid=$!; pids+=("$pid"); wait_http "$url/health/ready"
     sleep 5

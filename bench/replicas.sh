@@ -23,7 +23,7 @@ for run in $(seq 1 "$runs"); do
     port=$(free_port); url="http://127.0.0.1:$port"
     ASPNETCORE_ENVIRONMENT=Production dotnet "$root/CallServer/bin/Release/net10.0/CallServer.dll" --urls "$url" \
       --ConnectionStrings:Redis="127.0.0.1:$master" --Redis:KeyPrefix="rep$run$ack:" --Redis:AckReplicas="$ack" \
-      --Storage:DataDir="$work/data$run$ack" --Limits:JoinsPerMinute=0 --Rooms:JoinTimeoutSeconds=3600 --Logging:LogLevel:Default=Warning >"$work/cs$run$ack.log" 2>&1 &
+      --Storage:DataDir="$work/data$run$ack" --Limits:JoinsPerMinute=0 --Limits:HubConnectsPerMinutePerAddress=0 --Rooms:JoinTimeoutSeconds=3600 --Logging:LogLevel:Default=Warning >"$work/cs$run$ack.log" 2>&1 &
     pid=$!; pids+=("$pid"); wait_http "$url/health/live"
     dotnet "$root/bench/LoadGen/bin/Release/net10.0/LoadGen.dll" changes --target callserver --label "callserver-ack$ack" --url "$url" \
       --pid "$pid" --rooms "$rooms" --participants 2 --rate 5 --seconds "$secs" --warmup "$warm" --out "$results"

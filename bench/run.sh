@@ -32,7 +32,7 @@ start_callserver() {
   callserver_cmd="env ASPNETCORE_ENVIRONMENT=Staging dotnet $root/CallServer/bin/Release/net10.0/CallServer.dll --urls $url --ConnectionStrings:Redis=127.0.0.1:$redis_port \
 --Redis:KeyPrefix=bench$1: --Storage:DataDir=$work/data$1 --Auth:AdminKey=$admin --Rooms:EnableFaultInjection=true \
 --Rooms:JoinTimeoutSeconds=3600 --Rooms:ReconnectGraceSeconds=2 --Rooms:MaxParticipants=16 --Logging:LogLevel:Default=Warning \
---Limits:JoinsPerMinute=0 --Limits:LeavesPerMinute=0 --Limits:ReadsPerMinute=0 --Limits:AdminPerMinute=0 --Limits:HubCallsPerSecond=0 \
+--Limits:JoinsPerMinute=0 --Limits:HubConnectsPerMinutePerAddress=0 --Limits:LeavesPerMinute=0 --Limits:ReadsPerMinute=0 --Limits:AdminPerMinute=0 --Limits:HubCallsPerSecond=0 \
 --Limits:MaxConnections=1000 --Limits:MaxUpgradedConnections=$(( $(ulimit -Hn) > 40000 ? 21000 : 17900 )) --Rooms:MaxLiveRooms=1000000"
   $callserver_cmd >"$work/callserver$1.log" 2>&1 &
   pid=$!; pids+=("$pid"); wait_http "$url/health/live"

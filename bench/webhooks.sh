@@ -27,7 +27,7 @@ for run in $(seq 1 "$runs"); do
     fi
     ASPNETCORE_ENVIRONMENT=Production dotnet "$root/CallServer/bin/Release/net10.0/CallServer.dll" --urls "$url" \
       --ConnectionStrings:Redis="127.0.0.1:$redis" --Redis:KeyPrefix="wh$run$hooks:" --Storage:DataDir="$work/data$run$hooks" \
-      --Limits:JoinsPerMinute=0 --Limits:HubCallsPerSecond=0 --Rooms:JoinTimeoutSeconds=3600 --Logging:LogLevel:Default=Warning \
+      --Limits:JoinsPerMinute=0 --Limits:HubConnectsPerMinutePerAddress=0 --Limits:HubCallsPerSecond=0 --Rooms:JoinTimeoutSeconds=3600 --Logging:LogLevel:Default=Warning \
       "${extra[@]}" >"$work/cs$run$hooks.log" 2>&1 &
     pid=$!; pids+=("$pid"); wait_http "$url/health/live"
     scenario=changes; [ "$hooks" = on ] && scenario=webhooks

@@ -38,6 +38,8 @@ public sealed class CallServerApplication(
         ["Limits:ReadsPerMinute"] = "0",
         ["Limits:AdminPerMinute"] = "0",
         ["Limits:HubCallsPerSecond"] = "0",
+        ["Limits:HubConnectsPerMinute"] = "0",
+        ["Limits:HubConnectsPerMinutePerAddress"] = "0",
     };
 
     public string KeyPrefix { get; } = keyPrefix ?? $"t{Guid.NewGuid():N}:";

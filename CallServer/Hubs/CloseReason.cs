@@ -19,7 +19,7 @@ internal sealed record CloseReason(string Code, bool Reconnect, string Meaning)
         "This instance is stopping: reconnect at once with the same token; another instance takes the connection.");
 
     public static readonly CloseReason RateLimited = new("rate_limited", true,
-        "The connection kept calling over its rate: reconnect after a back-off, and call less often.");
+        "The participant kept calling over its rate: its connections are closed and new ones refused for Limits:HubFloodBlockSeconds; reconnect after that, and call less often.");
 
     public static readonly IReadOnlyList<CloseReason> All = [ReplacedByNewerConnection, Removed, Ended, Draining, RateLimited];
 }

@@ -7,7 +7,9 @@ namespace CallServer.Hubs;
 internal readonly record struct HubCaller(string RoomId, string ParticipantId)
 {
     public static HubCaller Of(HubCallerContext context) =>
-        context.User?.RoomId() is { } room && context.User.ParticipantId() is { } participant
-            ? new HubCaller(room, participant)
-            : throw HubErrors.Refuse(Errors.ErrorCodes.Unauthorized, "The connection has no participant token.");
+        TryOf(context) ?? throw HubErrors.Refuse(Errors.ErrorCodes.Unauthorized, "The connection has no participant token.");
+
+    /// <summary>The caller, or null for a connection without a participant token.</summary>
+    public static HubCaller? TryOf(HubCallerContext context) =>
+        context.User?.RoomId() is { } room && context.User.ParticipantId() is { } participant ? new HubCaller(room, participant) : null;
 }

@@ -70,6 +70,12 @@ internal sealed class RoomConnections : Domain.Rooms.ILocalConnections
     public bool Holds(string roomId, string connectionId) =>
         _rooms.TryGetValue(roomId, out var room) && room.ContainsKey(connectionId);
 
+    /// <summary>The connections of one participant on this instance.</summary>
+    public List<HubCallerContext> OfParticipant(string roomId, string participantId) =>
+        _rooms.TryGetValue(roomId, out var room)
+            ? [.. room.Values.Where(e => e.ParticipantId == participantId).Select(e => e.Context)]
+            : [];
+
     /// <summary>Every connection this instance holds.</summary>
     public List<HubCallerContext> All() => [.. _rooms.Values.SelectMany(room => room.Values.Select(e => e.Context))];
 

@@ -2,8 +2,11 @@ namespace CallServer.Limits;
 
 internal static partial class LimitsLog
 {
-    [LoggerMessage(1, LogLevel.Warning, "Closed hub connection {ConnectionId}: {Refused} calls over its rate limit within 10 s")]
-    public static partial void HubFloodClosed(ILogger logger, string connectionId, int refused);
+    [LoggerMessage(1, LogLevel.Warning, "Closed the {Count} hub connections of participant {Participant}: {Refused} calls over its rate limit within 10 s; its new connections are refused for {BlockSeconds} s")]
+    public static partial void HubFloodClosed(ILogger logger, string participant, int count, int refused, int blockSeconds);
+
+    [LoggerMessage(5, LogLevel.Information, "Refused a hub connection of participant {Participant} from {Client}: {Why}")]
+    public static partial void HubConnectRefused(ILogger logger, string participant, string client, string why);
 
     [LoggerMessage(2, LogLevel.Warning, "Lowered Kestrel's connection limits to {MaxConnections} HTTP and {MaxUpgradedConnections} WebSocket connections, to stay below the open-file limit of {OpenFiles} ({InUse} descriptors in use at start)")]
     public static partial void ConnectionLimitsLowered(ILogger logger, long maxConnections, long maxUpgradedConnections, long openFiles, long inUse);

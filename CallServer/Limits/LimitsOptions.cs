@@ -23,17 +23,29 @@ internal sealed class LimitsOptions
     [Range(0, 1_000_000)]
     public int AdminPerMinute { get; set; } = 600;
 
-    /// <summary>Hub calls one connection may make per second, on average.</summary>
+    /// <summary>Hub calls one participant may make per second on one instance, on average (its connections share them).</summary>
     [Range(0, 100_000)]
     public int HubCallsPerSecond { get; set; } = 50;
 
-    /// <summary>Hub calls one connection may make at once (a mesh client offering to 15 peers and trickling their candidates).</summary>
+    /// <summary>Hub calls one participant may make at once (a mesh client offering to 15 peers and trickling their candidates).</summary>
     [Range(1, 100_000)]
     public int HubCallBurst { get; set; } = 300;
 
-    /// <summary>A connection whose calls are refused this many times within 10 seconds is closed.</summary>
+    /// <summary>A participant whose calls are refused this many times within 10 seconds has its connections closed.</summary>
     [Range(1, 1_000_000)]
     public int HubFloodCloseAfter { get; set; } = 100;
+
+    /// <summary>How long a participant whose connections were closed for flooding may not connect again.</summary>
+    [Range(0, 24 * 3600)]
+    public int HubFloodBlockSeconds { get; set; } = 60;
+
+    /// <summary>Hub connections one participant may open per minute on one instance (a reconnecting phone needs a few).</summary>
+    [Range(0, 1_000_000)]
+    public int HubConnectsPerMinute { get; set; } = 20;
+
+    /// <summary>Hub connections one client address may open per minute on one instance.</summary>
+    [Range(0, 1_000_000)]
+    public int HubConnectsPerMinutePerAddress { get; set; } = 600;
 
     /// <summary>Hub connections one participant may hold on one instance (a phone, and its reconnect); a new one beyond closes the oldest.</summary>
     [Range(1, 100)]

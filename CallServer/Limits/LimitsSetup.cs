@@ -32,6 +32,7 @@ internal static class LimitsSetup
             limiter.AddPolicy(RatePolicies.Read, http => PerAddress(http, l => l.ReadsPerMinute));
             limiter.AddPolicy(RatePolicies.Admin, http => PerAddress(http, l => l.AdminPerMinute));
         });
+        builder.Services.AddSingleton<HubCallerLimits>();
         builder.Services.AddSingleton<HubRateFilter>();
         builder.Services.Configure<HubOptions>(hub =>
         {
