@@ -24,6 +24,14 @@ internal sealed partial class RoomWorker
     }
 
     /// <summary>
+    /// True when the worker's state may decide <paramref name="command"/>: always for a write; for a read or a check, once the
+    /// state is the stored version (a state read from the backup a moment ago needs no second look; the restore at start-up
+    /// asks every room). False when the store did not answer: the command was answered.
+    /// </summary>
+    private Task<bool> IsCurrentAsync(RoomCommand command, CancellationToken stopping) =>
+        !command.ReadsBackup || _justLoaded ? Task.FromResult(true) : TryRefreshAsync(command, stopping);
+
+    /// <summary>
     /// Reads are answered from the backup's version: another instance may have changed the room since this worker last did
     /// (writes need no such check, the compare-and-set catches them).
     /// </summary>

@@ -126,8 +126,7 @@ internal sealed partial class RoomWorker : IDisposable
             SweepLostConnections();
         }
 
-        // a state read from the backup a moment ago needs no second look (the restore at start-up asks every room)
-        if (change.ReadsBackup && !_justLoaded && !await TryRefreshAsync(change, stopping))
+        if (!await IsCurrentAsync(change, stopping))
         {
             return;
         }
@@ -197,7 +196,13 @@ internal sealed partial class RoomWorker : IDisposable
     }
 
     /// <summary>A message for the media bridge.</summary>
-    internal void Media(MediaMessage message, CancellationToken stopping) => message.HandleBy(_media, _state!, stopping);
+    internal async Task MediaAsync(MediaMessage message, CancellationToken stopping)
+    {
+        if (await IsCurrentAsync(message, stopping))
+        {
+            message.HandleBy(_media, _state!, stopping);
+        }
+    }
 
     /// <summary>Handles a command; one that crashes the loop is answered before the crash goes on to the supervisor.</summary>
     private async Task HandleOrAnswerAsync(RoomCommand command, CancellationToken stopping)

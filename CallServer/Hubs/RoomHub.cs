@@ -83,8 +83,12 @@ internal sealed partial class RoomHub(
         return Task.CompletedTask;
     }
 
-    public async Task<RoomStatus> GetStatus() =>
-        (await Ask(HubCaller.Of(Context).RoomId, new GetStatus())).Status;
+    /// <summary>The room's current status, for a participant still in it (a removed one's open connection is refused).</summary>
+    public async Task<RoomStatus> GetStatus()
+    {
+        var caller = HubCaller.Of(Context);
+        return (await Ask(caller.RoomId, new GetStatus(Caller: caller.ParticipantId))).Status;
+    }
 
     public async Task<RoomStatus> SetMedia(bool audio, bool video)
     {

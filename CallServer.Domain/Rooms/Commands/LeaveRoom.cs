@@ -13,7 +13,8 @@ internal sealed record LeaveRoom(string ParticipantId, bool RequireMember = fals
         {
             if (LeaveKey is not null && LeaveKeyLedger.Holds(state.LeaveKeys, ParticipantId, LeaveKey))
             {
-                return RoomDecision.Unchanged();
+                // the participant is gone: the retry hears that its leave stands, not who is in the room now
+                return RoomDecision.Unchanged() with { Withheld = true };
             }
 
             RoomRules.CheckMember(state, new CheckMember(ParticipantId));

@@ -6,9 +6,5 @@ internal abstract record MediaMessage : RoomCommand
     /// <summary>Hands this message to the bridge's handling of its kind.</summary>
     internal abstract void HandleBy(RoomMediaBridge bridge, RoomState state, CancellationToken stopping);
 
-    internal sealed override Task DispatchAsync(RoomWorker worker, CancellationToken stopping)
-    {
-        worker.Media(this, stopping);
-        return Task.CompletedTask;
-    }
+    internal sealed override Task DispatchAsync(RoomWorker worker, CancellationToken stopping) => worker.MediaAsync(this, stopping);
 }

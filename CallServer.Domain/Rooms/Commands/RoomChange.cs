@@ -6,9 +6,6 @@ internal abstract record RoomChange : RoomCommand
     /// <summary>False for timer ticks: they do not keep a room from hibernating.</summary>
     internal virtual bool IsAsked => true;
 
-    /// <summary>True for reads: answered from the version the backup holds (another instance may have changed the room).</summary>
-    internal virtual bool ReadsBackup => false;
-
     /// <summary>What this command does to <paramref name="state"/>: pure, no I/O.</summary>
     internal abstract RoomDecision Decide(RoomState state, RuleContext context);
 

@@ -23,6 +23,13 @@ internal abstract record RoomCommand
     /// </summary>
     internal virtual bool MustDeliver => false;
 
+    /// <summary>
+    /// True for reads and for checks of membership or grants: decided on the version the backup holds, since another instance
+    /// may have changed the room (a participant removed through it must be refused here too). Writes need no such look: their
+    /// compare-and-set catches a newer version.
+    /// </summary>
+    internal virtual bool ReadsBackup => false;
+
     /// <summary>Hands this message to its handling in <paramref name="worker"/>.</summary>
     internal abstract Task DispatchAsync(RoomWorker worker, CancellationToken stopping);
 }
