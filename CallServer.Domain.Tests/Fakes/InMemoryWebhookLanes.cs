@@ -18,6 +18,8 @@ internal sealed class InMemoryWebhookLanes : IWebhookLanes
     private readonly List<WebhookDeadLetter> _dead = [];
     private readonly Dictionary<(string Endpoint, string CallId), long> _sequences = [];
     private Action? _onEnqueued;
+    private int _roomReads;
+    private bool _leaseLost;
 
     /// <summary>The dead letters, oldest first.</summary>
     public IReadOnlyList<WebhookDeadLetter> Dead
@@ -28,6 +30,18 @@ internal sealed class InMemoryWebhookLanes : IWebhookLanes
             {
                 return [.. _dead];
             }
+        }
+    }
+
+    /// <summary>How many times the sender read an endpoint's whole list of waiting rooms.</summary>
+    public int RoomReads => Volatile.Read(ref _roomReads);
+
+    /// <summary>From now on another instance holds the lease: removals are refused as the Redis script refuses them.</summary>
+    public void LoseLease()
+    {
+        lock (_gate)
+        {
+            _leaseLost = true;
         }
     }
 
@@ -62,11 +76,17 @@ internal sealed class InMemoryWebhookLanes : IWebhookLanes
         }
     }
 
-    public Task<bool> HoldLeaseAsync(TimeSpan ttl) => Task.FromResult(true);
+    public Task<bool> HoldLeaseAsync(TimeSpan ttl)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(!_leaseLost);
+        }
+    }
 
     public Task ReleaseLeaseAsync() => Task.CompletedTask;
 
-    public Task<IAsyncDisposable> WatchAsync(Action onEnqueued)
+    public Task<IAsyncDisposable> WatchAsync(Action onEnqueued, Action onLanesChanged)
     {
         lock (_gate)
         {
@@ -120,8 +140,25 @@ internal sealed class InMemoryWebhookLanes : IWebhookLanes
         }
     }
 
+    public Task<long> BacklogAsync(WebhookEndpoint endpoint)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult((long)_lanes.Where(l => l.Key.Endpoint == endpoint.Id).Sum(l => l.Value.Count));
+        }
+    }
+
+    public Task<IReadOnlyList<WebhookHead?>> HeadsAsync(WebhookEndpoint endpoint, IReadOnlyList<string> roomIds)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult<IReadOnlyList<WebhookHead?>>([.. roomIds.Select(r => WebhookHead.Of(_lanes.GetValueOrDefault((endpoint.Id, r))?.FirstOrDefault()))]);
+        }
+    }
+
     public Task<string[]> RoomsAsync(WebhookEndpoint endpoint)
     {
+        Interlocked.Increment(ref _roomReads);
         lock (_gate)
         {
             return Task.FromResult(_lanes.Keys.Where(k => k.Endpoint == endpoint.Id).Select(k => k.Room).ToArray());
@@ -165,6 +202,11 @@ internal sealed class InMemoryWebhookLanes : IWebhookLanes
     {
         lock (_gate)
         {
+            if (_leaseLost)
+            {
+                throw new WebhookLeaseLostException();
+            }
+
             var key = (endpoint.Id, roomId);
             var lane = _lanes.GetValueOrDefault(key) ?? [];
             if (lane.Count > 0 && lane[0] == entry)

@@ -114,6 +114,40 @@ public sealed class WebhookSenderTests : IAsyncDisposable
         Assert.All(rooms, r => Assert.Single(_lanes.Lane(endpoints[0], r)));
     }
 
+    [Fact]
+    public async Task AWakeUpReadsOnlyTheWebhooksItPlacesNotEveryWaitingRoom()
+    {
+        var endpoints = Start(new WebhooksOptions(), "a");
+        // 30 rooms each get a webhook, one status publication after another
+        for (var i = 0; i < 30; i++)
+        {
+            _lanes.Enqueue(Joined($"r{i}", 1));
+            var room = $"r{i}";
+            await EventuallyAsync(() => _receiver.Attempts.Any(a => a.RoomId == room && a.Status == 200));
+        }
+
+        // every one delivered, and the list of waiting rooms read once, when the sender took the lease
+        await EventuallyAsync(() => Enumerable.Range(0, 30).All(i => _lanes.Lane(endpoints[0], $"r{i}").Count == 0));
+        Assert.Equal(1, _lanes.RoomReads);
+    }
+
+    [Fact]
+    public async Task BeyondMaxQueuedEventsTheOldestWebhooksBecomeDeadLettersAndTheBacklogStaysBounded()
+    {
+        var endpoints = Start(new WebhooksOptions { MaxQueuedEvents = 10, MinBackoffMilliseconds = 60_000 }, "a");
+        _receiver.Answer = (_, _) => 500;
+
+        // 25 webhooks over 5 rooms for a receiver that fails: the 15 oldest go, whichever room they are in
+        _lanes.Enqueue([.. Enumerable.Range(1, 25).Select(i => Joined($"r{i % 5}", i, T0 + TimeSpan.FromSeconds(i)))]);
+
+        await EventuallyAsync(() => _lanes.Dead.Count == 15);
+        Assert.Equal(Enumerable.Range(1, 15).Select(i => $"evt_c-r{i % 5}_{i}").Order(), _lanes.Dead.Select(d => d.Id).Order());
+        Assert.All(_lanes.Dead, d => Assert.Contains("Webhooks:MaxQueuedEvents (10)", d.Error, StringComparison.Ordinal));
+        Assert.Equal(10, Enumerable.Range(0, 5).Sum(r => _lanes.Lane(endpoints[0], $"r{r}").Count));
+        Assert.Equal(Enumerable.Range(16, 10).Select(i => $"evt_c-r{i % 5}_{i}").Order(),
+            Enumerable.Range(0, 5).SelectMany(r => _lanes.Lane(endpoints[0], $"r{r}")).Order());
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();

@@ -42,6 +42,11 @@ internal sealed class RedisKeys(string prefix)
     public string WebhookRooms(string endpointId) => $"{Prefix}webhooks:{endpointId}:rooms";
 
     /// <summary>Hash of the rooms whose next webhook for one endpoint failed: room id to its retry state.</summary>
+    /// <summary>The channel on which a change to the lanes made outside the sender (a redelivery) is announced.</summary>
+    public string WebhookLanesChannel => $"{Prefix}webhooks:lanes-changed";
+
+    public string WebhookBacklog(string endpointId) => $"{Prefix}webhooks:{endpointId}:backlog";
+
     public string WebhookRetries(string endpointId) => $"{Prefix}webhooks:{endpointId}:retries";
 
     /// <summary>List of webhooks not delivered within the retry window (dead letters), newest first.</summary>

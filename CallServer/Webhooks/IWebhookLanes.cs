@@ -14,8 +14,11 @@ internal interface IWebhookLanes
 
     Task ReleaseLeaseAsync();
 
-    /// <summary>Calls <paramref name="onEnqueued"/> whenever new room events may have been queued, until disposed.</summary>
-    Task<IAsyncDisposable> WatchAsync(Action onEnqueued);
+    /// <summary>
+    /// Calls <paramref name="onEnqueued"/> whenever new room events may have been queued, and <paramref name="onLanesChanged"/>
+    /// when lanes were changed outside the sender (a redelivery), until disposed.
+    /// </summary>
+    Task<IAsyncDisposable> WatchAsync(Action onEnqueued, Action onLanesChanged);
 
     /// <summary>The next room events to sort into lanes, oldest first (while this instance holds the lease).</summary>
     Task<IReadOnlyList<RoomEvent>> TakeAsync(int max);
@@ -32,13 +35,23 @@ internal interface IWebhookLanes
     /// <summary>The rooms with webhooks waiting for <paramref name="endpoint"/>.</summary>
     Task<string[]> RoomsAsync(WebhookEndpoint endpoint);
 
+    /// <summary>How many webhooks wait for <paramref name="endpoint"/> in all its lanes.</summary>
+    Task<long> BacklogAsync(WebhookEndpoint endpoint);
+
+    /// <summary>The heads of the lanes of <paramref name="roomIds"/> (null where a lane is empty), in one round trip.</summary>
+    Task<IReadOnlyList<WebhookHead?>> HeadsAsync(WebhookEndpoint endpoint, IReadOnlyList<string> roomIds);
+
     /// <summary>The rooms whose next webhook for <paramref name="endpoint"/> failed, and where each stands.</summary>
     Task<Dictionary<string, WebhookRetry>> RetriesAsync(WebhookEndpoint endpoint);
 
     /// <summary>The next webhook of a room's lane, as stored (to remove exactly it later), or null when the lane is empty.</summary>
     Task<WebhookHead?> HeadAsync(WebhookEndpoint endpoint, string roomId);
 
-    /// <summary>The head was delivered: it leaves its lane, and the room's retry state goes. Returns the next head (null: empty).</summary>
+    /// <summary>
+    /// The head was delivered: it leaves its lane, and the room's retry state goes. Returns the next head (null: empty). Like
+    /// <see cref="DeadAsync"/>, fenced by the lease: throws <see cref="WebhookLeaseLostException"/>, removing nothing, once this
+    /// instance no longer holds it (an old sender's late answer must not remove what the new sender delivers).
+    /// </summary>
     Task<WebhookHead?> DeliveredAsync(WebhookEndpoint endpoint, string roomId, string entry);
 
     /// <summary>The head's retry window ran out: it leaves its lane for the dead letters. Returns the next head (null: empty).</summary>

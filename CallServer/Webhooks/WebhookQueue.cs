@@ -22,7 +22,7 @@ internal sealed class WebhookQueue(IConnectionMultiplexer redis, RedisKeys keys,
     /// <summary>How long an endpoint's counter of a call's webhooks is kept after its last webhook.</summary>
     private const int SequenceTtlSeconds = 7 * 24 * 3600;
 
-    // KEYS: distributing, lease, then (lane, rooms set) per webhook, then a counter per (endpoint, call);
+    // KEYS: distributing, lease, then (lane, rooms set, backlog counter) per webhook, then a counter per (endpoint, call);
     // ARGV: instance id, the number of webhooks, the counters' TTL, then (room id, entry) per webhook, then each counter's value
     private const string PlaceScript = """
         if redis.call('GET', KEYS[2]) ~= ARGV[1] then
@@ -30,19 +30,24 @@ internal sealed class WebhookQueue(IConnectionMultiplexer redis, RedisKeys keys,
         end
         local webhooks = tonumber(ARGV[2])
         for n = 0, webhooks - 1 do
-            redis.call('RPUSH', KEYS[3 + n * 2], ARGV[5 + n * 2])
-            redis.call('SADD', KEYS[4 + n * 2], ARGV[4 + n * 2])
+            redis.call('RPUSH', KEYS[3 + n * 3], ARGV[5 + n * 2])
+            redis.call('SADD', KEYS[4 + n * 3], ARGV[4 + n * 2])
+            redis.call('INCR', KEYS[5 + n * 3])
         end
-        for k = 3 + webhooks * 2, #KEYS do
-            redis.call('SET', KEYS[k], ARGV[k + 1], 'EX', ARGV[3])
+        for k = 3 + webhooks * 3, #KEYS do
+            redis.call('SET', KEYS[k], ARGV[k - webhooks + 1], 'EX', ARGV[3])
         end
         redis.call('DEL', KEYS[1])
         return 1
         """;
 
-    // KEYS: lane, rooms set, retries hash, dead list; ARGV: entry, room id, dead letter ('' for a delivery), dead letter cap.
-    // Returns the lane's next head, or nil when the lane is empty (and the room has left the set).
+    // KEYS: lane, rooms set, retries hash, dead list, lease, backlog counter; ARGV: entry, room id, dead letter ('' for a
+    // delivery), dead letter cap, instance id. Returns the lane's next head, nil when the lane is empty (and the room has left
+    // the set), or 0 when this instance no longer holds the sender's lease (nothing is removed: the new sender owns the lane).
     private const string RemoveHeadScript = """
+        if redis.call('GET', KEYS[5]) ~= ARGV[5] then
+            return 0
+        end
         -- by value, not LPOP: a crash's replay removes this entry or nothing (ReliableQueueScript)
         if redis.call('LINDEX', KEYS[1], 0) == ARGV[1] and redis.call('LREM', KEYS[1], 1, ARGV[1]) == 1 then
             if ARGV[3] ~= '' then
@@ -50,6 +55,9 @@ internal sealed class WebhookQueue(IConnectionMultiplexer redis, RedisKeys keys,
                 redis.call('LTRIM', KEYS[4], 0, tonumber(ARGV[4]) - 1)
             end
             redis.call('HDEL', KEYS[3], ARGV[2])
+            if redis.call('DECR', KEYS[6]) < 0 then
+                redis.call('SET', KEYS[6], 0)
+            end
         end
         local next = redis.call('LINDEX', KEYS[1], 0)
         if not next then
@@ -59,13 +67,14 @@ internal sealed class WebhookQueue(IConnectionMultiplexer redis, RedisKeys keys,
         return next
         """;
 
-    // KEYS: dead list, lane, rooms set; ARGV: the dead letter as stored, the entry, the room id
+    // KEYS: dead list, lane, rooms set, backlog counter; ARGV: the dead letter as stored, the entry, the room id
     private const string RedeliverScript = """
         if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 0 then
             return 0
         end
         redis.call('RPUSH', KEYS[2], ARGV[2])
         redis.call('SADD', KEYS[3], ARGV[3])
+        redis.call('INCR', KEYS[4])
         return 1
         """;
 
@@ -75,12 +84,18 @@ internal sealed class WebhookQueue(IConnectionMultiplexer redis, RedisKeys keys,
 
     public Task ReleaseLeaseAsync() => Db.ReleaseAsync(keys.WebhookLease, instance);
 
-    /// <summary>Every status publication carries new events: the status channel is the wake-up.</summary>
-    public async Task<IAsyncDisposable> WatchAsync(Action onEnqueued)
+    /// <summary>
+    /// Every status publication carries new events: the status channel is the wake-up. A redelivery, made by whichever instance
+    /// an admin asked, is announced on a channel of its own.
+    /// </summary>
+    public async Task<IAsyncDisposable> WatchAsync(Action onEnqueued, Action onLanesChanged)
     {
-        var subscription = await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(keys.StatusChannel));
-        subscription.OnMessage(_ => onEnqueued());
-        return new Unsubscribe(subscription);
+        var subscriber = redis.GetSubscriber();
+        var statuses = await subscriber.SubscribeAsync(RedisChannel.Literal(keys.StatusChannel));
+        statuses.OnMessage(_ => onEnqueued());
+        var lanes = await subscriber.SubscribeAsync(RedisChannel.Literal(keys.WebhookLanesChannel));
+        lanes.OnMessage(_ => onLanesChanged());
+        return new Unsubscribe(statuses, lanes);
     }
 
     /// <summary>The next room events to sort into lanes, oldest first (while this instance holds the lease).</summary>
@@ -128,6 +143,7 @@ internal sealed class WebhookQueue(IConnectionMultiplexer redis, RedisKeys keys,
         {
             scriptKeys.Add(keys.WebhookLane(endpoint.Id, message.RoomId));
             scriptKeys.Add(keys.WebhookRooms(endpoint.Id));
+            scriptKeys.Add(keys.WebhookBacklog(endpoint.Id));
             args.Add(message.RoomId);
             args.Add(Entry(message));
         }
@@ -144,6 +160,17 @@ internal sealed class WebhookQueue(IConnectionMultiplexer redis, RedisKeys keys,
     /// <summary>The rooms with webhooks waiting for <paramref name="endpoint"/>.</summary>
     public async Task<string[]> RoomsAsync(WebhookEndpoint endpoint) =>
         [.. (await Db.SetMembersAsync(keys.WebhookRooms(endpoint.Id))).Select(r => r.ToString())];
+
+    public async Task<long> BacklogAsync(WebhookEndpoint endpoint) =>
+        (long?)await Db.StringGetAsync(keys.WebhookBacklog(endpoint.Id)) ?? 0;
+
+    public async Task<IReadOnlyList<WebhookHead?>> HeadsAsync(WebhookEndpoint endpoint, IReadOnlyList<string> roomIds)
+    {
+        var batch = Db.CreateBatch();
+        var reads = roomIds.Select(room => batch.ListGetByIndexAsync(keys.WebhookLane(endpoint.Id, room), 0)).ToList();
+        batch.Execute();
+        return [.. (await Task.WhenAll(reads)).Select(head => WebhookHead.Of((string?)head))];
+    }
 
     /// <summary>The rooms whose next webhook for <paramref name="endpoint"/> failed, and where each stands.</summary>
     public async Task<Dictionary<string, WebhookRetry>> RetriesAsync(WebhookEndpoint endpoint) =>
@@ -193,9 +220,14 @@ internal sealed class WebhookQueue(IConnectionMultiplexer redis, RedisKeys keys,
             if (letter.Id == id && endpoint(letter.Endpoint) is { } target)
             {
                 redelivered |= (long)await Db.ScriptEvaluateAsync(RedeliverScript,
-                    [keys.WebhookDead, keys.WebhookLane(target.Id, letter.RoomId), keys.WebhookRooms(target.Id)],
+                    [keys.WebhookDead, keys.WebhookLane(target.Id, letter.RoomId), keys.WebhookRooms(target.Id), keys.WebhookBacklog(target.Id)],
                     [stored, Entry(letter.Message with { Redelivered = true }), letter.RoomId]) == 1;
             }
+        }
+
+        if (redelivered)
+        {
+            await redis.GetSubscriber().PublishAsync(RedisChannel.Literal(keys.WebhookLanesChannel), id);
         }
 
         return redelivered;
@@ -204,15 +236,27 @@ internal sealed class WebhookQueue(IConnectionMultiplexer redis, RedisKeys keys,
     private async Task<List<(string Stored, WebhookDeadLetter Letter)>> DeadLettersStoredAsync(int limit) =>
         [.. (await Db.ListRangeAsync(keys.WebhookDead, 0, limit - 1)).Select(d => (d.ToString(), JsonSerializer.Deserialize(d.ToString(), WebhookJson.Default.WebhookDeadLetter)!))];
 
-    private async Task<WebhookHead?> RemoveHeadAsync(WebhookEndpoint endpoint, string roomId, string entry, string deadLetter) =>
-        WebhookHead.Of((string?)await Db.ScriptEvaluateAsync(RemoveHeadScript,
-            [keys.WebhookLane(endpoint.Id, roomId), keys.WebhookRooms(endpoint.Id), keys.WebhookRetries(endpoint.Id), keys.WebhookDead],
-            [entry, roomId, deadLetter, MaxDeadLetters]));
+    private async Task<WebhookHead?> RemoveHeadAsync(WebhookEndpoint endpoint, string roomId, string entry, string deadLetter)
+    {
+        var next = await Db.ScriptEvaluateAsync(RemoveHeadScript,
+            [keys.WebhookLane(endpoint.Id, roomId), keys.WebhookRooms(endpoint.Id), keys.WebhookRetries(endpoint.Id), keys.WebhookDead,
+                keys.WebhookLease, keys.WebhookBacklog(endpoint.Id)],
+            [entry, roomId, deadLetter, MaxDeadLetters, instance.Id]);
+        return next.Resp2Type == ResultType.Integer
+            ? throw new WebhookLeaseLostException()
+            : WebhookHead.Of((string?)next);
+    }
 
     /// <summary>Bounded, and quiet while Redis does not answer.</summary>
-    private sealed class Unsubscribe(ChannelMessageQueue subscription) : IAsyncDisposable
+    private sealed class Unsubscribe(params ChannelMessageQueue[] subscriptions) : IAsyncDisposable
     {
-        public async ValueTask DisposeAsync() => await StoreFailures.QuietlyAsync(subscription.UnsubscribeAsync());
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var subscription in subscriptions)
+            {
+                await StoreFailures.QuietlyAsync(subscription.UnsubscribeAsync());
+            }
+        }
     }
 
     private static RoomEvent? Read(byte[] raw)

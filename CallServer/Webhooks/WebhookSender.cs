@@ -10,6 +10,9 @@ namespace CallServer.Webhooks;
 /// at a time (a lease), so that each room's order holds across instances. It sorts the queued events into lanes (one per
 /// endpoint and room), then delivers the head of every due lane, up to <c>Webhooks:MaxConcurrentDeliveries</c> lanes at once: a
 /// slow or failing room waits alone. It wakes when events are queued (in Redis: on every status publication), and when a lane ends.
+/// It keeps which lanes wait, and where each failing one stands, in memory while it leads (read whole when it takes the lease,
+/// and again every <see cref="Resync"/>), so that a wake-up reads only the events it places, not every waiting room. Each
+/// endpoint's backlog is bounded by <c>Webhooks:MaxQueuedEvents</c>: beyond it, the oldest heads become dead letters.
 /// </summary>
 internal sealed class WebhookSender(
     IWebhookLanes queue,
@@ -23,14 +26,25 @@ internal sealed class WebhookSender(
 {
     private const int BatchSize = 500;
 
+    /// <summary>How often the leader reads every waiting lane again (lanes redelivered through another instance, for one).</summary>
+    private static readonly TimeSpan Resync = TimeSpan.FromSeconds(30);
+
     private readonly WakeSignal _wake = new();
-    private readonly Dictionary<(string Endpoint, string Room), Task> _running = [];
+    private readonly Dictionary<(string Endpoint, string Room), Task<LaneEnd>> _running = [];
+    private readonly HashSet<(string Endpoint, string Room)> _placedWhileRunning = [];
+    private Dictionary<string, Dictionary<string, WebhookRetry?>>? _waiting;
+    private DateTimeOffset _resyncAt;
+    private bool _lanesChanged;
     private CancellationTokenSource _leadership = new();
 
     public async Task RunAsync(CancellationToken stopping)
     {
         WebhooksLog.Delivering(logger, endpoints.All.Count);
-        var watch = await queue.WatchAsync(_wake.Set);
+        var watch = await queue.WatchAsync(_wake.Set, () =>
+        {
+            Volatile.Write(ref _lanesChanged, true);
+            _wake.Set();
+        });
         try
         {
             await new LeaderLoop(this, _wake, time).RunAsync(stopping);
@@ -49,9 +63,27 @@ internal sealed class WebhookSender(
 
     public async Task<bool> HoldLeaseAsync(CancellationToken stopping)
     {
-        foreach (var done in _running.Where(r => r.Value.IsCompleted).Select(r => r.Key).ToList())
+        foreach (var (done, lane) in _running.Where(r => r.Value.IsCompleted).ToList())
         {
             _running.Remove(done);
+            var refilled = _placedWhileRunning.Remove(done);
+            if (_waiting?.GetValueOrDefault(done.Endpoint) is not { } rooms)
+            {
+                continue;
+            }
+
+            switch (lane.Result)
+            {
+                case { Emptied: true } when !refilled:
+                    rooms.Remove(done.Room);
+                    break;
+                case { Emptied: true }:
+                    rooms[done.Room] = null;
+                    break;
+                case { Retry: { } retry }:
+                    rooms[done.Room] = retry;
+                    break;
+            }
         }
 
         // while another instance sends, this one's lanes stop (StepDownAsync), ready to take over when that lease runs out
@@ -60,13 +92,27 @@ internal sealed class WebhookSender(
 
     public async Task<LeaderRound> RoundAsync(CancellationToken stopping)
     {
-        if (!await DistributeAsync())
+        if (_waiting is null || time.GetUtcNow() >= _resyncAt || Interlocked.Exchange(ref _lanesChanged, false))
         {
-            // the lease lapsed during a long distribution: another instance may be sending now
+            await ReadWaitingAsync();
+        }
+
+        try
+        {
+            if (!await DistributeAsync())
+            {
+                // the lease lapsed during a long distribution: another instance may be sending now
+                return LeaderRound.LostLease;
+            }
+
+            await BoundBacklogsAsync(options.Value);
+        }
+        catch (WebhookLeaseLostException)
+        {
             return LeaderRound.LostLease;
         }
 
-        return new LeaderRound(await StartDueLanesAsync(options.Value, Lease / 3));
+        return new LeaderRound(StartDueLanes(options.Value, Lease / 3));
     }
 
     public Task<TimeSpan?> FailedAsync(Exception failure, TimeSpan previousDelay)
@@ -119,6 +165,16 @@ internal sealed class WebhookSender(
                 return false;
             }
 
+            foreach (var (endpoint, message) in placed)
+            {
+                Waiting(endpoint).TryAdd(message.RoomId, null);
+                if (_running.ContainsKey((endpoint.Id, message.RoomId)))
+                {
+                    // a lane that finds itself empty just before this placed its next webhook must not take the room off the list
+                    _placedWhileRunning.Add((endpoint.Id, message.RoomId));
+                }
+            }
+
             // the lease renewed between the batches of a long backlog
             if (events.Count < BatchSize || !await queue.HoldLeaseAsync(TimeSpan.FromSeconds(options.Value.LeaseSeconds)))
             {
@@ -132,7 +188,7 @@ internal sealed class WebhookSender(
     /// endpoint gets its share of <c>Webhooks:MaxConcurrentDeliveries</c>, and rooms are taken in a random order, so that a
     /// failing or slow endpoint (or room) cannot keep the others waiting.
     /// </summary>
-    private async Task<TimeSpan> StartDueLanesAsync(WebhooksOptions settings, TimeSpan longest)
+    private TimeSpan StartDueLanes(WebhooksOptions settings, TimeSpan longest)
     {
         var now = time.GetUtcNow();
         var wait = longest;
@@ -141,13 +197,13 @@ internal sealed class WebhookSender(
         for (var e = 0; e < endpoints.All.Count; e++)
         {
             var endpoint = endpoints.All[e];
-            var retries = await queue.RetriesAsync(endpoint);
-            var rooms = await queue.RoomsAsync(endpoint);
+            var waiting = Waiting(endpoint);
+            var rooms = waiting.Keys.ToArray();
             Random.Shared.Shuffle(rooms);
             due[e] = [];
             foreach (var room in rooms.Where(r => !_running.ContainsKey((endpoint.Id, r))))
             {
-                var retry = retries.GetValueOrDefault(room);
+                var retry = waiting[room];
                 if (retry is not null && retry.NextAttemptAt > now)
                 {
                     wait = TimeSpan.FromTicks(Math.Min(wait.Ticks, (retry.NextAttemptAt - now).Ticks));
@@ -182,7 +238,7 @@ internal sealed class WebhookSender(
     private void StartLane(WebhookEndpoint endpoint, string room, WebhookRetry? retry, WebhooksOptions settings)
     {
         var leadership = _leadership.Token;
-        Task lane;
+        Task<LaneEnd> lane;
         using (ExecutionContext.SuppressFlow())
         {
             lane = Task.Run(() => DeliverLaneAsync(endpoint, room, retry, settings, leadership));
@@ -193,8 +249,93 @@ internal sealed class WebhookSender(
         _ = lane.ContinueWith(_ => _wake.Set(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
-    /// <summary>Delivers a room's webhooks for one endpoint in order, until its lane is empty or its head fails.</summary>
-    private async Task DeliverLaneAsync(WebhookEndpoint endpoint, string room, WebhookRetry? retry, WebhooksOptions settings, CancellationToken leadership)
+    /// <summary>Reads which lanes wait for each endpoint, and where each failing one stands (on taking the lease, then every <see cref="Resync"/>).</summary>
+    private async Task ReadWaitingAsync()
+    {
+        var waiting = new Dictionary<string, Dictionary<string, WebhookRetry?>>(StringComparer.Ordinal);
+        foreach (var endpoint in endpoints.All)
+        {
+            var retries = await queue.RetriesAsync(endpoint);
+            waiting[endpoint.Id] = (await queue.RoomsAsync(endpoint)).ToDictionary(r => r, r => retries.GetValueOrDefault(r), StringComparer.Ordinal);
+        }
+
+        _waiting = waiting;
+        _resyncAt = time.GetUtcNow() + Resync;
+    }
+
+    private Dictionary<string, WebhookRetry?> Waiting(WebhookEndpoint endpoint)
+    {
+        if (!_waiting!.TryGetValue(endpoint.Id, out var rooms))
+        {
+            _waiting[endpoint.Id] = rooms = new(StringComparer.Ordinal);
+        }
+
+        return rooms;
+    }
+
+    /// <summary>
+    /// Keeps each endpoint's backlog within <c>Webhooks:MaxQueuedEvents</c>: beyond it, the oldest webhooks become dead letters,
+    /// taken from the lanes' heads by age, with a log line and the dead-letter metric.
+    /// </summary>
+    private async Task BoundBacklogsAsync(WebhooksOptions settings)
+    {
+        if (settings.MaxQueuedEvents == 0)
+        {
+            return;
+        }
+
+        foreach (var endpoint in endpoints.All)
+        {
+            var backlog = await queue.BacklogAsync(endpoint);
+            var excess = backlog - settings.MaxQueuedEvents;
+            if (excess <= 0)
+            {
+                continue;
+            }
+
+            // every lane's head, those in flight too (one dropped while its attempt runs may still arrive: the receiver's check
+            // of the webhook-id, as for any redelivery, keeps it once), so that what goes is the oldest
+            var rooms = Waiting(endpoint).Keys.ToList();
+            var oldest = new PriorityQueue<(string Room, WebhookHead Head), DateTimeOffset>();
+            var heads = await queue.HeadsAsync(endpoint, rooms);
+            for (var i = 0; i < rooms.Count; i++)
+            {
+                if (heads[i] is { } head)
+                {
+                    oldest.Enqueue((rooms[i], head), head.Message?.At ?? DateTimeOffset.MinValue);
+                }
+            }
+
+            var dropped = 0;
+            var now = time.GetUtcNow();
+            var why = $"the endpoint's backlog ({backlog}) was over Webhooks:MaxQueuedEvents ({settings.MaxQueuedEvents}): the oldest webhooks were dropped";
+            while (dropped < excess && oldest.TryDequeue(out var item, out _))
+            {
+                var (room, head) = item;
+                var message = head.Message ?? new WebhookMessage("unreadable", "unreadable", room, head.Entry);
+                var next = await queue.DeadAsync(endpoint, room, head.Entry,
+                    new WebhookDeadLetter(message.Id, message.Type, room, endpoint.Url.ToString(), 0, now, now, why, message));
+                dropped++;
+                if (next is not null)
+                {
+                    oldest.Enqueue((room, next), next.Message?.At ?? DateTimeOffset.MinValue);
+                }
+                else
+                {
+                    Waiting(endpoint).Remove(room);
+                }
+            }
+
+            WebhooksLog.BacklogTrimmed(logger, endpoint.Index, dropped, backlog, settings.MaxQueuedEvents);
+            metrics.WebhookDeadLetters.Add(dropped, new KeyValuePair<string, object?>("reason", "backlog"));
+        }
+    }
+
+    /// <summary>
+    /// Delivers a room's webhooks for one endpoint in order, until its lane is empty or its head fails; says which, so that the
+    /// sender's list of waiting lanes follows without reading Redis.
+    /// </summary>
+    private async Task<LaneEnd> DeliverLaneAsync(WebhookEndpoint endpoint, string room, WebhookRetry? retry, WebhooksOptions settings, CancellationToken leadership)
     {
         try
         {
@@ -215,7 +356,7 @@ internal sealed class WebhookSender(
                 {
                     // empty: the room has left the set (unless an event arrived meanwhile)
                     await queue.DeliveredAsync(endpoint, room, "");
-                    return;
+                    return LaneEnd.Empty;
                 }
 
                 var earlier = retry?.Id == message.Id ? retry : null;
@@ -232,7 +373,7 @@ internal sealed class WebhookSender(
                     retry = null;
                     if (head is null)
                     {
-                        return;
+                        return LaneEnd.Empty;
                     }
 
                     continue;
@@ -252,7 +393,7 @@ internal sealed class WebhookSender(
                     retry = null;
                     if (head is null)
                     {
-                        return;
+                        return LaneEnd.Empty;
                     }
 
                     continue;
@@ -260,20 +401,27 @@ internal sealed class WebhookSender(
 
                 var backoff = Backoff(attempt, settings);
                 WebhooksLog.Failed(logger, message.Id, message.Type, room, endpoint.Url, attempt, error, (long)backoff.TotalMilliseconds);
-                await queue.FailedAsync(endpoint, room, new WebhookRetry(message.Id, attempt, firstFailedAt, now + backoff, error));
-                return;
+                var waiting = new WebhookRetry(message.Id, attempt, firstFailedAt, now + backoff, error);
+                await queue.FailedAsync(endpoint, room, waiting);
+                return LaneEnd.Waiting(waiting);
             }
+
+            return LaneEnd.Interrupted;
         }
-        catch (Exception ex) when (StoreFailures.IsUnavailable(ex) || ex is OperationCanceledException)
+        catch (Exception ex) when (StoreFailures.IsUnavailable(ex) || ex is OperationCanceledException or WebhookLeaseLostException)
         {
-            // the loop starts this lane again once Redis answers (or this instance leads again)
+            // the loop starts this lane again once Redis answers (or this instance leads again); without the lease, another
+            // instance sends it now, and this one's late answer removed nothing
+            return LaneEnd.Interrupted;
         }
         catch (Exception ex)
         {
             // anything else (a fault of this code, not of the receiver or of Redis): logged, and the lane waits a while rather than spinning
             WebhooksLog.LaneFailed(logger, ex, endpoint.Url, room);
-            await StoreFailures.QuietlyAsync(queue.FailedAsync(endpoint, room,
-                new WebhookRetry(retry?.Id ?? "", (retry?.Attempts ?? 0) + 1, retry?.FirstFailedAt ?? time.GetUtcNow(), time.GetUtcNow() + Backoff((retry?.Attempts ?? 0) + 1, settings), ex.Message)));
+            var waiting = new WebhookRetry(retry?.Id ?? "", (retry?.Attempts ?? 0) + 1, retry?.FirstFailedAt ?? time.GetUtcNow(),
+                time.GetUtcNow() + Backoff((retry?.Attempts ?? 0) + 1, settings), ex.Message);
+            await StoreFailures.QuietlyAsync(queue.FailedAsync(endpoint, room, waiting));
+            return LaneEnd.Waiting(waiting);
         }
     }
 
@@ -284,6 +432,9 @@ internal sealed class WebhookSender(
     /// <summary>Stops the running lanes (an attempt in flight is cancelled, and made again by whoever leads next), ready to lead again.</summary>
     public async Task StepDownAsync()
     {
+        // whoever leads next reads the lanes afresh
+        _waiting = null;
+        _placedWhileRunning.Clear();
         if (_running.Count > 0)
         {
             try

@@ -22,4 +22,7 @@ internal static partial class WebhooksLog
 
     [LoggerMessage(7, LogLevel.Error, "Webhooks: a queued room event of {Bytes} bytes does not read; it is set aside and the queue goes on")]
     public static partial void UnreadableEvent(ILogger logger, int bytes);
+
+    [LoggerMessage(8, LogLevel.Warning, "Webhooks: dropped the {Dropped} oldest webhooks of Webhooks:Endpoints:{Endpoint} to the dead letters: its backlog ({Backlog}) was over Webhooks:MaxQueuedEvents ({Max})")]
+    public static partial void BacklogTrimmed(ILogger logger, int endpoint, int dropped, long backlog, int max);
 }

@@ -30,6 +30,13 @@ internal sealed class WebhooksOptions : IValidatableObject
     [Range(1, 1024)]
     public int MaxConcurrentDeliveries { get; set; } = 32;
 
+    /// <summary>
+    /// Webhooks that may wait for one endpoint (in all its rooms' lanes) while it fails or falls behind; beyond it the oldest
+    /// become dead letters (a warning, and the dead-letter metric with <c>reason=backlog</c>). 0 sets no bound.
+    /// </summary>
+    [Range(0, 100_000_000)]
+    public int MaxQueuedEvents { get; set; } = 100_000;
+
     /// <summary>Lifetime of the sender's lease: one instance delivers at a time, and another takes over within this.</summary>
     [Range(2, 300)]
     public int LeaseSeconds { get; set; } = 10;
