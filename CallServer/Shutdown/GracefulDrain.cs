@@ -46,15 +46,15 @@ internal sealed class GracefulDrain(
     /// <summary>Not cancellable: once begun it runs to its own deadline (<c>Shutdown:DrainSeconds</c>), whoever waits for it.</summary>
     private async Task DrainAsync()
     {
-        // a second of the budget is kept for what stops after the drain (workers, services, Kestrel)
+        // what stops after the drain (requests in flight, workers, services, Kestrel) has Shutdown:StopSeconds of its own
         // wall-clock time, whatever clock the rooms run on: an orchestrator's grace period is real seconds
-        var deadline = Stopwatch.GetTimestamp() + (long)((options.Value.DrainSeconds - 1) * (double)Stopwatch.Frequency);
+        var deadline = Stopwatch.GetTimestamp() + (long)(options.Value.DrainSeconds * (double)Stopwatch.Frequency);
         drain.Begin();
         var held = connections.All();
         ShutdownLog.Draining(logger, held.Count, options.Value.DrainSeconds);
         // bounded: a client that reads nothing must not hold the drain
         using var notice = new CancellationTokenSource();
-        notice.CancelAfter(TimeSpan.FromSeconds(Math.Max(1, (options.Value.DrainSeconds - 1) / 2.0)));
+        notice.CancelAfter(TimeSpan.FromSeconds(Math.Max(1, options.Value.DrainSeconds / 2.0)));
         try
         {
             if (held.Count > 0)

@@ -13,4 +13,12 @@ internal sealed class ShutdownOptions
     /// </summary>
     [Range(2, 600)]
     public int DrainSeconds { get; set; } = 10;
+
+    /// <summary>
+    /// How long, after the drain, the requests still in flight have to finish (each is answered: done, or refused with a
+    /// retry) and the server's parts have to stop. The host's shutdown timeout is <see cref="DrainSeconds"/> + this: keep both
+    /// together below the orchestrator's grace period.
+    /// </summary>
+    [Range(1, 120)]
+    public int StopSeconds { get; set; } = 5;
 }

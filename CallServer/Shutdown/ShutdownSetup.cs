@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace CallServer.Shutdown;
 
 internal static class ShutdownSetup
@@ -9,10 +11,9 @@ internal static class ShutdownSetup
         builder.Services.AddSingleton<InstanceDrain>();
         builder.Services.AddHostedService<GracefulDrain>();
         builder.Services.AddHealthChecks().AddCheck<DrainHealthCheck>("draining", tags: ["ready"]);
-        // the drain and the stop of everything after it, all within the host's shutdown timeout
-        // read leniently here: a bad value is reported, in one line, by the options' validation
-        var drainSeconds = int.TryParse(builder.Configuration[$"{ShutdownOptions.Section}:DrainSeconds"], out var configured) ? configured : new ShutdownOptions().DrainSeconds;
-        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(Math.Clamp(drainSeconds, 2, 600)));
+        // the drain, then the requests in flight and the stop of everything after it, all within the host's shutdown timeout
+        builder.Services.AddOptions<HostOptions>().Configure<IOptions<ShutdownOptions>>((host, shutdown) =>
+            host.ShutdownTimeout = TimeSpan.FromSeconds(Math.Clamp(shutdown.Value.DrainSeconds, 2, 600) + Math.Clamp(shutdown.Value.StopSeconds, 1, 120)));
         return builder;
     }
 }
