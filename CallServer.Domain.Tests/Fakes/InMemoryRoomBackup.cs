@@ -39,6 +39,9 @@ internal sealed class InMemoryRoomBackup : IRoomBackup
 
     public Task<long> StoredVersionAsync(string roomId, CancellationToken cancellationToken) => Task.FromResult(this[roomId]?.Version ?? 0);
 
+    /// <summary>Infinite unless a test bounds the answers.</summary>
+    public TimeSpan AnswerWithin { get; set; } = Timeout.InfiniteTimeSpan;
+
     /// <summary>While set, every write waits for it: a store that hangs, so that the worker's mailbox fills.</summary>
     public Task? Stall { get; set; }
 

@@ -195,6 +195,26 @@ public sealed class RoomSupervisorTests : IAsyncLifetime
         Assert.Equal(Presence.Connected, _backup["s1"]!.Find(bob.ParticipantId)!.Presence);
     }
 
+    [Fact]
+    public async Task AChangeIsAnsweredWithinTheBackupsBoundWhileTheStoreHangsAndMayStillBeAppliedAfter()
+    {
+        var ann = (await _rooms.AskAsync("b1", new JoinRoom("Ann", null), CancellationToken.None)).Participant!;
+        var stall = new TaskCompletionSource();
+        _backup.Stall = stall.Task;
+        _backup.AnswerWithin = TimeSpan.FromMilliseconds(300);
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var refused = await Assert.ThrowsAsync<RoomException>(() => _rooms.AskAsync("b1", new SetMedia(ann.ParticipantId, false, true), CancellationToken.None));
+
+        Assert.Equal(RoomErrorKind.Unavailable, refused.Kind);
+        Assert.Contains("may still be applied", refused.Message, StringComparison.Ordinal);
+        Assert.InRange(watch.Elapsed, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(5));
+        // the store answers at last: the change was written (a retry of SetMedia is safe)
+        _backup.Stall = null;
+        stall.SetResult();
+        await EventuallyAsync(() => _backup["b1"]!.Find(ann.ParticipantId) is { Audio: false } p ? p : null);
+    }
+
     private RoomSupervisor NewSupervisor(RoomsOptions options, InstanceIdentity instance)
     {
         var signals = new RecordedSignals();

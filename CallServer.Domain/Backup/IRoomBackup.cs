@@ -8,6 +8,12 @@ namespace CallServer.Domain.Backup;
 /// </summary>
 internal interface IRoomBackup
 {
+    /// <summary>
+    /// The longest a change may wait for its answer, from its ask (the store's timeouts, and a margin for the rest): past it the
+    /// caller is told the store is unavailable, to try again. Infinite for a backup that cannot hang.
+    /// </summary>
+    TimeSpan AnswerWithin { get; }
+
     /// <summary>The backed-up state of a room, or null when the room has none.</summary>
     Task<RoomState?> LoadAsync(string roomId, CancellationToken cancellationToken);
 

@@ -51,7 +51,25 @@ internal sealed class RoomSupervisor(
     {
         cancellationToken.ThrowIfCancellationRequested();
         Post(roomId, command);
-        return command.Reply!.Task;
+        var reply = command.Reply!.Task;
+        // a change is answered within the backup's bound, whatever waits before it (a failover's reconnects, a queue of
+        // commands each waiting out a timeout); media requests wait for the media server, on its own timeouts
+        return reply.IsCompleted || command is not RoomChange || _services.Backup.AnswerWithin == Timeout.InfiniteTimeSpan
+            ? reply
+            : WithinBoundAsync(roomId, reply, _services.Backup.AnswerWithin);
+    }
+
+    private static async Task<RoomReply> WithinBoundAsync(string roomId, Task<RoomReply> reply, TimeSpan bound)
+    {
+        try
+        {
+            return await reply.WaitAsync(bound);
+        }
+        catch (TimeoutException)
+        {
+            throw new RoomException(RoomErrorKind.Unavailable,
+                $"Room '{roomId}' did not answer within {bound.TotalSeconds:0.#} s: the backup store is slow or failing over. The change may still be applied; try again.");
+        }
     }
 
     /// <summary>Sends a command to a room's worker, starting one if the room has none.</summary>

@@ -12,8 +12,12 @@ namespace CallServer.Backup;
 /// <summary>The BackupServer of the talk: keeps every room's state in Redis and writes each change atomically with its events and status.</summary>
 internal sealed class RoomBackup(
     IConnectionMultiplexer redis, RedisKeys keys, AckedWrites acked, IOptions<WebhooksOptions> webhooks, Telemetry.ServerMetrics metrics,
-    EmbeddedLog embeddedLog, ILogger<RoomBackup> logger) : IRoomBackup
+    EmbeddedLog embeddedLog, IOptions<RedisOptions> redisOptions, ILogger<RoomBackup> logger) : IRoomBackup
 {
+    /// <summary>Redis:TimeoutMs, Redis:AckReplicasTimeoutMs when replicas confirm, and 2 s for the rest (docs/API.md §4).</summary>
+    public TimeSpan AnswerWithin { get; } = TimeSpan.FromMilliseconds(
+        redisOptions.Value.TimeoutMs + (redisOptions.Value.AckReplicas > 0 ? redisOptions.Value.AckReplicasTimeoutMs : 0) + 2000);
+
     private static readonly RedisValue[] SnapshotFields = ["s", "p"];
 
     /// <summary>The status is published by the script, unless the change must first be confirmed (replicas, the embedded store's log).</summary>
