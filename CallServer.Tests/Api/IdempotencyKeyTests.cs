@@ -85,6 +85,35 @@ public sealed class IdempotencyKeyTests(RedisServer redis) : IDisposable
         Assert.Equal(["ann"], (await app.StatusAsync(room)).Participants.Select(p => p.Identity));
     }
 
+    [Fact]
+    public async Task JoinLeaveCyclesWithFreshKeysOnSomeoneElsesRoomKeepItsSnapshotFlat()
+    {
+        var room = "cycles-" + Guid.NewGuid().ToString("N")[..8];
+        await _app.JoinAsync(room, "Ann");
+        await using var store = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+        async Task<long> SnapshotBytesAsync() => (long)await store.GetDatabase().HashStringLengthAsync(_app.KeyPrefix + "room:" + room, "s");
+
+        // Mallory joins and leaves Ann's live room over and over, each leave with a fresh Idempotency-Key
+        long afterBound = 0;
+        for (var cycle = 1; cycle <= 300; cycle++)
+        {
+            var mallory = await _app.JoinAsync(room, "Mallory");
+            using var client = _app.WithToken(mallory.Token);
+            client.DefaultRequestHeaders.Add(IdempotentReplies.Header, $"leave-{Guid.NewGuid():N}");
+            (await client.PostAsync($"/rooms/{room}/leave", null)).EnsureSuccessStatusCode();
+            if (cycle == 100)
+            {
+                // past the 64 leave keys a call keeps
+                afterBound = await SnapshotBytesAsync();
+            }
+        }
+
+        // 200 more cycles after the bound: the snapshot holds still (a few bytes for counters that gain a digit)
+        var final = await SnapshotBytesAsync();
+        Assert.InRange(final - afterBound, -16, 16);
+        Assert.Equal(["Ann"], (await _app.StatusAsync(room)).Participants.Select(p => p.DisplayName));
+    }
+
     private static async Task<HttpResponseMessage> JoinWithKeyAsync(CallServerApplication app, string room, string displayName, string key, string? token = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/rooms/{room}/join")
