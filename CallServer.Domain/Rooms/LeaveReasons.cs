@@ -23,4 +23,7 @@ internal static class LeaveReasons
 
     /// <summary>The call ended because its last participant was gone.</summary>
     public const string Empty = "empty";
+
+    /// <summary>A dialed call ended because every invitation ended unanswered while only its caller was left.</summary>
+    public const string NotAnswered = "not_answered";
 }

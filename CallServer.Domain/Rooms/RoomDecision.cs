@@ -14,6 +14,6 @@ internal sealed record RoomDecision(RoomState? Next, IReadOnlyList<RoomEvent> Ev
     public RoomReply ReplyFor(RoomState state)
     {
         var status = RoomStatus.From(state);
-        return new(Withheld ? status with { Participants = [], Metadata = null } : status, Participant);
+        return new(Withheld ? status with { Participants = [], Metadata = null, Invitations = [] } : status, Participant);
     }
 }

@@ -6,6 +6,15 @@ internal enum RoomErrorKind
     /// <summary>The room has no live call.</summary>
     NotLive,
 
+    /// <summary>No such invitation for this caller (another user's is never revealed).</summary>
+    NoInvitation,
+
+    /// <summary>The invitation has ended already (its state says how).</summary>
+    InvitationEnded,
+
+    /// <summary>An invitation that cannot be made: the identity is in the room or ringing, or too many ring.</summary>
+    InvitationConflict,
+
     /// <summary>The room has <c>Rooms:MaxParticipants</c> participants.</summary>
     Full,
 

@@ -11,4 +11,6 @@ internal static class RoomEventTypes
     public const string MediaChanged = "media_changed";
     public const string MetadataChanged = "metadata_changed";
     public const string CallEnded = "call_ended";
+    public const string InvitationRinging = "invitation_ringing";
+    public const string InvitationEnded = "invitation_ended";
 }

@@ -5,4 +5,7 @@ internal sealed class RoomException(RoomErrorKind kind, string message, Exceptio
     : Exception(message, inner)
 {
     public RoomErrorKind Kind { get; } = kind;
+
+    /// <summary>For <see cref="RoomErrorKind.InvitationEnded"/>: the state it ended in.</summary>
+    public string? InvitationState { get; init; }
 }

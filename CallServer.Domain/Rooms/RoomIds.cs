@@ -40,6 +40,38 @@ internal sealed class RoomIds
         return new Guid(bytes, bigEndian: true).ToString();
     }
 
+    /// <summary>An invitation id of <paramref name="roomId"/>: 128 bits from a cryptographic source (<see cref="InvitationIds"/>).</summary>
+    public string NewInvitationId(string roomId)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        if (_seeded is null)
+        {
+            RandomNumberGenerator.Fill(bytes);
+        }
+        else
+        {
+            _seeded.NextBytes(bytes);
+        }
+
+        return InvitationIds.New(roomId, bytes);
+    }
+
+    /// <summary>The id of a room made to dial someone: 128 random bits, hex.</summary>
+    public string NewRoomId()
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        if (_seeded is null)
+        {
+            RandomNumberGenerator.Fill(bytes);
+        }
+        else
+        {
+            _seeded.NextBytes(bytes);
+        }
+
+        return "call-" + Convert.ToHexStringLower(bytes);
+    }
+
     public string NewParticipantId()
     {
         Span<byte> bytes = stackalloc byte[9];

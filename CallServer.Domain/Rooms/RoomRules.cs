@@ -48,6 +48,8 @@ internal static partial class RoomRules
                 // a ban outlives the call a kick ended, until it expires
                 Bans = state.Bans?.Where(b => b.Value > now).ToImmutableDictionary() is { Count: > 0 } kept ? kept : null,
                 LeaveKeys = null,
+                Invitations = null,
+                Dialed = false,
             };
             next = log.Add(next, new CallStarted(), null);
         }
@@ -189,6 +191,7 @@ internal static partial class RoomRules
 
         if (next.Participants.Count == 0)
         {
+            next = CancelRings(next, [.. leaving.Select(p => p.ParticipantId)], reason, context);
             var endReason = reason is LeaveReasons.Ended or LeaveReasons.Failed ? reason : LeaveReasons.Empty;
             next = next with { Phase = reason == LeaveReasons.Failed ? RoomPhase.Failed : RoomPhase.Ended, EndReason = endReason };
             next = log.Add(next, new CallEnded(endReason, (long)(context.Now - state.CreatedAt).TotalSeconds), null);

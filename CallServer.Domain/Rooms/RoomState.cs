@@ -10,6 +10,8 @@ namespace CallServer.Domain.Rooms;
 /// <param name="Bans">Identities removed by a moderator from the current call, and until when they may not rejoin it.</param>
 /// <param name="LeaveKeys">Participants of the current call that left with an <c>Idempotency-Key</c>, and that key: a retry of
 /// that leave is answered again, though its participant is gone.</param>
+/// <param name="Invitations">The current call's invitations, in creation order (null: none).</param>
+/// <param name="Dialed">The call was made by dialing (<c>POST /calls</c>): it ends <c>not_answered</c> when nobody answers.</param>
 internal sealed record RoomState(
     string RoomId,
     string? CallId,
@@ -22,7 +24,9 @@ internal sealed record RoomState(
     string? EndReason,
     string? Metadata = null,
     ImmutableDictionary<string, DateTimeOffset>? Bans = null,
-    ImmutableDictionary<string, string>? LeaveKeys = null)
+    ImmutableDictionary<string, string>? LeaveKeys = null,
+    ImmutableList<Invitation>? Invitations = null,
+    bool Dialed = false)
 {
     /// <summary>A room that has never been used.</summary>
     public static RoomState Empty(string roomId) =>
@@ -33,7 +37,10 @@ internal sealed record RoomState(
     public Participant? Find(string participantId) =>
         Participants.Find(p => p.ParticipantId == participantId);
 
-    /// <summary>The earliest presence deadline, when the worker must look at the room again.</summary>
+    public Invitation? FindInvitation(string invitationId) =>
+        Invitations?.Find(i => i.InvitationId == invitationId);
+
+    /// <summary>The earliest presence deadline or end of a ring, when the worker must look at the room again.</summary>
     public DateTimeOffset? NextDeadline()
     {
         DateTimeOffset? next = null;
@@ -42,6 +49,14 @@ internal sealed record RoomState(
             if (p.Deadline is { } d && (next is null || d < next))
             {
                 next = d;
+            }
+        }
+
+        foreach (var i in Invitations ?? [])
+        {
+            if (i.IsRinging && (next is null || i.ExpiresAt < next))
+            {
+                next = i.ExpiresAt;
             }
         }
 

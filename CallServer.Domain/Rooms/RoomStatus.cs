@@ -9,7 +9,8 @@ internal sealed record RoomStatus(
     IReadOnlyList<ParticipantStatus> Participants,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    string? Metadata = null)
+    string? Metadata = null,
+    IReadOnlyList<InvitationView>? Invitations = null)
 {
     public static RoomStatus From(RoomState state) => new(
         state.RoomId,
@@ -25,5 +26,6 @@ internal sealed record RoomStatus(
         [.. state.Participants.Select(ParticipantStatus.From)],
         state.CreatedAt,
         state.UpdatedAt,
-        state.Metadata);
+        state.Metadata,
+        [.. (state.Invitations ?? []).Select(i => InvitationView.Of(state, i))]);
 }

@@ -17,7 +17,7 @@ internal sealed record RoomUpdate(RoomStatus Status, string? EndReason, IReadOnl
     {
         ParticipantLeft left when e.ParticipantId is not null => new RemovedParticipant(e.ParticipantId, left.Reason),
         ParticipantLeft or CallStarted or ParticipantJoined or ParticipantConnected or ParticipantReconnecting or MediaChanged
-            or MetadataChanged or CallEnded or UnknownFact => null,
+            or MetadataChanged or CallEnded or InvitationRinging or InvitationEnded or UnknownFact => null,
         _ => throw new UnhandledRoomFactException(e.Fact, "the clients' notices"),
     };
 }

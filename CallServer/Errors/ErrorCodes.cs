@@ -33,6 +33,12 @@ internal static class ErrorCodes
     public static readonly ErrorCode UnknownParticipant = new("unknown_participant", 404, "Unknown participant", false,
         "The participant named in the request is not in the room.");
 
+    public static readonly ErrorCode InvitationEnded = new("invitation_ended", 409, "Invitation ended", false,
+        "The invitation has ended (answered elsewhere, declined, canceled or missed): its `state` says how.");
+
+    public static readonly ErrorCode InvitationConflict = new("invitation_conflict", 409, "Invitation refused", false,
+        "The identity is in the room or being called already, or the room rings (or has made) too many invitations; nothing changed.");
+
     public static readonly ErrorCode RoomFull = new("room_full", 409, "Room full", false,
         "The room has Rooms:MaxParticipants participants.");
 
@@ -72,7 +78,7 @@ internal static class ErrorCodes
     public static readonly IReadOnlyList<ErrorCode> All =
     [
         InvalidRequest, InvalidMedia, Unauthorized, Forbidden, NotInRoom, NotAllowed, Banned, NotFound, RoomNotLive,
-        UnknownParticipant, RoomFull, PayloadTooLarge, KeyReused, RateLimited, RoomRestarted, InternalError, RoomBusy,
+        UnknownParticipant, RoomFull, InvitationEnded, InvitationConflict, PayloadTooLarge, KeyReused, RateLimited, RoomRestarted, InternalError, RoomBusy,
         StoreUnavailable, MediaUnavailable, ServerStopping, AtCapacity, Unavailable,
     ];
 

@@ -8,6 +8,9 @@ internal static class RoomErrorCodes
     public static ErrorCode Of(RoomErrorKind kind) => kind switch
     {
         RoomErrorKind.NotLive => ErrorCodes.RoomNotLive,
+        RoomErrorKind.NoInvitation => ErrorCodes.NotFound,
+        RoomErrorKind.InvitationEnded => ErrorCodes.InvitationEnded,
+        RoomErrorKind.InvitationConflict => ErrorCodes.InvitationConflict,
         RoomErrorKind.Full => ErrorCodes.RoomFull,
         RoomErrorKind.UnknownParticipant => ErrorCodes.UnknownParticipant,
         RoomErrorKind.NotInRoom => ErrorCodes.NotInRoom,

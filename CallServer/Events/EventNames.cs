@@ -19,6 +19,12 @@ internal static class EventNames
     public const string MediaChanged = "participant.media_changed";
     public const string ParticipantMetadataChanged = "participant.metadata_changed";
     public const string RoomMetadataChanged = "room.metadata_changed";
+    public const string InvitationRinging = "invitation.ringing";
+    public const string InvitationAccepted = "invitation.accepted";
+    public const string InvitationDeclined = "invitation.declined";
+    public const string InvitationBusy = "invitation.busy";
+    public const string InvitationCanceled = "invitation.canceled";
+    public const string InvitationMissed = "invitation.missed";
 
     /// <summary>Every kind: its name, when it happens, and an example of its facts (for the table of its details).</summary>
     public static readonly IReadOnlyList<(string Name, string When, RoomFact Example, string? ParticipantId)> Catalog =
@@ -32,6 +38,12 @@ internal static class EventNames
         (MediaChanged, "it turned its microphone or camera on or off, or a moderator turned them off", new MediaChanged(true, false, "p-host"), "p"),
         (ParticipantMetadataChanged, "it set its own metadata (SetMetadata; the status carries the value)", new MetadataChanged(), "p"),
         (RoomMetadataChanged, "a moderator or the admin key set the room's metadata (the status carries the value)", new MetadataChanged(), null),
+        (InvitationRinging, "a participant called an identity (§9); the backend's cue to send the VoIP push; its participant is the caller", new InvitationRinging("inv_…", "bob", DateTimeOffset.UnixEpoch, "app data"), "p"),
+        (InvitationAccepted, "the invitee answered and joined", new InvitationEnded("inv_…", "bob", Domain.Rooms.InvitationStates.Accepted, null), "p"),
+        (InvitationDeclined, "the invitee declined", new InvitationEnded("inv_…", "bob", Domain.Rooms.InvitationStates.Declined, null), "p"),
+        (InvitationBusy, "the invitee declined as busy (in another call)", new InvitationEnded("inv_…", "bob", Domain.Rooms.InvitationStates.Busy, null), "p"),
+        (InvitationCanceled, "the caller or a moderator stopped the ring, the caller left (`caller_left`), or the call ended (`call_ended`)", new InvitationEnded("inv_…", "bob", Domain.Rooms.InvitationStates.Canceled, "caller_left"), "p"),
+        (InvitationMissed, "nobody answered within ringSeconds", new InvitationEnded("inv_…", "bob", Domain.Rooms.InvitationStates.Missed, null), "p"),
     ];
 
     /// <summary>The name of a room event; null for a kind this version does not know (a newer version's).</summary>
@@ -45,6 +57,8 @@ internal static class EventNames
         Domain.Rooms.ParticipantLeft => ParticipantLeft,
         Domain.Rooms.MediaChanged => MediaChanged,
         MetadataChanged => participantId is null ? RoomMetadataChanged : ParticipantMetadataChanged,
+        Domain.Rooms.InvitationRinging => InvitationRinging,
+        InvitationEnded ended => "invitation." + ended.State,
         UnknownFact => null,
         _ => throw new UnhandledRoomFactException(fact, "the event names"),
     };
@@ -75,6 +89,27 @@ internal static class EventNames
             case Domain.Rooms.CallEnded ended:
                 details["reason"] = ended.Reason;
                 details["durationSeconds"] = ended.DurationSeconds;
+                break;
+            case Domain.Rooms.InvitationRinging ringing:
+                details["invitationId"] = ringing.InvitationId;
+                details["to"] = ringing.To;
+                details["state"] = Domain.Rooms.InvitationStates.Ringing;
+                details["expiresAt"] = ringing.ExpiresAt;
+                if (ringing.Metadata is not null)
+                {
+                    details["metadata"] = ringing.Metadata;
+                }
+
+                break;
+            case InvitationEnded ended:
+                details["invitationId"] = ended.InvitationId;
+                details["to"] = ended.To;
+                details["state"] = ended.State;
+                if (ended.Reason is not null)
+                {
+                    details["reason"] = ended.Reason;
+                }
+
                 break;
             case UnknownFact unknown:
                 foreach (var (key, value) in unknown.Data ?? new Dictionary<string, string>())

@@ -139,7 +139,8 @@ internal sealed class HistoryStore(HistoryDialect dialect)
         ParticipantJoined => Projection.ParticipantJoined,
         ParticipantLeft => Projection.ParticipantLeft,
         CallEnded => Projection.CallEnded,
-        CallStarted or ParticipantConnected or ParticipantReconnecting or MediaChanged or MetadataChanged or UnknownFact => Projection.None,
+        CallStarted or ParticipantConnected or ParticipantReconnecting or MediaChanged or MetadataChanged or InvitationRinging or InvitationEnded
+            or UnknownFact => Projection.None,
         _ => throw new UnhandledRoomFactException(fact, "the history"),
     };
 

@@ -16,6 +16,13 @@ internal static class WebhookEventTypes
     public const string ParticipantMetadataChanged = EventNames.ParticipantMetadataChanged;
     public const string RoomMetadataChanged = EventNames.RoomMetadataChanged;
 
+    public const string InvitationRinging = EventNames.InvitationRinging;
+    public const string InvitationAccepted = EventNames.InvitationAccepted;
+    public const string InvitationDeclined = EventNames.InvitationDeclined;
+    public const string InvitationBusy = EventNames.InvitationBusy;
+    public const string InvitationCanceled = EventNames.InvitationCanceled;
+    public const string InvitationMissed = EventNames.InvitationMissed;
+
     /// <summary>Sent before <c>call.ended</c> when the room failed, so that billing and alerting see a failure as one.</summary>
     public const string RoomFailed = "room.failed";
 
@@ -23,6 +30,7 @@ internal static class WebhookEventTypes
     public static readonly IReadOnlySet<string> Default = new HashSet<string>(StringComparer.Ordinal)
     {
         CallStarted, CallEnded, ParticipantJoined, ParticipantConnected, ParticipantReconnecting, ParticipantLeft, RoomFailed,
+        InvitationRinging, InvitationAccepted, InvitationDeclined, InvitationBusy, InvitationCanceled, InvitationMissed,
     };
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>(Default, StringComparer.Ordinal)

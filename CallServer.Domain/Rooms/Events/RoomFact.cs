@@ -31,6 +31,10 @@ internal abstract record RoomFact
             RoomEventTypes.MetadataChanged => new MetadataChanged(),
             RoomEventTypes.CallEnded => new CallEnded(
                 Get("reason"), long.TryParse(Get("durationSeconds"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) ? s : 0),
+            RoomEventTypes.InvitationRinging => new InvitationRinging(Get("invitationId"), Get("to"),
+                DateTimeOffset.TryParse(Get("expiresAt"), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at) ? at : default,
+                data?.GetValueOrDefault("metadata")),
+            RoomEventTypes.InvitationEnded => new InvitationEnded(Get("invitationId"), Get("to"), Get("state"), data?.GetValueOrDefault("reason")),
             _ => new UnknownFact(type, data),
         };
     }

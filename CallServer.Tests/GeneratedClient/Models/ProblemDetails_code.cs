@@ -51,6 +51,14 @@ namespace CallServer.Tests.GeneratedClient.Models
         #pragma warning disable CS1591
         Room_full,
         #pragma warning restore CS1591
+        [EnumMember(Value = "invitation_ended")]
+        #pragma warning disable CS1591
+        Invitation_ended,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "invitation_conflict")]
+        #pragma warning disable CS1591
+        Invitation_conflict,
+        #pragma warning restore CS1591
         [EnumMember(Value = "payload_too_large")]
         #pragma warning disable CS1591
         Payload_too_large,

@@ -24,6 +24,14 @@ namespace CallServer.Tests.GeneratedClient.Models
 #endif
         /// <summary>The createdAt property</summary>
         public DateTimeOffset? CreatedAt { get; set; }
+        /// <summary>The invitations property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public List<global::CallServer.Tests.GeneratedClient.Models.InvitationView>? Invitations { get; set; }
+#nullable restore
+#else
+        public List<global::CallServer.Tests.GeneratedClient.Models.InvitationView> Invitations { get; set; }
+#endif
         /// <summary>The metadata property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -87,6 +95,7 @@ namespace CallServer.Tests.GeneratedClient.Models
             {
                 { "callId", n => { CallId = n.GetStringValue(); } },
                 { "createdAt", n => { CreatedAt = n.GetDateTimeOffsetValue(); } },
+                { "invitations", n => { Invitations = n.GetCollectionOfObjectValues<global::CallServer.Tests.GeneratedClient.Models.InvitationView>(global::CallServer.Tests.GeneratedClient.Models.InvitationView.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "metadata", n => { Metadata = n.GetStringValue(); } },
                 { "participants", n => { Participants = n.GetCollectionOfObjectValues<global::CallServer.Tests.GeneratedClient.Models.ParticipantStatus>(global::CallServer.Tests.GeneratedClient.Models.ParticipantStatus.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "roomId", n => { RoomId = n.GetStringValue(); } },
@@ -104,6 +113,7 @@ namespace CallServer.Tests.GeneratedClient.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteStringValue("callId", CallId);
             writer.WriteDateTimeOffsetValue("createdAt", CreatedAt);
+            writer.WriteCollectionOfObjectValues<global::CallServer.Tests.GeneratedClient.Models.InvitationView>("invitations", Invitations);
             writer.WriteStringValue("metadata", Metadata);
             writer.WriteCollectionOfObjectValues<global::CallServer.Tests.GeneratedClient.Models.ParticipantStatus>("participants", Participants);
             writer.WriteStringValue("roomId", RoomId);
