@@ -49,6 +49,7 @@ try
     app.MapApiDocs();
     app.MapTelemetry();
     app.MapHub<RoomHub>(HubPaths.Room);
+    app.MapHub<UserHub>(HubPaths.User);
 
     app.Run();
 }

@@ -14,6 +14,9 @@ internal sealed record InvitationView(
     DateTimeOffset? EndedAt,
     string? Metadata)
 {
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsRinging => State == InvitationStates.Ringing;
+
     public static InvitationView Of(RoomState state, Invitation i) => new(
         i.InvitationId, state.RoomId, state.CallId ?? "", i.To, new InvitationCaller(i.FromParticipantId, i.FromIdentity, i.FromDisplayName),
         i.State, i.Reason, i.CreatedAt, i.ExpiresAt, i.EndedAt, i.Metadata);

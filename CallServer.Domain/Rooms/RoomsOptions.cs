@@ -49,6 +49,10 @@ internal sealed class RoomsOptions
     [Range(1, 10_000_000)]
     public int MaxLiveRooms { get; set; } = 10_000;
 
+    /// <summary>How long an invitation rings when the request names no <c>ringSeconds</c> (docs/API.md §9).</summary>
+    [Range(5, 120)]
+    public int RingSeconds { get; set; } = 30;
+
     /// <summary>How long an identity a moderator removed may not rejoin the same call.</summary>
     [Range(0, 24 * 3600)]
     public int KickBanSeconds { get; set; } = 60;

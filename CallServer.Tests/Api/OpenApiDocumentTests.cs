@@ -29,7 +29,7 @@ public sealed class OpenApiDocumentTests(RedisServer redis)
         var join = document["paths"]!["/rooms/{roomId}/join"]!["post"]!;
         Assert.Equal("application/problem+json", join["responses"]!["422"]!["content"]!.AsObject().Single().Key);
         Assert.NotNull(join["requestBody"]);
-        Assert.Equal(["adminKey", "joinToken", "participantToken"], document["components"]!["securitySchemes"]!.AsObject().Select(s => s.Key).Order());
+        Assert.Equal(["adminKey", "joinToken", "participantToken", "userToken"], document["components"]!["securitySchemes"]!.AsObject().Select(s => s.Key).Order());
         Assert.Equal("adminKey", document["paths"]!["/rooms"]!["get"]!["security"]![0]!.AsObject().Single().Key);
         foreach (var route in new[] { "/rooms/{roomId}/leave", "/rooms/{roomId}", "/calls/{callId}", "/webhooks/failed/{id}/retry", "/rooms/{roomId}/participants/{participantId}/mute" })
         {

@@ -74,7 +74,8 @@ public sealed class DeploySurvivalTests(RedisServer redis)
             };
             Assert.True((await backup.SaveAsync(state.Version, connected, [], TimeSpan.FromHours(1), CancellationToken.None)).Written);
             await using var probe = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
-            await probe.GetDatabase().StringSetAsync($"{prefix}instance:killed", "1", TimeSpan.FromSeconds(2));
+            // a few TTLs of margin: the next process's start must not outlast it on a loaded machine
+            await probe.GetDatabase().StringSetAsync($"{prefix}instance:killed", "1", TimeSpan.FromSeconds(6));
         }
 
         using var next = new CallServerApplication(redis.ConnectionString, keyPrefix: prefix, settings: settings).Start();

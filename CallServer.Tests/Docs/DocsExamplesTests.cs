@@ -34,7 +34,12 @@ public sealed partial class DocsExamplesTests(RedisServer redis)
         var status = JsonSerializer.SerializeToNode(joined.Room, ApiJson.Default.RoomStatus)!;
 
         // the status: the same fields, nested the same
-        Assert.Equal(Shape(status), Shape(json.Single(j => j["roomId"] is not null)));
+        Assert.Equal(Shape(status), Shape(json.Single(j => j["roomId"] is not null && j["participants"] is not null)));
+        // an invitation (§9): the same fields as one the server sends, from a real dial
+        var annToken = await UserDevice.TokenAsync(app.CreateClient(), "docs-ann");
+        var dialed = await Calling.RingingTests.DialAsync(app, annToken, "docs-bob");
+        var invitation = JsonSerializer.SerializeToNode(dialed.Room.Invitations![0], ApiJson.Default.InvitationView)!;
+        Assert.Equal(Shape(invitation), Shape(json.Single(j => j["invitationId"] is not null)));
         // a webhook: the same fields as one the server builds
         var left = new RoomEvent("c", "r1", 7, RoomEventTypes.ParticipantLeft, "p", DateTimeOffset.UnixEpoch, new ParticipantLeft("left").Data, "user-42", "Bob");
         var sent = JsonNode.Parse(WebhookMessage.From(left, left.Fact, "participant.left", 6).Body)!;

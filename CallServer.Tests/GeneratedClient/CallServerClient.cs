@@ -2,7 +2,9 @@
 #pragma warning disable CS0618
 using CallServer.Tests.GeneratedClient.Calls;
 using CallServer.Tests.GeneratedClient.History;
+using CallServer.Tests.GeneratedClient.Invitations;
 using CallServer.Tests.GeneratedClient.Rooms;
+using CallServer.Tests.GeneratedClient.Users;
 using CallServer.Tests.GeneratedClient.Webhooks;
 using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions;
@@ -32,10 +34,20 @@ namespace CallServer.Tests.GeneratedClient
         {
             get => new global::CallServer.Tests.GeneratedClient.History.HistoryRequestBuilder(PathParameters, RequestAdapter);
         }
+        /// <summary>The invitations property</summary>
+        public global::CallServer.Tests.GeneratedClient.Invitations.InvitationsRequestBuilder Invitations
+        {
+            get => new global::CallServer.Tests.GeneratedClient.Invitations.InvitationsRequestBuilder(PathParameters, RequestAdapter);
+        }
         /// <summary>The rooms property</summary>
         public global::CallServer.Tests.GeneratedClient.Rooms.RoomsRequestBuilder Rooms
         {
             get => new global::CallServer.Tests.GeneratedClient.Rooms.RoomsRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The users property</summary>
+        public global::CallServer.Tests.GeneratedClient.Users.UsersRequestBuilder Users
+        {
+            get => new global::CallServer.Tests.GeneratedClient.Users.UsersRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The webhooks property</summary>
         public global::CallServer.Tests.GeneratedClient.Webhooks.WebhooksRequestBuilder Webhooks

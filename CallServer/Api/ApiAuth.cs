@@ -12,6 +12,9 @@ internal sealed record ApiAuth(params string[] Schemes)
     /// <summary>A join token signed by the app's backend (tokens mode).</summary>
     public const string JoinToken = "joinToken";
 
+    /// <summary>A user token (ringing, docs/API.md §9).</summary>
+    public const string User = "userToken";
+
     /// <summary>The admin key (<c>X-Api-Key</c>).</summary>
     public const string Admin = "adminKey";
 

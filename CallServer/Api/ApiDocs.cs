@@ -48,6 +48,13 @@ internal static class ApiDocs
                         BearerFormat = "JWT",
                         Description = "Tokens mode (Auth:JoinSecret set): a join token your backend signs (HS256) with sub, room, exp and optionally name, grants, metadata.",
                     },
+                    [ApiAuth.User] = new OpenApiSecurityScheme
+                    {
+                        Type = SecuritySchemeType.Http,
+                        Scheme = "bearer",
+                        BearerFormat = "JWT",
+                        Description = "A user token (ringing): tokens mode, your backend signs it like a join token with \"scope\": \"user\" and no room; open mode, POST /users/token.",
+                    },
                     [ApiAuth.Admin] = new OpenApiSecurityScheme
                     {
                         Type = SecuritySchemeType.ApiKey,

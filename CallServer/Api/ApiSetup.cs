@@ -25,6 +25,7 @@ internal static class ApiSetup
         });
         builder.Services.AddSingleton<AdminAccess>();
         builder.Services.AddSingleton<IdempotentReplies>();
+        builder.Services.AddSingleton<JoinAnswers>();
         builder.Services.AddStackExchangeRedisCache(_ => { });
         builder.Services.AddOptions<Microsoft.Extensions.Caching.StackExchangeRedis.RedisCacheOptions>()
             .Configure<IServiceProvider>((cache, services) =>
@@ -44,6 +45,7 @@ internal static class ApiSetup
         api.MapModeration();
         api.MapCalls();
         api.MapWebhooks();
+        api.MapInvitations();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthReportWriter.WriteAsync });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthReportWriter.WriteAsync });
         return app;

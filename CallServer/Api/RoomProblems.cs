@@ -9,7 +9,17 @@ internal static class RoomProblems
 {
     public static ProblemHttpResult From(RoomException ex, string title) => Problem(RoomErrorCodes.Of(ex.Kind), ex.Message, title);
 
-    public static ProblemHttpResult From(RoomException ex) => Problem(RoomErrorCodes.Of(ex.Kind), ex.Message);
+    public static ProblemHttpResult From(RoomException ex)
+    {
+        var problem = Problem(RoomErrorCodes.Of(ex.Kind), ex.Message);
+        if (ex.InvitationState is { } state)
+        {
+            // the second device that answers learns how the call was answered
+            problem.ProblemDetails.Extensions["state"] = state;
+        }
+
+        return problem;
+    }
 
     /// <summary>An Idempotency-Key used before by another caller, or with another request.</summary>
     public static ProblemHttpResult KeyReused(string? detail = null) => Problem(

@@ -52,11 +52,9 @@ internal static class RoomsApi
         [FromHeader(Name = IdempotentReplies.Header)] string? idempotencyKey,
         HttpContext http,
         RoomSupervisor rooms,
-        TokenIssuer tokens,
         JoinTokens joinTokens,
         IdempotentReplies replies,
-        IMediaServer media,
-        IceServers iceServers,
+        JoinAnswers answers,
         Shutdown.InstanceDrain drain,
         CancellationToken cancellationToken)
     {
@@ -99,10 +97,7 @@ internal static class RoomsApi
         return await WithIdempotency(roomId, "join", idempotencyKey, fingerprint, replies, ApiJson.Default.JoinResponse, async () =>
         {
             var join = new JoinRoom(displayName!, idempotencyKey, check?.Who, request?.Audio ?? true, request?.Video ?? true);
-            var reply = await rooms.AskAsync(roomId, join, cancellationToken);
-            var participant = reply.Participant!;
-            var (token, expiresAt) = tokens.Issue(roomId, participant.ParticipantId);
-            return new JoinResponse(participant.ParticipantId, token, reply.Status, media.Mode, iceServers.For(participant.ParticipantId), expiresAt);
+            return answers.For(roomId, await rooms.AskAsync(roomId, join, cancellationToken));
         }, cancellationToken);
     }
 
@@ -209,7 +204,7 @@ internal static class RoomsApi
     /// Runs <paramref name="act"/> once per idempotency key: a retry with the same <paramref name="fingerprint"/> gets the first
     /// answer, and anyone else's use of the key gets 422.
     /// </summary>
-    private static async Task<Results<Ok<T>, ProblemHttpResult>> WithIdempotency<T>(
+    internal static async Task<Results<Ok<T>, ProblemHttpResult>> WithIdempotency<T>(
         string roomId, string operation, string? key, string fingerprint, IdempotentReplies replies,
         System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, Func<Task<T>> act, CancellationToken cancellationToken)
         where T : class
@@ -238,7 +233,7 @@ internal static class RoomsApi
         return TypedResults.Ok(reply);
     }
 
-    private static string? BearerToken(HttpContext http) =>
+    internal static string? BearerToken(HttpContext http) =>
         http.Request.Headers.Authorization.ToString() is { } value && value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
             ? value["Bearer ".Length..].Trim()
             : null;

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.Tokens;
 
@@ -13,7 +14,9 @@ internal static class AuthSetup
         builder.Services.AddSingleton<TokenIssuer>();
         builder.Services.AddSingleton<JoinTokens>();
         builder.Services.AddHostedService<JoinModeNotice>();
-        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        builder.Services.AddSingleton<UserTokens>();
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer()
+            .AddScheme<AuthenticationSchemeOptions, UserTokenAuthentication>(UserTokenAuthentication.SchemeName, null);
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<SigningKeys>((jwt, keys) =>
         {
             jwt.MapInboundClaims = false;
@@ -48,7 +51,8 @@ internal static class AuthSetup
                 },
             };
         });
-        builder.Services.AddAuthorization();
+        builder.Services.AddAuthorization(authorization => authorization.AddPolicy(UserTokenAuthentication.Policy, policy =>
+            policy.AddAuthenticationSchemes(UserTokenAuthentication.SchemeName).RequireAuthenticatedUser()));
         return builder;
     }
 }

@@ -4,4 +4,6 @@ namespace CallServer.Auth;
 internal static class HubPaths
 {
     public const string Room = "/hubs/room";
+
+    public const string User = "/hubs/user";
 }

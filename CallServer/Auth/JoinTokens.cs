@@ -14,11 +14,9 @@ namespace CallServer.Auth;
 /// with what rights. Checked with Microsoft.IdentityModel: signature (the secret, or the previous one while rotating), expiry
 /// (required, and no longer than <c>Auth:MaxJoinTokenMinutes</c>), issuer and audience when configured, then the claims.
 /// </summary>
-internal sealed partial class JoinTokens(IOptions<AuthOptions> options)
+internal sealed class JoinTokens(IOptions<AuthOptions> options)
 {
     public const int MaxMetadataLength = 1024;
-
-    private readonly JsonWebTokenHandler _handler = new();
 
     /// <summary>False on an open server: anyone may join any room.</summary>
     public bool Required => !string.IsNullOrEmpty(options.Value.JoinSecret);
@@ -31,49 +29,28 @@ internal sealed partial class JoinTokens(IOptions<AuthOptions> options)
         }
 
         var settings = options.Value;
-        var result = await _handler.ValidateTokenAsync(token, new TokenValidationParameters
+        var (jwt, problem) = await AppTokens.ValidateAsync(token, AppTokens.SignedByApp(settings), "join token");
+        if (jwt is null)
         {
-            ValidateIssuer = !string.IsNullOrEmpty(settings.JoinIssuer),
-            ValidIssuer = settings.JoinIssuer,
-            ValidateAudience = !string.IsNullOrEmpty(settings.JoinAudience),
-            ValidAudience = settings.JoinAudience,
-            IssuerSigningKeys = new[] { settings.JoinSecret, settings.JoinSecretPrevious }
-                .Where(s => !string.IsNullOrEmpty(s)).Select(s => new SymmetricSecurityKey(Encoding.UTF8.GetBytes(s!))),
-            ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
-            RequireExpirationTime = true,
-            ClockSkew = TimeSpan.FromSeconds(30),
-        });
-        if (!result.IsValid)
-        {
-            return JoinCheck.Unauthorized(result.Exception switch
-            {
-                SecurityTokenExpiredException => "The join token has expired.",
-                SecurityTokenNotYetValidException => "The join token is not valid yet (nbf).",
-                SecurityTokenNoExpirationException => "The join token has no exp claim.",
-                SecurityTokenInvalidLifetimeException => "The join token's lifetime is not valid (exp before nbf).",
-                SecurityTokenInvalidSignatureException or SecurityTokenSignatureKeyNotFoundException => "The join token's signature is not valid.",
-                SecurityTokenInvalidAlgorithmException => "The join token must be signed with HS256.",
-                SecurityTokenInvalidIssuerException => "The join token's issuer (iss) is not the one this server expects.",
-                SecurityTokenInvalidAudienceException => "The join token's audience (aud) is not the one this server expects.",
-                SecurityTokenMalformedException or ArgumentException => "The join token is malformed: it is not a JWT.",
-                _ => "The join token is not valid.",
-            });
+            return JoinCheck.Unauthorized(problem!);
         }
 
-        var jwt = (JsonWebToken)result.SecurityToken;
-        var issued = jwt.TryGetPayloadValue<long>("nbf", out _) ? jwt.ValidFrom : jwt.IssuedAt;
-        if (issued == DateTime.MinValue || issued > DateTime.UtcNow.AddSeconds(30)
-            || jwt.ValidTo - issued > TimeSpan.FromMinutes(settings.MaxJoinTokenMinutes))
+        if (AppTokens.LifetimeProblem(jwt, settings.MaxJoinTokenMinutes, "join token") is { } lifetime)
         {
-            return JoinCheck.Unauthorized($"The join token must have iat (or nbf), not in the future, and be valid for at most {settings.MaxJoinTokenMinutes} minutes.");
+            return JoinCheck.Unauthorized(lifetime);
         }
 
-        if (StringClaim(jwt, "sub") is not { } identity || !IdentityPattern().IsMatch(identity))
+        if (AppTokens.IsUserToken(jwt))
+        {
+            return JoinCheck.Unauthorized("This is a user token (scope user): a join needs a join token, with a room claim.");
+        }
+
+        if (AppTokens.Identity(jwt) is not { } identity)
         {
             return JoinCheck.Unauthorized("The join token's sub (the user's identity) must be 1-128 characters of letters, digits and _ . @ : -.");
         }
 
-        if (StringClaim(jwt, "room") is not { } room)
+        if (AppTokens.StringClaim(jwt, "room") is not { } room)
         {
             return JoinCheck.Unauthorized("The join token has no room claim (a string: the room id).");
         }
@@ -109,12 +86,6 @@ internal sealed partial class JoinTokens(IOptions<AuthOptions> options)
             : JoinCheck.Unauthorized("The join token's grants claim must be an object of booleans: publish, subscribe, admin.");
     }
 
-    /// <summary>A claim that is a JSON string (IdentityModel would turn a number or a boolean into text), else null.</summary>
-    private static string? StringClaim(JsonWebToken jwt, string name) =>
-        jwt.TryGetClaim(name, out var claim) && claim.ValueType == System.Security.Claims.ClaimValueTypes.String && claim.Value.Length > 0
-            ? claim.Value
-            : null;
-
     /// <summary>The grants claim (absent: the defaults), or null when it is not an object of booleans.</summary>
     private static ParticipantGrants? Grants(JsonWebToken jwt)
     {
@@ -137,6 +108,4 @@ internal sealed partial class JoinTokens(IOptions<AuthOptions> options)
         return publish is null || subscribe is null || admin is null ? null : new ParticipantGrants(publish.Value, subscribe.Value, admin.Value);
     }
 
-    [GeneratedRegex("^[A-Za-z0-9_.@:-]{1,128}$")]
-    private static partial Regex IdentityPattern();
 }

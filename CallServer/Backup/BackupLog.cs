@@ -25,4 +25,7 @@ internal static partial class BackupLog
 
     [LoggerMessage(8, LogLevel.Warning, "Room {RoomId}: {Count} events of a change cut by a crash of the embedded store queued again")]
     public static partial void PendingEventsQueued(ILogger logger, string roomId, int count);
+
+    [LoggerMessage(9, LogLevel.Warning, "The index of ringing invitations was not updated (the change itself is acknowledged; the user hub asks each room)")]
+    public static partial void RingingIndexSkipped(ILogger logger, Exception exception);
 }

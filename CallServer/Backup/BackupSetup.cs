@@ -22,6 +22,7 @@ internal static class BackupSetup
         builder.Services.AddSingleton<IConnectionMultiplexer>(sp => sp.GetRequiredService<RedisConnector>().Connect("callserver"));
         builder.Services.AddSingleton<AckedWrites>();
         builder.Services.AddSingleton<EmbeddedLog>();
+        builder.Services.AddSingleton<RingingIndex>();
         builder.Services.AddSingleton<RoomBackup>();
         builder.Services.AddSingleton<IRoomBackup>(sp => sp.GetRequiredService<RoomBackup>());
         builder.Services.AddSingleton<ISignalPublisher, SignalPublisher>();

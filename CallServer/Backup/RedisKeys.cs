@@ -8,6 +8,9 @@ internal sealed class RedisKeys(string prefix)
     /// <summary>Hash of a room's backup: <c>v</c> its version, <c>s</c> its state as JSON.</summary>
     public string Room(string roomId) => $"{Prefix}room:{roomId}";
 
+    /// <summary>The invitations that may ring for an identity (<see cref="RingingIndex"/>).</summary>
+    public string UserRinging(string identity) => $"{Prefix}user:{identity}:ringing";
+
     /// <summary>Set of the ids of rooms whose call is live; read at start-up to bring them back.</summary>
     public string LiveRooms => $"{Prefix}rooms:live";
 

@@ -12,7 +12,7 @@ namespace CallServer.Backup;
 /// <summary>The BackupServer of the talk: keeps every room's state in Redis and writes each change atomically with its events and status.</summary>
 internal sealed class RoomBackup(
     IConnectionMultiplexer redis, RedisKeys keys, AckedWrites acked, IOptions<WebhooksOptions> webhooks, Telemetry.ServerMetrics metrics,
-    EmbeddedLog embeddedLog, IOptions<RedisOptions> redisOptions, ILogger<RoomBackup> logger) : IRoomBackup
+    EmbeddedLog embeddedLog, IOptions<RedisOptions> redisOptions, RingingIndex ringing, ILogger<RoomBackup> logger) : IRoomBackup
 {
     /// <summary>Redis:TimeoutMs, Redis:AckReplicasTimeoutMs when replicas confirm, and 2 s for the rest (docs/API.md §4).</summary>
     public TimeSpan AnswerWithin { get; } = TimeSpan.FromMilliseconds(
@@ -121,6 +121,7 @@ internal sealed class RoomBackup(
             await PublishQuietlyAsync(args[7], next.RoomId);
         }
 
+        await ringing.FollowAsync(events);
         return new BackupWriteResult(true, next.Version);
     }
 

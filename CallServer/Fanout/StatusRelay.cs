@@ -17,7 +17,7 @@ namespace CallServer.Fanout;
 /// </summary>
 internal sealed class StatusRelay(
     IConnectionMultiplexer redis, RedisKeys keys, IHubContext<RoomHub> hub, RoomConnections connections, ConnectionCloser closer,
-    RoomSupervisor rooms, Telemetry.ServerMetrics metrics, TimeProvider time, ILogger<StatusRelay> logger) : ISupervisedService
+    RoomSupervisor rooms, InvitationNotices invitations, Telemetry.ServerMetrics metrics, TimeProvider time, ILogger<StatusRelay> logger) : ISupervisedService
 {
     /// <summary>The version of the last status relayed per live room: a catch-up older than it reads the room again.</summary>
     private readonly ConcurrentDictionary<string, long> _relayed = new(StringComparer.Ordinal);
@@ -161,6 +161,8 @@ internal sealed class StatusRelay(
         {
             metrics.FanoutLag.Record((time.GetUtcNow() - changedAt).TotalSeconds);
         }
+
+        await invitations.RelayAsync(update, cancellationToken);
 
         if (update.EndReason is { } reason)
         {

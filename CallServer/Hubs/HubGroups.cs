@@ -6,4 +6,7 @@ internal static class HubGroups
     public static string Room(string roomId) => $"room:{roomId}";
 
     public static string Participant(string participantId) => $"participant:{participantId}";
+
+    /// <summary>Every user-hub connection of one identity (its devices), on <see cref="UserHub"/>.</summary>
+    public static string User(string identity) => $"user:{identity}";
 }

@@ -6,6 +6,7 @@ namespace CallServer.Hubs;
 /// <summary>Source-generated JSON for what the hub sends.</summary>
 [JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(RoomStatus))]
+[JsonSerializable(typeof(InvitationView))]
 [JsonSerializable(typeof(SignalMessage))]
 [JsonSerializable(typeof(EndedMessage))]
 [JsonSerializable(typeof(RemovedMessage))]

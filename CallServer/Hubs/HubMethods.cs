@@ -11,4 +11,7 @@ internal static class HubMethods
     public const string Data = "data";
     public const string Closing = "closing";
     public const string Muted = "muted";
+
+    /// <summary>On the user hub: an invitation of the user, created or changed.</summary>
+    public const string Invitation = "invitation";
 }

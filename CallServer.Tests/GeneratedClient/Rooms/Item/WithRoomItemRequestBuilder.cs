@@ -2,6 +2,7 @@
 #pragma warning disable CS0618
 using CallServer.Tests.GeneratedClient.Models;
 using CallServer.Tests.GeneratedClient.Rooms.Item.Calls;
+using CallServer.Tests.GeneratedClient.Rooms.Item.Invitations;
 using CallServer.Tests.GeneratedClient.Rooms.Item.Join;
 using CallServer.Tests.GeneratedClient.Rooms.Item.Leave;
 using CallServer.Tests.GeneratedClient.Rooms.Item.Participants;
@@ -26,6 +27,11 @@ namespace CallServer.Tests.GeneratedClient.Rooms.Item
         public global::CallServer.Tests.GeneratedClient.Rooms.Item.Calls.CallsRequestBuilder Calls
         {
             get => new global::CallServer.Tests.GeneratedClient.Rooms.Item.Calls.CallsRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The invitations property</summary>
+        public global::CallServer.Tests.GeneratedClient.Rooms.Item.Invitations.InvitationsRequestBuilder Invitations
+        {
+            get => new global::CallServer.Tests.GeneratedClient.Rooms.Item.Invitations.InvitationsRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The join property</summary>
         public global::CallServer.Tests.GeneratedClient.Rooms.Item.Join.JoinRequestBuilder Join
