@@ -31,6 +31,26 @@ internal static class JoinTokenMinter
         return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(descriptor);
     }
 
+    /// <summary>A user token (ringing) as the app's backend mints it: sub, "scope": "user", no room.</summary>
+    public static string UserToken(string identity, string? name = null, string secret = Secret)
+    {
+        var now = DateTime.UtcNow;
+        var claims = new Dictionary<string, object> { ["sub"] = identity, ["scope"] = "user" };
+        if (name is not null)
+        {
+            claims["name"] = name;
+        }
+
+        return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
+        {
+            Claims = claims,
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now.AddMinutes(10),
+            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(secret)), SecurityAlgorithms.HmacSha256),
+        });
+    }
+
     /// <summary>The grants claim.</summary>
     public static Dictionary<string, object> Grants(bool publish = true, bool subscribe = true, bool admin = false) =>
         new() { ["grants"] = new Dictionary<string, object> { ["publish"] = publish, ["subscribe"] = subscribe, ["admin"] = admin } };

@@ -93,7 +93,7 @@ internal static class ApiDocs
                 string[]? reasons = context.JsonPropertyInfo?.Name switch
                 {
                     "leaveReason" => [LeaveReasons.Left, LeaveReasons.Timeout, LeaveReasons.Kicked, LeaveReasons.Replaced, LeaveReasons.Ended, LeaveReasons.Failed],
-                    "endReason" => [LeaveReasons.Empty, LeaveReasons.Ended, LeaveReasons.Failed],
+                    "endReason" => [LeaveReasons.Empty, LeaveReasons.Ended, LeaveReasons.Failed, LeaveReasons.NotAnswered],
                     _ => null,
                 };
                 if (reasons is not null)
