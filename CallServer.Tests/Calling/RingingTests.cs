@@ -36,6 +36,13 @@ public sealed class RingingTests(RedisServer redis)
         await tablet.WaitForAsync(i => i.InvitationId == ringing.InvitationId && i.State == "accepted", "the tablet hears it was answered");
         await annHub.WaitForStatusAsync(s => s.Participants.Any(p => p.ParticipantId == bob.ParticipantId && p.Identity == "bob"), "Ann sees Bob join");
 
+        // a device that connects later (woken by a push) finds no ringing invitation of this call any more, but one still ringing
+        var second = await DialAsync(b, annToken, "bob");
+        await using var woken = await UserDevice.ConnectAsync(a.BaseAddress, bobToken);
+        var found = await woken.WaitForAsync(i => i.State == "ringing", "the ringing call found on connect");
+        Assert.Equal(second.Room.Invitations![0].InvitationId, found.InvitationId);
+        Assert.DoesNotContain(woken.Invitations, i => i.InvitationId == ringing.InvitationId);
+
         // the tablet answers too late: 409 with the state
         using var tabletHttp = Bearer(b, bobToken);
         using var late = await tabletHttp.PostAsJsonAsync($"/invitations/{ringing.InvitationId}/accept", new { });
