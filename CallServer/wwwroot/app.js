@@ -1,7 +1,8 @@
 // CallServer's browser client: join over REST, live status over SignalR, WebRTC through the mesh relay or an SFU.
 // Stable hooks for automation: #room #name #join #leave #toggle-audio #toggle-video #participants #status video#local
 // #chat-log #chat-text #chat-send, one video[data-participant-id] per remote participant, and for an admin participant
-// button[data-action="mute"|"remove"] in each other participant's li.
+// button[data-action="mute"|"remove"] in each other participant's li. Calling (docs/API.md §9): #me #sign-in #callee #call,
+// and #incoming (data-invitation-id) with #accept and #decline while a call rings for this user.
 "use strict";
 
 const $ = (selector) => document.querySelector(selector);
@@ -60,6 +61,14 @@ async function join() {
     say(body.detail || body.title || `join failed (${response.status})`);
     return;
   }
+  await enter(roomId, displayName, body);
+}
+
+// what every way into a call shares (a join, a dial, an answer): the join answer, the camera, the room's hub
+async function enter(roomId, displayName, body) {
+  inCall(true);
+  $("#room").value = roomId;
+  $("#name").value = displayName;
   Object.assign(call, {
     roomId, me: body.participantId, token: body.token, mode: body.mediaMode || "mesh",
     iceServers: body.iceServers || [], version: 0, status: null,
@@ -435,7 +444,105 @@ $("#leave").addEventListener("click", leave);
 $("#toggle-audio").addEventListener("click", () => toggle("audio"));
 $("#toggle-video").addEventListener("click", () => toggle("video"));
 
+// calling people: a user token, the user hub for invitations, dial, answer, decline
+const user = { identity: null, token: null, hub: null, ringing: null };
+
+async function signIn() {
+  const identity = $("#me").value.trim();
+  if (!/^[A-Za-z0-9_.@:-]{1,128}$/.test(identity)) {
+    say("enter who you are (letters, digits and _ . @ : -)");
+    return;
+  }
+  // open mode: the server issues user tokens (in tokens mode your backend does)
+  const response = await fetch("/users/token", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ identity, displayName: $("#name").value.trim() || identity }),
+  });
+  const body = await response.json();
+  if (!response.ok) {
+    say(body.detail || `sign-in failed (${response.status})`);
+    return;
+  }
+  Object.assign(user, { identity, token: body.token });
+  const hub = new signalR.HubConnectionBuilder()
+    .withUrl("/hubs/user", { accessTokenFactory: () => user.token })
+    .withAutomaticReconnect()
+    .build();
+  hub.on("invitation", onInvitation);
+  user.hub = hub;
+  await hub.start();
+  $("#call").disabled = false;
+  $("#me").disabled = true;
+  $("#sign-in").disabled = true;
+  say(`signed in as ${identity}`);
+}
+
+function onInvitation(invitation) {
+  if (invitation.to !== user.identity) return;
+  if (invitation.state === "ringing") {
+    user.ringing = invitation;
+    $("#incoming").dataset.invitationId = invitation.invitationId;
+    $("#incoming-from").textContent = invitation.from.displayName;
+    $("#incoming").hidden = false;
+  } else if (user.ringing?.invitationId === invitation.invitationId) {
+    // answered here or on another device, declined, canceled or missed: the ring stops
+    stopRinging();
+    if (!call.roomId) say(invitation.state === "accepted" ? "answered on another device" : `call ${invitation.state}`);
+  }
+}
+
+function stopRinging() {
+  user.ringing = null;
+  $("#incoming").hidden = true;
+  delete $("#incoming").dataset.invitationId;
+}
+
+function userFetch(path, body, key) {
+  const headers = { "content-type": "application/json", authorization: `Bearer ${user.token}` };
+  if (key) headers["Idempotency-Key"] = key;
+  return fetch(path, { method: "POST", headers, body: JSON.stringify(body) });
+}
+
+async function dial() {
+  const callee = $("#callee").value.trim();
+  if (!user.token || !/^[A-Za-z0-9_.@:-]{1,128}$/.test(callee)) return;
+  const displayName = $("#name").value.trim() || user.identity;
+  say(`calling ${callee}…`);
+  const response = await userFetch("/calls", { to: [callee], displayName }, newKey());
+  const body = await response.json();
+  if (!response.ok) {
+    say(body.detail || `call failed (${response.status})`);
+    return;
+  }
+  await enter(body.room.roomId, displayName, body);
+}
+
+async function answer(accept) {
+  const invitation = user.ringing;
+  if (!invitation) return;
+  stopRinging();
+  const displayName = $("#name").value.trim() || user.identity;
+  const response = accept
+    ? await userFetch(`/invitations/${encodeURIComponent(invitation.invitationId)}/accept`, { displayName }, newKey())
+    : await userFetch(`/invitations/${encodeURIComponent(invitation.invitationId)}/decline`, { reason: "declined" });
+  const body = await response.json();
+  if (!response.ok) {
+    say(response.status === 409 && body.state === "accepted" ? "answered on another device" : body.detail || `failed (${response.status})`);
+    return;
+  }
+  if (accept) await enter(invitation.roomId, displayName, body);
+  else say("declined");
+}
+
+$("#sign-in").addEventListener("click", () => signIn().catch((e) => say(e.message)));
+$("#calling-form").addEventListener("submit", (event) => { event.preventDefault(); dial().catch((e) => say(e.message)); });
+$("#accept").addEventListener("click", () => answer(true).catch((e) => say(e.message)));
+$("#decline").addEventListener("click", () => answer(false).catch((e) => say(e.message)));
+
 const query = new URLSearchParams(location.search);
 if (query.get("room")) $("#room").value = query.get("room");
 if (query.get("name")) $("#name").value = query.get("name");
 if (query.get("autojoin") === "1" && query.get("room") && query.get("name")) join();
+if (query.get("me")) $("#me").value = query.get("me");
+if (query.get("signin") === "1" && query.get("me")) signIn().catch((e) => say(e.message));
