@@ -10,6 +10,7 @@ using LoadGen.Scenarios;
 //   LoadGen joins       --target callserver|baseline --url URL --pid PID --rate 500 --seconds 10 [--warmup 5]
 //   LoadGen changes     --target callserver --label callserver-ack1 --url URL --pid PID --rooms 50 --participants 2 --rate 5 --seconds 15 [--warmup 5]
 //   LoadGen webhooks    --target callserver --label callserver-webhooks --url URL --pid PID --hook-port PORT --rooms 50 --participants 2 --rate 5 --seconds 15 [--warmup 5]
+//   LoadGen ringing     --url URL --pid PID --hook-port PORT --rate 20 --seconds 15 [--warmup 5]   (an open server, webhooks of invitation.ringing to PORT)
 //   LoadGen crash       --target callserver --url URL --pid PID --admin-key KEY --rooms 40 --seconds 10
 //   LoadGen restart     --target callserver --url URL --pid PID --admin-key KEY --rooms 1000 --count 500 --server-cmd "dotnet ..."
 //   LoadGen connections --target callserver|baseline|limit --url URL --pid PID --count 20000
@@ -59,6 +60,18 @@ switch (scenario)
             break;
         }
 
+    case "ringing":
+        {
+            // dials; the server delivers invitation.ringing to this process, which times each from its event
+            await using var sink = WebhookSink.Start(options.Int("hook-port", 0));
+            var warmup = TimeSpan.FromSeconds(double.Parse(options.Get("warmup", "0"), CultureInfo.InvariantCulture));
+            sink.MeasureFrom(DateTimeOffset.UtcNow + warmup);
+            var dials = await Ringing.RunAsync(new Uri(options.Get("url")), probe, double.Parse(options.Get("rate", "20"), CultureInfo.InvariantCulture), seconds, warmup, cancel.Token);
+            await Task.Delay(TimeSpan.FromSeconds(2), cancel.Token); // the last webhooks in flight
+            result = dials with { LagP50Ms = sink.Lags.PercentileMs(50), LagP99Ms = sink.Lags.PercentileMs(99), LagCount = sink.Lags.Count };
+            break;
+        }
+
     case "crash":
         result = await Crash.RunAsync(target, probe, options.Get("admin-key"), options.Int("rooms", 40), seconds, cancel.Token);
         break;
@@ -75,7 +88,7 @@ switch (scenario)
             TimeSpan.FromSeconds(options.Int("idle-seconds", 0)), cancel.Token);
         break;
     default:
-        Console.Error.WriteLine("usage: LoadGen fanout|joins|changes|webhooks|crash|restart|connections|idle-rooms|report [--option value ...] (see Program.cs)");
+        Console.Error.WriteLine("usage: LoadGen fanout|joins|changes|webhooks|ringing|crash|restart|connections|idle-rooms|report [--option value ...] (see Program.cs)");
         return 2;
 }
 
