@@ -60,6 +60,12 @@ public sealed class RingSurvivalTests(RedisServer redis) : IAsyncLifetime
             async () => (await bob.GetFromJsonAsync<InvitationView>($"/invitations/{invitationId}"))!,
             i => i.State == "missed", "the ring missed after the restart", TimeSpan.FromSeconds(30));
         Assert.True(missed.EndedAt >= missed.ExpiresAt);
+        // answered too late: 409 with the state
+        using (var late = await bob.PostAsJsonAsync($"/invitations/{invitationId}/accept", new { }))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Conflict, late.StatusCode);
+            Assert.Equal("missed", (string?)System.Text.Json.Nodes.JsonNode.Parse(await late.Content.ReadAsStringAsync())!["state"]);
+        }
 
         // the dialed call nobody answered ended; its history and its webhooks say it once each, in the same order
         using var admin = new HttpClient { BaseAddress = next.Address };
