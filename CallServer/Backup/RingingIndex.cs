@@ -13,7 +13,7 @@ internal sealed class RingingIndex(IConnectionMultiplexer redis, RedisKeys keys,
     /// <summary>The longest ring (120 s) and a margin.</summary>
     private static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(180);
 
-    /// <summary>Follows a written change's invitation events; quiet when Redis does not answer (the change is acknowledged).</summary>
+    /// <summary>Follows a written change's invitation events; never fails the change (it is acknowledged): a failure is logged.</summary>
     public async Task FollowAsync(IReadOnlyList<RoomEvent> events)
     {
         var batch = redis.GetDatabase().CreateBatch();
@@ -42,8 +42,9 @@ internal sealed class RingingIndex(IConnectionMultiplexer redis, RedisKeys keys,
         {
             await Task.WhenAll(writes);
         }
-        catch (Exception ex) when (StoreFailures.IsUnavailable(ex))
+        catch (Exception ex)
         {
+            // whatever went wrong, the change itself is written and acknowledged: it must not be reported as failed
             BackupLog.RingingIndexSkipped(logger, ex);
         }
     }
