@@ -76,4 +76,27 @@ public sealed class MessagePackProtocolTests(RedisServer redis)
         var refused = await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => bobHub.InvokeAsync("Signal", "nobody-here", "offer", "x"));
         Assert.False(string.IsNullOrWhiteSpace(refused.Message));
     }
+
+    [Fact]
+    public async Task AUserHubClientOnMessagePackHearsItsInvitationWithTheJsonNames()
+    {
+        using var app = new CallServerApplication(redis.ConnectionString).Start();
+        var annToken = await UserDevice.TokenAsync(app.CreateClient(), "mp-ann");
+        var bobToken = await UserDevice.TokenAsync(app.CreateClient(), "mp-bob");
+        var invitations = new ConcurrentQueue<Dictionary<string, object>>();
+        await using var bobDevice = new HubConnectionBuilder().WithUrl(new Uri(app.BaseAddress, "/hubs/user"), o =>
+        {
+            o.AccessTokenProvider = () => Task.FromResult<string?>(bobToken);
+            o.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
+            o.SkipNegotiation = true;
+        }).AddMessagePackProtocol().Build();
+        bobDevice.On<Dictionary<string, object>>("invitation", invitations.Enqueue);
+        await bobDevice.StartAsync();
+
+        var call = await Calling.RingingTests.DialAsync(app, annToken, "mp-bob");
+
+        var invitation = await Eventually.ValueAsync(() => Task.FromResult(invitations.FirstOrDefault()!), i => i is not null, "the invitation over MessagePack");
+        Assert.Equal((call.Room.Invitations![0].InvitationId, "mp-bob", "ringing"), ((string)invitation["invitationId"], (string)invitation["to"], (string)invitation["state"]));
+        Assert.Equal("mp-ann", ((Dictionary<object, object>)invitation["from"])["identity"]);
+    }
 }
