@@ -17,6 +17,10 @@ internal static class InvitationIds
     /// <summary>The room an invitation id names, or null when it is not an invitation id.</summary>
     public static string? RoomOf(string? invitationId) =>
         invitationId is { Length: > 26 and <= 26 + 64 } id && id.StartsWith(Prefix, StringComparison.Ordinal)
+            && id.AsSpan(Prefix.Length, RandomLength).ContainsAnyExcept(Base64UrlCharacters) is false
             ? id[(Prefix.Length + RandomLength)..]
             : null;
+
+    private static readonly System.Buffers.SearchValues<char> Base64UrlCharacters =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
 }

@@ -28,6 +28,12 @@ internal static partial class RoomRules
             throw new RoomException(RoomErrorKind.InvitationConflict, $"Room '{state.RoomId}' has a call already.");
         }
 
+        if (!state.IsLive && state.CallId is not null)
+        {
+            // a keyed dial retried after its call ended (declined, missed): it must not ring everyone again
+            throw new RoomException(RoomErrorKind.InvitationConflict, "This dial's call has ended; dial again with a new Idempotency-Key.");
+        }
+
         var joined = Join(state, dial.Join, context);
         if (joined.Next is not { } next)
         {
@@ -42,15 +48,16 @@ internal static partial class RoomRules
     /// <summary>The invitee answers: it joins the room under the join rules, and its invitation ends <c>accepted</c>.</summary>
     internal static RoomDecision Accept(RoomState state, AcceptInvitation accept, RuleContext context)
     {
-        if (accept.Join.JoinKey is not null && state.IsLive && state.Participants.Find(p => p.JoinKey == accept.Join.JoinKey) is { } again)
+        // the invitation must be the caller's before anything else is said about it
+        var invitation = Own(state, accept.InvitationId, accept.Join.Who?.Identity);
+        if (invitation.State == InvitationStates.Accepted && accept.Join.JoinKey is not null && state.IsLive
+            && state.Participants.Find(p => p.JoinKey == accept.Join.JoinKey && p.Identity == invitation.To) is { } again)
         {
             // the retry of an accept whose answer was lost
-            return again.Identity == accept.Join.Who?.Identity
-                ? RoomDecision.Unchanged(again)
-                : throw new RoomException(RoomErrorKind.KeyReused, "This Idempotency-Key joined someone else; send a new key.");
+            return RoomDecision.Unchanged(again);
         }
 
-        var invitation = RequireOwn(state, accept.InvitationId, accept.Join.Who?.Identity);
+        RequireRinging(invitation);
         var joined = Join(state, accept.Join, context);
         var next = End(joined.Next!, invitation, InvitationStates.Accepted, null, context);
         return new RoomDecision(next, context.Log.Events, joined.Participant);

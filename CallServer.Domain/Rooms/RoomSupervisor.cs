@@ -84,7 +84,7 @@ internal sealed class RoomSupervisor(
         {
             if (!_workers.TryGetValue(roomId, out var worker))
             {
-                if (command is JoinRoom && _workers.Count >= _services.Options.MaxLiveRooms)
+                if (command.StartsRoom && _workers.Count >= _services.Options.MaxLiveRooms)
                 {
                     command.Reply.TrySetException(new RoomException(RoomErrorKind.AtCapacity, "This server takes no new room now; try again."));
                     return;

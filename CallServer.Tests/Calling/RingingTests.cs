@@ -178,6 +178,23 @@ public sealed class RingingTests(RedisServer redis)
     }
 
     [Fact]
+    public async Task ADialMeetsTheLiveRoomCapAndOpenModeKeysMustBeUnguessable()
+    {
+        using var app = new CallServerApplication(redis.ConnectionString, settings: new Dictionary<string, string?> { ["Rooms:MaxLiveRooms"] = "1" }).Start();
+        var ann = await UserDevice.TokenAsync(app.CreateClient(), "cap-ann");
+        await app.JoinAsync("cap-" + Guid.NewGuid().ToString("N")[..8], "Someone");
+
+        using var http = Bearer(app, ann);
+        using var refused = await http.PostAsJsonAsync("/calls", new { to = new[] { "cap-bob" } });
+        Assert.Equal((HttpStatusCode.ServiceUnavailable, "at_capacity"), (refused.StatusCode, await refused.ErrorCodeAsync()));
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/calls") { Content = JsonContent.Create(new { to = new[] { "cap-bob" } }) };
+        request.Headers.Add("Idempotency-Key", "k1");
+        using var guessable = await http.SendAsync(request);
+        Assert.Equal((HttpStatusCode.BadRequest, "invalid_request"), (guessable.StatusCode, await guessable.ErrorCodeAsync()));
+    }
+
+    [Fact]
     public async Task InTokensModeAJoinTokenIsNoUserTokenAndAUserTokenNoJoinToken()
     {
         using var app = new CallServerApplication(redis.ConnectionString, settings: new Dictionary<string, string?> { ["Auth:JoinSecret"] = JoinTokenMinter.Secret }).Start();

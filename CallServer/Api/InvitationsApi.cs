@@ -81,6 +81,7 @@ internal static class InvitationsApi
         RoomSupervisor rooms,
         IdempotentReplies replies,
         JoinAnswers answers,
+        JoinTokens joins,
         SigningKeys keys,
         IOptions<RoomsOptions> options,
         Shutdown.InstanceDrain drain,
@@ -93,7 +94,7 @@ internal static class InvitationsApi
             return bad;
         }
 
-        if (JoinRefusal(displayName, idempotencyKey, drain) is { } refused)
+        if (JoinRefusal(displayName, idempotencyKey, !joins.Required, drain) is { } refused)
         {
             return refused;
         }
@@ -181,6 +182,7 @@ internal static class InvitationsApi
         RoomSupervisor rooms,
         IdempotentReplies replies,
         JoinAnswers answers,
+        JoinTokens joins,
         Shutdown.InstanceDrain drain,
         CancellationToken cancellationToken)
     {
@@ -190,8 +192,8 @@ internal static class InvitationsApi
             return NoInvitation();
         }
 
-        var displayName = request?.DisplayName ?? http.User.UserName() ?? identity;
-        if (JoinRefusal(displayName, idempotencyKey, drain) is { } refused)
+        var displayName = http.User.UserName() ?? request?.DisplayName ?? identity;
+        if (JoinRefusal(displayName, idempotencyKey, !joins.Required, drain) is { } refused)
         {
             return refused;
         }
@@ -220,14 +222,15 @@ internal static class InvitationsApi
     }
 
     /// <summary>What refuses a join of a user (a dial, an accept) before its room is asked: its name, its key, a draining instance.</summary>
-    private static ProblemHttpResult? JoinRefusal(string displayName, string? idempotencyKey, Shutdown.InstanceDrain drain)
+    private static ProblemHttpResult? JoinRefusal(string displayName, string? idempotencyKey, bool openMode, Shutdown.InstanceDrain drain)
     {
         if (RoomInput.CheckDisplayName(displayName) is { } badName)
         {
             return RoomProblems.Invalid(badName);
         }
 
-        if (idempotencyKey is not null && RoomInput.CheckIdempotencyKey(idempotencyKey) is { } badKey)
+        // on an open server anyone may be anyone: a key alone guards the answer, so it must be unguessable (as for joins)
+        if (idempotencyKey is not null && RoomInput.CheckIdempotencyKey(idempotencyKey, unguessable: openMode) is { } badKey)
         {
             return RoomProblems.Invalid(badKey);
         }

@@ -121,7 +121,8 @@ internal sealed class RoomBackup(
             await PublishQuietlyAsync(args[7], next.RoomId);
         }
 
-        await ringing.FollowAsync(events);
+        // in the background: it must not hold up, nor fail, an acknowledged change (commands on one connection keep their order)
+        _ = ringing.FollowAsync(events);
         return new BackupWriteResult(true, next.Version);
     }
 

@@ -9,15 +9,21 @@ namespace CallServer.Fanout;
 /// <summary>
 /// On every instance, sends <c>invitation</c> to the user hub's devices of an invitee each time one of its invitations appears
 /// or changes state in a room's status (docs/API.md §9): the statuses every instance relays already carry them, so a user's
-/// devices hear them whichever instance each is connected to. Per room it keeps the states it sent, until the call ends.
-/// Runs on the room's relay lane, in the statuses' order.
+/// devices hear them whichever instance each is connected to. Per room it keeps the states it sent for the current call,
+/// dropped when the call ends, when a new call starts, or after <see cref="Forget"/> without a status (an end status lost
+/// on the way must not keep them for good). Runs on the room's relay lane, in the statuses' order.
 /// </summary>
-internal sealed class InvitationNotices(IHubContext<UserHub> users)
+internal sealed class InvitationNotices(IHubContext<UserHub> users, TimeProvider time)
 {
-    private readonly ConcurrentDictionary<string, Dictionary<string, string>> _sent = new(StringComparer.Ordinal);
+    /// <summary>How long a room's sent states are kept without a status: well beyond the longest ring (120 s).</summary>
+    private static readonly TimeSpan Forget = TimeSpan.FromMinutes(10);
+
+    private readonly ConcurrentDictionary<string, Sent> _sent = new(StringComparer.Ordinal);
+    private long _prunedAt;
 
     public async Task RelayAsync(PublishedStatus update, CancellationToken cancellationToken)
     {
+        Prune();
         if (!update.HasInvitations)
         {
             if (update.EndReason is not null)
@@ -29,12 +35,13 @@ internal sealed class InvitationNotices(IHubContext<UserHub> users)
         }
 
         var status = JsonSerializer.Deserialize(update.StatusJson.Span, Backup.BackupJson.Default.RoomStatus)!;
-        var sent = _sent.GetOrAdd(update.RoomId, _ => new(StringComparer.Ordinal));
+        var sent = _sent.AddOrUpdate(update.RoomId, _ => new Sent(status.CallId), (_, s) => s.CallId == status.CallId ? s : new Sent(status.CallId));
+        sent.TouchedAt = time.GetTimestamp();
         foreach (var invitation in status.Invitations ?? [])
         {
-            if (sent.GetValueOrDefault(invitation.InvitationId) != invitation.State)
+            if (sent.States.GetValueOrDefault(invitation.InvitationId) != invitation.State)
             {
-                sent[invitation.InvitationId] = invitation.State;
+                sent.States[invitation.InvitationId] = invitation.State;
                 await users.Clients.Group(HubGroups.User(invitation.To)).SendAsync(HubMethods.Invitation, invitation, cancellationToken);
             }
         }
@@ -43,5 +50,32 @@ internal sealed class InvitationNotices(IHubContext<UserHub> users)
         {
             _sent.TryRemove(update.RoomId, out _);
         }
+    }
+
+    private void Prune()
+    {
+        var last = Interlocked.Read(ref _prunedAt);
+        if (time.GetElapsedTime(last) < TimeSpan.FromMinutes(1) || Interlocked.CompareExchange(ref _prunedAt, time.GetTimestamp(), last) != last)
+        {
+            return;
+        }
+
+        foreach (var (roomId, sent) in _sent)
+        {
+            if (time.GetElapsedTime(sent.TouchedAt) > Forget)
+            {
+                _sent.TryRemove(KeyValuePair.Create(roomId, sent));
+            }
+        }
+    }
+
+    /// <summary>The states sent for one call of a room.</summary>
+    private sealed class Sent(string? callId)
+    {
+        public string? CallId { get; } = callId;
+
+        public Dictionary<string, string> States { get; } = new(StringComparer.Ordinal);
+
+        public long TouchedAt { get; set; }
     }
 }

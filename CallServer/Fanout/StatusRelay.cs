@@ -162,7 +162,6 @@ internal sealed class StatusRelay(
             metrics.FanoutLag.Record((time.GetUtcNow() - changedAt).TotalSeconds);
         }
 
-        await invitations.RelayAsync(update, cancellationToken);
 
         if (update.EndReason is { } reason)
         {
@@ -179,6 +178,16 @@ internal sealed class StatusRelay(
             }
 
             closer.CloseLater(connections.Outdated(update.RoomId, update.Version, update.ParticipantIds), CloseReason.Removed);
+        }
+
+        // last: whatever it meets, the room's own clients were served first
+        try
+        {
+            await invitations.RelayAsync(update, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            FanoutLog.RelayFailed(logger, ex);
         }
     }
 

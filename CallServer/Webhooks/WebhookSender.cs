@@ -72,7 +72,7 @@ internal sealed class WebhookSender(
                 continue;
             }
 
-            switch (lane.Result)
+            switch (lane.IsCompletedSuccessfully ? lane.Result : LaneEnd.Interrupted)
             {
                 case { Emptied: true } when !refilled:
                     rooms.Remove(done.Room);
@@ -318,6 +318,8 @@ internal sealed class WebhookSender(
                 dropped++;
                 if (next is not null)
                 {
+                    // the dropped head's retry state went with it: the next head is due now
+                    Waiting(endpoint)[room] = null;
                     oldest.Enqueue((room, next), next.Message?.At ?? DateTimeOffset.MinValue);
                 }
                 else

@@ -7,5 +7,7 @@ namespace CallServer.Domain.Rooms.Commands;
 /// </summary>
 internal sealed record JoinRoom(string DisplayName, string? JoinKey, JoinIdentity? Who = null, bool Audio = true, bool Video = true) : RoomChange
 {
+    internal override bool StartsRoom => true;
+
     internal override RoomDecision Decide(RoomState state, RuleContext context) => RoomRules.Join(state, this, context);
 }

@@ -30,6 +30,9 @@ internal abstract record RoomCommand
     /// </summary>
     internal virtual bool ReadsBackup => false;
 
+    /// <summary>True for what may start a room's worker on purpose (a join, a dial, an answer): refused beyond <c>Rooms:MaxLiveRooms</c>.</summary>
+    internal virtual bool StartsRoom => false;
+
     /// <summary>Hands this message to its handling in <paramref name="worker"/>.</summary>
     internal abstract Task DispatchAsync(RoomWorker worker, CancellationToken stopping);
 }
