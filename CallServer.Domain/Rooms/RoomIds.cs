@@ -44,14 +44,7 @@ internal sealed class RoomIds
     public string NewInvitationId(string roomId)
     {
         Span<byte> bytes = stackalloc byte[16];
-        if (_seeded is null)
-        {
-            RandomNumberGenerator.Fill(bytes);
-        }
-        else
-        {
-            _seeded.NextBytes(bytes);
-        }
+        Fill(bytes);
 
         return InvitationIds.New(roomId, bytes);
     }
@@ -60,14 +53,7 @@ internal sealed class RoomIds
     public string NewRoomId()
     {
         Span<byte> bytes = stackalloc byte[16];
-        if (_seeded is null)
-        {
-            RandomNumberGenerator.Fill(bytes);
-        }
-        else
-        {
-            _seeded.NextBytes(bytes);
-        }
+        Fill(bytes);
 
         return "call-" + Convert.ToHexStringLower(bytes);
     }
@@ -75,6 +61,14 @@ internal sealed class RoomIds
     public string NewParticipantId()
     {
         Span<byte> bytes = stackalloc byte[9];
+        Fill(bytes);
+
+        return "p-" + Convert.ToHexStringLower(bytes);
+    }
+
+    /// <summary>Random bytes: from a cryptographic source in the server, from the seed in tests.</summary>
+    private void Fill(Span<byte> bytes)
+    {
         if (_seeded is null)
         {
             RandomNumberGenerator.Fill(bytes);
@@ -83,7 +77,5 @@ internal sealed class RoomIds
         {
             _seeded.NextBytes(bytes);
         }
-
-        return "p-" + Convert.ToHexStringLower(bytes);
     }
 }

@@ -84,12 +84,7 @@ public sealed class MessagePackProtocolTests(RedisServer redis)
         var annToken = await UserDevice.TokenAsync(app.CreateClient(), "mp-ann");
         var bobToken = await UserDevice.TokenAsync(app.CreateClient(), "mp-bob");
         var invitations = new ConcurrentQueue<Dictionary<string, object>>();
-        await using var bobDevice = new HubConnectionBuilder().WithUrl(new Uri(app.BaseAddress, "/hubs/user"), o =>
-        {
-            o.AccessTokenProvider = () => Task.FromResult<string?>(bobToken);
-            o.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
-            o.SkipNegotiation = true;
-        }).AddMessagePackProtocol().Build();
+        await using var bobDevice = RoomHubConnection.Builder(app.BaseAddress, bobToken, "/hubs/user").AddMessagePackProtocol().Build();
         bobDevice.On<Dictionary<string, object>>("invitation", invitations.Enqueue);
         await bobDevice.StartAsync();
 

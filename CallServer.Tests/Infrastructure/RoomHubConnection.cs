@@ -7,8 +7,9 @@ namespace CallServer.Tests.Infrastructure;
 internal static class RoomHubConnection
 {
     /// <summary>The builder, for a test that adds to it (a protocol); <see cref="Build"/> for the usual connection.</summary>
-    public static IHubConnectionBuilder Builder(Uri server, string token) =>
-        new HubConnectionBuilder().WithUrl(new Uri(server, "/hubs/room"), o =>
+    /// <param name="path">The hub: the room hub, or <c>/hubs/user</c> with a user token.</param>
+    public static IHubConnectionBuilder Builder(Uri server, string token, string path = "/hubs/room") =>
+        new HubConnectionBuilder().WithUrl(new Uri(server, path), o =>
         {
             o.AccessTokenProvider = () => Task.FromResult<string?>(token);
             o.Transports = HttpTransportType.WebSockets;

@@ -36,12 +36,7 @@ internal sealed class UserDevice : IAsyncDisposable
     /// <summary>A device connected to the user hub of the server at <paramref name="server"/>.</summary>
     public static async Task<UserDevice> ConnectAsync(Uri server, string token)
     {
-        var connection = new HubConnectionBuilder().WithUrl(new Uri(server, "/hubs/user"), o =>
-        {
-            o.AccessTokenProvider = () => Task.FromResult<string?>(token);
-            o.Transports = HttpTransportType.WebSockets;
-            o.SkipNegotiation = true;
-        }).Build();
+        var connection = RoomHubConnection.Builder(server, token, "/hubs/user").Build();
         var device = new UserDevice(token, connection);
         await connection.StartAsync();
         return device;
