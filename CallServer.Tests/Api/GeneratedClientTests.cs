@@ -77,6 +77,15 @@ public sealed class GeneratedClientTests(RedisServer redis) : IDisposable
         Assert.NotNull(await admin.Webhooks.Deliveries.GetAsync());
         Assert.NotNull(await admin.Webhooks.Failed.GetAsync());
 
+        // a user's recent calls: its own with its user token, anyone's with the admin key
+        var userToken = (await anyone.Users.Token.PostAsync(new UserTokenRequest { Identity = "gen-user" }))!.Token!;
+        var user = Client(_app.WithToken(userToken));
+        Assert.Empty((await user.Users.Me.Calls.GetAsync(q => q.QueryParameters.Missed = true))!);
+        Assert.Equal(0L, (await user.Users.Me.Calls.MissedCount.GetAsync())!.Count);
+        Assert.Empty((await admin.Users["gen-user"].Calls.GetAsync(q => q.QueryParameters.Limit = 5))!);
+        var badPage = await Assert.ThrowsAsync<ProblemDetails>(() => user.Users.Me.Calls.GetAsync(q => q.QueryParameters.Before = "nope"));
+        Assert.Equal(ProblemDetails_code.Invalid_request, badPage.Code);
+
         // errors arrive as the generated ProblemDetails, with their codes
         var unknown = await Assert.ThrowsAsync<ProblemDetails>(() => admin.Webhooks.Failed["evt_nothing"].Retry.PostAsync());
         var gone = await Assert.ThrowsAsync<ProblemDetails>(() => annClient.Rooms[room].Leave.PostAsync());

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using CallServer.Api;
 using CallServer.Domain.Rooms;
+using CallServer.History;
 using CallServer.Tests.Configuration;
 using CallServer.Tests.History;
 using CallServer.Tests.Infrastructure;
@@ -39,7 +40,12 @@ public sealed partial class DocsExamplesTests(RedisServer redis)
         var annToken = await UserDevice.TokenAsync(app.CreateClient(), "docs-ann");
         var dialed = await Calling.RingingTests.DialAsync(app, annToken, "docs-bob");
         var invitation = JsonSerializer.SerializeToNode(dialed.Room.Invitations![0], ApiJson.Default.InvitationView)!;
-        Assert.Equal(Shape(invitation), Shape(json.Single(j => j["invitationId"] is not null)));
+        Assert.Equal(Shape(invitation), Shape(json.Single(j => j["invitationId"] is not null && j["to"] is not null)));
+        // a recent call (§10): the same fields as the server sends
+        var recent = JsonSerializer.SerializeToNode(
+            new RecentCallRecord("c", "r", "incoming", "answered", DateTimeOffset.UnixEpoch, null, DateTimeOffset.UnixEpoch, 0, [new("ann", "Ann")], null),
+            ApiJson.Default.RecentCallRecord)!;
+        Assert.Equal(Shape(recent), Shape(json.Single(j => j["direction"] is not null)));
         // a webhook: the same fields as one the server builds
         var left = new RoomEvent("c", "r1", 7, RoomEventTypes.ParticipantLeft, "p", DateTimeOffset.UnixEpoch, new ParticipantLeft("left").Data, "user-42", "Bob");
         var sent = JsonNode.Parse(WebhookMessage.From(left, left.Fact, "participant.left", 6).Body)!;

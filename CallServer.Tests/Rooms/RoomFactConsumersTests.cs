@@ -1,4 +1,6 @@
+using System.Collections.Immutable;
 using CallServer.Backup;
+using CallServer.Domain.History;
 using CallServer.Domain.Rooms;
 using CallServer.History;
 using CallServer.Webhooks;
@@ -28,6 +30,7 @@ public sealed class RoomFactConsumersTests
             var decisions = Record.Exception(() =>
             {
                 _ = HistoryStore.ProjectionOf(stored.Fact);
+                _ = RecentCallsProjection.Apply(ImmutableDictionary<string, RecentCall>.Empty, stored, stored.Fact);
                 _ = WebhookEventTypes.Of(stored.Fact, stored.ParticipantId).Select(t => WebhookMessage.From(stored, stored.Fact, t, 1)).ToList();
                 _ = RoomUpdate.NoticeOf(stored);
                 _ = Events.EventNames.Of(stored.Fact, stored.ParticipantId);
@@ -43,6 +46,8 @@ public sealed class RoomFactConsumersTests
         var untaught = new FutureKind();
 
         Assert.Throws<UnhandledRoomFactException>(() => HistoryStore.ProjectionOf(untaught));
+        Assert.Throws<UnhandledRoomFactException>(() => RecentCallsProjection.Apply(
+            ImmutableDictionary<string, RecentCall>.Empty, new RoomEvent("c", "r", 1, "future", null, DateTimeOffset.UnixEpoch, null), untaught));
         Assert.Throws<UnhandledRoomFactException>(() => WebhookEventTypes.Of(untaught, null).ToList());
         Assert.Throws<UnhandledRoomFactException>(() => Events.EventNames.Details(untaught));
     }

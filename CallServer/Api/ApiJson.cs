@@ -22,5 +22,7 @@ namespace CallServer.Api;
 [JsonSerializable(typeof(List<RoomSummary>))]
 [JsonSerializable(typeof(IReadOnlyList<CallRecord>))]
 [JsonSerializable(typeof(CallDetails))]
+[JsonSerializable(typeof(IReadOnlyList<RecentCallRecord>))]
+[JsonSerializable(typeof(MissedCallCount))]
 [JsonSerializable(typeof(IReadOnlyList<DeadLetter>))]
 internal sealed partial class ApiJson : JsonSerializerContext;

@@ -46,6 +46,7 @@ internal static class ApiSetup
         api.MapCalls();
         api.MapWebhooks();
         api.MapInvitations();
+        api.MapRecentCalls();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthReportWriter.WriteAsync });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthReportWriter.WriteAsync });
         return app;

@@ -86,6 +86,6 @@ internal static class CallsApi
         }
     }
 
-    private static ProblemHttpResult Unavailable() =>
+    internal static ProblemHttpResult Unavailable() =>
         RoomProblems.Problem(ErrorCodes.Unavailable, "The call history is unavailable; try again.", "History unavailable");
 }

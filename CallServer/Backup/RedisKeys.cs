@@ -29,6 +29,9 @@ internal sealed class RedisKeys(string prefix)
     /// <summary>String naming the instance whose history writer may take from the queue (a lease with a TTL).</summary>
     public string HistoryLease => $"{Prefix}history:lease";
 
+    /// <summary>String naming the instance whose history retention job removes old calls (a lease with a TTL).</summary>
+    public string HistoryRetentionLease => $"{Prefix}history:retention-lease";
+
     /// <summary>List of room events waiting to be sorted into the webhook lanes (pushed left, taken right).</summary>
     public string WebhookQueue => $"{Prefix}webhooks:queue";
 

@@ -28,6 +28,9 @@ internal abstract class HistoryDialect
     /// <summary>"<paramref name="expression"/> is one of the values of the list parameter <paramref name="parameter"/>".</summary>
     public abstract string InList(string expression, string parameter);
 
+    /// <summary>"the uuid column <paramref name="column"/> is one of the ids (text) of the list parameter <paramref name="parameter"/>", by the column's index.</summary>
+    public abstract string UuidInList(string column, string parameter);
+
     /// <summary>Takes the migration lock inside <paramref name="transaction"/>, so that instances starting together do not clash.</summary>
     public abstract Task LockForMigrationAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken);
 

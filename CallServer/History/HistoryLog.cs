@@ -29,6 +29,12 @@ internal static partial class HistoryLog
     [LoggerMessage(10, LogLevel.Error, "Parked history file {File} is unreadable; set aside as .unreadable")]
     public static partial void ParkedFileUnreadable(ILogger logger, Exception exception, string file);
 
+    [LoggerMessage(11, LogLevel.Information, "History retention: {Calls} calls that ended before {Cutoff:O} removed, with their events, participants and users' rows")]
+    public static partial void RetentionRemoved(ILogger logger, long calls, DateTimeOffset cutoff);
+
+    [LoggerMessage(12, LogLevel.Warning, "History retention could not remove old calls; next try in {DelayMs} ms")]
+    public static partial void RetentionFailed(ILogger logger, Exception exception, long delayMs);
+
     [LoggerMessage(9, LogLevel.Debug, "History writer clean-up skipped: Redis does not answer")]
     public static partial void CleanupSkipped(ILogger logger, Exception exception);
 }

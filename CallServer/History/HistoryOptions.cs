@@ -33,4 +33,11 @@ internal sealed class HistoryOptions
     /// <summary>How many times a batch the database refuses (not unavailable: refuses) is tried before its refused events go to the dead letters.</summary>
     [Range(1, 100)]
     public int MaxAttempts { get; set; } = 5;
+
+    /// <summary>
+    /// Calls that ended more than this many days ago are removed from the history (with their events, participants and users'
+    /// recent-call rows), in small batches, by one instance at a time, at start and every hour. 0 keeps every call.
+    /// </summary>
+    [Range(0, 36_500)]
+    public int RetentionDays { get; set; }
 }

@@ -25,12 +25,19 @@ internal static class HistorySetup
         }
 
         builder.Services.AddSingleton<HistoryStore>();
+        builder.Services.AddSingleton<RecentCallRows>();
+        builder.Services.AddSingleton<RecentCallsStore>();
         builder.Services.AddSingleton<HistoryMigrator>();
         builder.Services.AddSingleton<HistoryQueue>();
         builder.Services.AddSingleton<HistoryHealth>();
         builder.Services.AddSingleton<HistoryParking>();
         builder.Services.AddSingleton<HistoryDeadLetters>();
         builder.Services.AddSupervised<HistoryWriter>("history-writer", HealthStatus.Degraded);
+        if (int.TryParse(builder.Configuration[$"{HistoryOptions.Section}:{nameof(HistoryOptions.RetentionDays)}"], out var days) && days > 0)
+        {
+            builder.Services.AddSupervised<HistoryRetention>("history-retention", HealthStatus.Degraded);
+        }
+
         builder.Services.AddHealthChecks().AddCheck<HistoryHealth>("history", tags: ["ready"]);
         return builder;
     }

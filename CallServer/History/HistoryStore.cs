@@ -9,7 +9,7 @@ namespace CallServer.History;
 /// The call history in PostgreSQL or SQLite, through Dapper. Writes are idempotent: an event is keyed by (call_id, seq) and
 /// only an event that was not there yet changes its call and participants, so a replayed batch changes nothing.
 /// </summary>
-internal sealed class HistoryStore(HistoryDialect dialect)
+internal sealed class HistoryStore(HistoryDialect dialect, RecentCallRows recentCalls)
 {
     static HistoryStore() => DateTimeOffsetHandler.Register();
 
@@ -19,7 +19,7 @@ internal sealed class HistoryStore(HistoryDialect dialect)
 
     /// <summary>
     /// Stores a batch of events in one transaction; events already stored are skipped. The calls and the events go in a few
-    /// multi-row INSERTs; only the events that were new then update their call's participants and end.
+    /// multi-row INSERTs; only the events that were new then update their call's participants and end, and its users' rows.
     /// </summary>
     public async Task<int> WriteAsync(IReadOnlyList<RoomEvent> events, CancellationToken cancellationToken)
     {
@@ -41,10 +41,13 @@ internal sealed class HistoryStore(HistoryDialect dialect)
             }
         }
 
-        foreach (var e in events.Where(e => stored.Contains((CallKey(e.CallId), e.Seq))))
+        var newlyStored = events.Where(e => stored.Contains((CallKey(e.CallId), e.Seq))).ToList();
+        foreach (var e in newlyStored)
         {
             await ApplyAsync(connection, transaction, e, cancellationToken);
         }
+
+        await recentCalls.ProjectAsync(connection, transaction, newlyStored, cancellationToken);
 
         await transaction.CommitAsync(cancellationToken);
         return stored.Count;
@@ -203,7 +206,7 @@ internal sealed class HistoryStore(HistoryDialect dialect)
         var rows = await connection.QueryAsync<HistoryRows.Participant>(new CommandDefinition($"""
             SELECT {dialect.AsText("call_id")} AS CallId, participant_id AS ParticipantId, display_name AS DisplayName,
                    joined_at AS JoinedAt, left_at AS LeftAt, leave_reason AS LeaveReason, identity AS Identity
-            FROM call_participants WHERE {dialect.InList(dialect.AsText("call_id"), "@callIds")}
+            FROM call_participants WHERE {dialect.UuidInList("call_id", "@callIds")}
             ORDER BY joined_at, participant_id
             """, new { callIds = callIds.ToArray() }, cancellationToken: cancellationToken));
         return rows.ToLookup(r => r.CallId, r => new CallParticipantRecord(r.ParticipantId, r.DisplayName, r.JoinedAt, r.LeftAt, r.LeaveReason, r.Identity ?? r.ParticipantId));

@@ -26,6 +26,8 @@ internal sealed class PostgresDialect(NpgsqlDataSource dataSource) : HistoryDial
     // Npgsql takes arrays as parameters, so Dapper passes the list whole rather than expanding it
     public override string InList(string expression, string parameter) => $"{expression} = ANY({parameter})";
 
+    public override string UuidInList(string column, string parameter) => $"{column} = ANY(CAST({parameter} AS uuid[]))";
+
     public override Task LockForMigrationAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(@key)", new { key = MigrationLockKey }, transaction, cancellationToken: cancellationToken));
 

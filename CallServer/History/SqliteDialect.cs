@@ -47,6 +47,8 @@ internal sealed class SqliteDialect(string path) : HistoryDialect
 
     public override string InList(string expression, string parameter) => $"{expression} IN {parameter}";
 
+    public override string UuidInList(string column, string parameter) => InList(column, parameter);
+
     // SQLite takes a write lock with the migration's first statement; busy_timeout makes a second process wait for it
     public override Task LockForMigrationAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
         Task.CompletedTask;

@@ -1,0 +1,85 @@
+using System.Collections.Immutable;
+using System.Data.Common;
+using System.Text.Json;
+using CallServer.Domain.History;
+using CallServer.Domain.Rooms;
+using Dapper;
+
+namespace CallServer.History;
+
+/// <summary>
+/// Keeps <c>user_calls</c> with the events: inside the history writer's transaction, the events stored for the first time are
+/// folded (<see cref="RecentCallsProjection"/>) into their calls' rows as they stand, and the rows they touched are written back.
+/// A replayed event is not stored again, so it changes no row: the rows are exactly once like the events.
+/// </summary>
+internal sealed class RecentCallRows(HistoryDialect dialect)
+{
+    public async Task ProjectAsync(DbConnection connection, DbTransaction transaction, IEnumerable<RoomEvent> stored, CancellationToken cancellationToken)
+    {
+        var byCall = stored.Where(e => RecentCallsProjection.Concerns(e.Fact)).GroupBy(e => e.CallId).ToList();
+        if (byCall.Count == 0)
+        {
+            return;
+        }
+
+        var rows = await LoadAsync(connection, transaction, [.. byCall.Select(g => g.Key)], cancellationToken);
+        var changed = new List<RecentCall>();
+        foreach (var events in byCall)
+        {
+            var before = rows.GetValueOrDefault(Guid.Parse(events.Key)) ?? ImmutableDictionary<string, RecentCall>.Empty;
+            var after = events.OrderBy(e => e.Seq).Aggregate(before, RecentCallsProjection.Apply);
+            changed.AddRange(after.Values.Where(row => !ReferenceEquals(row, before.GetValueOrDefault(row.Identity))));
+        }
+
+        foreach (var chunk in changed.Chunk(dialect.RowsPerStatement))
+        {
+            await UpsertAsync(connection, transaction, chunk, cancellationToken);
+        }
+    }
+
+    private async Task<Dictionary<Guid, ImmutableDictionary<string, RecentCall>>> LoadAsync(
+        DbConnection connection, DbTransaction transaction, List<string> callIds, CancellationToken cancellationToken)
+    {
+        var rows = new List<RecentCall>();
+        foreach (var chunk in callIds.Chunk(500))
+        {
+            var states = await connection.QueryAsync<string>(new CommandDefinition($"""
+                SELECT {dialect.AsText("state")} FROM user_calls WHERE {dialect.UuidInList("call_id", "@callIds")}
+                """, new { callIds = chunk.Select(id => Guid.Parse(id).ToString()).ToArray() }, transaction, cancellationToken: cancellationToken));
+            rows.AddRange(states.Select(state => JsonSerializer.Deserialize(state, HistoryJson.Default.RecentCall)!));
+        }
+
+        return rows.GroupBy(r => Guid.Parse(r.CallId)).ToDictionary(g => g.Key, g => g.ToImmutableDictionary(r => r.Identity));
+    }
+
+    private Task UpsertAsync(DbConnection connection, DbTransaction transaction, RecentCall[] rows, CancellationToken cancellationToken)
+    {
+        var args = new DynamicParameters();
+        var values = new List<string>(rows.Length);
+        for (var i = 0; i < rows.Length; i++)
+        {
+            var row = rows[i];
+            args.Add($"c{i}", row.CallId);
+            args.Add($"i{i}", row.Identity);
+            args.Add($"r{i}", row.RoomId);
+            args.Add($"d{i}", row.Direction);
+            args.Add($"o{i}", row.Outcome);
+            args.Add($"s{i}", row.StartedAt);
+            args.Add($"a{i}", row.AnsweredAt);
+            args.Add($"e{i}", row.EndedAt);
+            args.Add($"n{i}", row.DurationSeconds);
+            args.Add($"v{i}", row.InvitationId);
+            args.Add($"p{i}", JsonSerializer.Serialize(row.Peers, HistoryJson.Default.ImmutableListRecentPeer));
+            args.Add($"x{i}", JsonSerializer.Serialize(row, HistoryJson.Default.RecentCall));
+            values.Add($"({dialect.Uuid($"@c{i}")}, @i{i}, @r{i}, @d{i}, @o{i}, @s{i}, @a{i}, @e{i}, @n{i}, @v{i}, {dialect.Json($"@p{i}")}, {dialect.Json($"@x{i}")})");
+        }
+
+        return connection.ExecuteAsync(new CommandDefinition($"""
+            INSERT INTO user_calls (call_id, identity, room_id, direction, outcome, started_at, answered_at, ended_at, duration_seconds, invitation_id, peers, state)
+            VALUES {string.Join(", ", values)}
+            ON CONFLICT (call_id, identity) DO UPDATE SET
+                direction = excluded.direction, outcome = excluded.outcome, answered_at = excluded.answered_at, ended_at = excluded.ended_at,
+                duration_seconds = excluded.duration_seconds, invitation_id = excluded.invitation_id, peers = excluded.peers, state = excluded.state
+            """, args, transaction, cancellationToken: cancellationToken));
+    }
+}
