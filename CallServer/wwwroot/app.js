@@ -2,7 +2,9 @@
 // Stable hooks for automation: #room #name #join #leave #toggle-audio #toggle-video #participants #status video#local
 // #chat-log #chat-text #chat-send, one video[data-participant-id] per remote participant, and for an admin participant
 // button[data-action="mute"|"remove"] in each other participant's li. Calling (docs/API.md §9): #me #sign-in #callee #call,
-// and #incoming (data-invitation-id) with #accept and #decline while a call rings for this user.
+// and #incoming (data-invitation-id) with #accept and #decline while a call rings for this user. Recent calls (§10):
+// #recents, one li[data-call-id][data-direction][data-outcome] per call (class "missed" when missed) with
+// button[data-action="call-back"], and #missed-badge (the missed calls since the list was last marked seen).
 "use strict";
 
 const $ = (selector) => document.querySelector(selector);
@@ -412,11 +414,13 @@ async function leave() {
   cleanUp();
   say("left the call");
   await hub?.stop();
+  refreshRecents();
 }
 
 function onEnded(message) {
   cleanUp();
   say(`call ended (${message.reason})`);
+  refreshRecents();
 }
 
 function cleanUp() {
@@ -476,6 +480,9 @@ async function signIn() {
   $("#me").disabled = true;
   $("#sign-in").disabled = true;
   say(`signed in as ${identity}`);
+  $("#recents-panel").hidden = false;
+  refreshRecents();
+  setInterval(() => loadRecents().catch((e) => console.warn("recents", e)), 15000);
 }
 
 function onInvitation(invitation) {
@@ -490,6 +497,7 @@ function onInvitation(invitation) {
     stopRinging();
     if (!call.roomId) say(invitation.state === "accepted" ? "answered on another device" : `call ${invitation.state}`);
   }
+  if (invitation.state !== "ringing") refreshRecents();
 }
 
 function stopRinging() {
@@ -504,8 +512,8 @@ function userFetch(path, body, key) {
   return fetch(path, { method: "POST", headers, body: JSON.stringify(body) });
 }
 
-async function dial() {
-  const callee = $("#callee").value.trim();
+async function dial(to) {
+  const callee = to || $("#callee").value.trim();
   if (!user.token || !/^[A-Za-z0-9_.@:-]{1,128}$/.test(callee)) return;
   const displayName = $("#name").value.trim() || user.identity;
   say(`calling ${callee}…`);
@@ -535,6 +543,64 @@ async function answer(accept) {
   else say("declined");
 }
 
+// recent calls: the user's list, newest first, as the server keeps it (rows appear within a second of a call's end)
+function userGet(path) {
+  return fetch(path, { headers: { authorization: `Bearer ${user.token}` } });
+}
+
+function seenKey() { return `callserver.recents-seen.${user.identity}`; }
+
+async function loadRecents() {
+  if (!user.token) return;
+  const response = await userGet("/users/me/calls?limit=20");
+  if (!response.ok) return;
+  const rows = await response.json();
+  $("#recents").replaceChildren(...rows.map(recentItem));
+  const seen = localStorage.getItem(seenKey());
+  const badge = await userGet(`/users/me/calls/missed-count${seen ? `?since=${encodeURIComponent(seen)}` : ""}`);
+  if (!badge.ok) return;
+  const { count } = await badge.json();
+  $("#missed-badge").textContent = String(count);
+  $("#missed-badge").hidden = count === 0;
+}
+
+// a call's end reaches the history within a moment: look now and shortly after
+function refreshRecents() {
+  for (const ms of [300, 1500]) setTimeout(() => loadRecents().catch((e) => console.warn("recents", e)), ms);
+}
+
+const arrows = { outgoing: "↗", incoming: "↙", joined: "•" };
+
+function recentItem(row) {
+  const li = document.createElement("li");
+  li.dataset.callId = row.callId;
+  li.dataset.direction = row.direction;
+  li.dataset.outcome = row.outcome;
+  if (row.outcome === "missed") li.className = "missed";
+  const names = row.peers.map((p) => p.displayName || p.identity).join(", ") || "nobody";
+  const talked = row.durationSeconds > 0 ? ` · ${Math.floor(row.durationSeconds / 60)}:${String(row.durationSeconds % 60).padStart(2, "0")}` : "";
+  li.append(`${arrows[row.direction] || ""} ${names} · ${row.outcome.replace("_", " ")}${talked}`);
+  const when = document.createElement("span");
+  when.className = "when";
+  when.textContent = new Date(row.startedAt).toLocaleString();
+  li.append(when);
+  const peer = row.peers[0]?.identity;
+  if (peer) {
+    const back = document.createElement("button");
+    back.type = "button";
+    back.dataset.action = "call-back";
+    back.textContent = "Call back";
+    back.disabled = Boolean(call.roomId);
+    back.addEventListener("click", () => dial(peer).catch((e) => say(e.message)));
+    li.append(back);
+  }
+  return li;
+}
+
+$("#missed-badge").addEventListener("click", () => {
+  localStorage.setItem(seenKey(), new Date().toISOString());
+  loadRecents().catch((e) => say(e.message));
+});
 $("#sign-in").addEventListener("click", () => signIn().catch((e) => say(e.message)));
 $("#calling-form").addEventListener("submit", (event) => { event.preventDefault(); dial().catch((e) => say(e.message)); });
 $("#accept").addEventListener("click", () => answer(true).catch((e) => say(e.message)));
