@@ -15,7 +15,7 @@ internal sealed class LimitsOptions
     [Range(0, 1_000_000)]
     public int LeavesPerMinute { get; set; } = 120;
 
-    /// <summary>Reads of a room's status (<c>GET /rooms/{id}</c>) one client address may make per minute.</summary>
+    /// <summary>Reads one client address may make per minute: a room's status (<c>GET /rooms/{id}</c>), an invitation, a user's recent calls and missed-call count.</summary>
     [Range(0, 1_000_000)]
     public int ReadsPerMinute { get; set; } = 600;
 
