@@ -101,6 +101,15 @@ internal sealed class RecentCallsScript(Uri server)
         Expect(ann.Room.CallId!, ("ann", "outgoing", how == "canceled" ? "canceled" : "not_answered"), ("bob", "incoming", how));
     }
 
+    /// <summary>One more call outside the script: Ann dials Bob, who declines; its call id.</summary>
+    public async Task<string> DeclinedAsync()
+    {
+        var ann = await DialAsync("ann", 30, "bob");
+        using var bob = User("bob");
+        (await bob.PostAsJsonAsync($"/invitations/{ann.Room.Invitations![0].InvitationId}/decline", new { })).EnsureSuccessStatusCode();
+        return ann.Room.CallId!;
+    }
+
     /// <summary>Ann dials Bob and Cat; Cat answers, Bob misses it, Ann rings him again and he answers: one row for Bob.</summary>
     private async Task RungAgainAsync()
     {

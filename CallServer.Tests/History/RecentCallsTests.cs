@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using CallServer.Domain.History;
 using CallServer.History;
 using CallServer.Tests.Infrastructure;
@@ -60,7 +61,8 @@ public sealed class RecentCallsTests(RedisServer redis) : IAsyncLifetime
         Assert.Equal(0, (await bobHttp.GetFromJsonAsync<MissedCallCount>($"/users/me/calls/missed-count?since={Uri.EscapeDataString(missed.EndedAt.ToString("O"))}"))!.Count);
         Assert.Equal(0, (await script.User("ann").GetFromJsonAsync<MissedCallCount>("/users/me/calls/missed-count"))!.Count);
 
-        // pages of two, each after the last call of the one before: the same calls in the same order
+        // pages of two, each after the last call of the one before, while a new call ends between two pages: the same calls
+        // in the same order, each once
         var paged = new List<RecentCallRecord>();
         string? before = null;
         do
@@ -68,13 +70,21 @@ public sealed class RecentCallsTests(RedisServer redis) : IAsyncLifetime
             var page = (await bobHttp.GetFromJsonAsync<List<RecentCallRecord>>("/users/me/calls?limit=2" + (before is null ? "" : $"&before={before}")))!;
             paged.AddRange(page);
             before = page.Count == 2 ? page[^1].CallId : null;
+            if (paged.Count == 2)
+            {
+                var newer = await script.DeclinedAsync();
+                await Eventually.TrueAsync(async () => (await bobHttp.GetFromJsonAsync<List<RecentCallRecord>>("/users/me/calls?limit=1"))![0].CallId == newer,
+                    "the newer call listed first");
+            }
         }
         while (before is not null);
         Assert.Equal(bob.Select(r => r.CallId), paged.Select(r => r.CallId));
 
         // the admin key reads anyone's; a user token reads only its own, a participant token none
         var asAdmin = (await app.Admin().GetFromJsonAsync<List<RecentCallRecord>>("/users/bob/calls?limit=100"))!;
-        Assert.Equal(RecentCallsScript.Summary(bob), RecentCallsScript.Summary(asAdmin));
+        var own = (await bobHttp.GetFromJsonAsync<List<RecentCallRecord>>("/users/me/calls?limit=100"))!;
+        Assert.Equal(bob.Count + 1, own.Count);
+        Assert.Equal(RecentCallsScript.Summary(own), RecentCallsScript.Summary(asAdmin));
         using (var annReadsBob = await script.User("ann").GetAsync("/users/bob/calls"))
         {
             Assert.Equal(HttpStatusCode.Unauthorized, annReadsBob.StatusCode);
@@ -143,6 +153,34 @@ public sealed class RecentCallsTests(RedisServer redis) : IAsyncLifetime
         {
             server.Dispose();
         }
+    }
+
+    [Fact]
+    public async Task AHistoryWrittenBeforeTheRecentCallsGetsTheSameRowsWhenTheServerIsUpgraded()
+    {
+        var settings = await SettingsAsync(postgres: true);
+        string before;
+        using (var app = new CallServerApplication(redis.ConnectionString, settings: settings).Start())
+        {
+            var script = new RecentCallsScript(app.BaseAddress);
+            await script.RunAsync();
+            before = JsonSerializer.Serialize(await script.SeenAsync());
+        }
+
+        // the database as the version before the recent calls left it: no user_calls, migration 3 not applied
+        await _postgres.ExecuteAsync(settings["ConnectionStrings:Postgres"]!,
+            "DROP TABLE user_calls; DROP INDEX calls_by_end; DELETE FROM schema_migrations WHERE version = 3;");
+
+        using var upgraded = new CallServerApplication(redis.ConnectionString, settings: settings).Start();
+        var seen = new Dictionary<string, List<RecentCallRecord>>();
+        foreach (var user in RecentCallsScript.Users)
+        {
+            using var http = new RecentCallsScript(upgraded.BaseAddress).User(user);
+            seen[user] = await Eventually.ValueAsync(
+                async () => (await http.GetFromJsonAsync<List<RecentCallRecord>>("/users/me/calls?limit=100"))!, rows => rows.Count > 0, $"{user}'s calls after the upgrade");
+        }
+
+        Assert.Equal(before, JsonSerializer.Serialize(seen));
     }
 
     private async Task<Dictionary<string, string?>> SettingsAsync(bool postgres, params KeyValuePair<string, string?>[] more)

@@ -35,6 +35,9 @@ internal static partial class HistoryLog
     [LoggerMessage(12, LogLevel.Warning, "History retention could not remove old calls; next try in {DelayMs} ms")]
     public static partial void RetentionFailed(ILogger logger, Exception exception, long delayMs);
 
+    [LoggerMessage(13, LogLevel.Information, "Recent calls: {Rows} users' rows made from the calls already in the history")]
+    public static partial void RecentCallsBackfilled(ILogger logger, int rows);
+
     [LoggerMessage(9, LogLevel.Debug, "History writer clean-up skipped: Redis does not answer")]
     public static partial void CleanupSkipped(ILogger logger, Exception exception);
 }

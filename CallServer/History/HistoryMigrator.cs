@@ -2,8 +2,11 @@ using Dapper;
 
 namespace CallServer.History;
 
-/// <summary>Runs the numbered SQL files of <c>History/Migrations/{dialect}</c> that the database has not yet applied, under a lock.</summary>
-internal sealed class HistoryMigrator(HistoryDialect dialect, ILogger<HistoryMigrator> logger)
+/// <summary>
+/// Runs the numbered SQL files of <c>History/Migrations/{dialect}</c> that the database has not yet applied, under a lock, and
+/// the one step in code: the users' recent calls of the calls already stored, after the migration that makes their table.
+/// </summary>
+internal sealed class HistoryMigrator(HistoryDialect dialect, RecentCallRows recentCalls, ILogger<HistoryMigrator> logger)
 {
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -22,6 +25,10 @@ internal sealed class HistoryMigrator(HistoryDialect dialect, ILogger<HistoryMig
             await connection.ExecuteAsync(new CommandDefinition(
                 "INSERT INTO schema_migrations (version, name) VALUES (@version, @name)", new { version, name }, transaction, cancellationToken: cancellationToken));
             HistoryLog.MigrationApplied(logger, dialect.Name, name);
+            if (version == RecentCallRows.BackfillAfterMigration)
+            {
+                HistoryLog.RecentCallsBackfilled(logger, await recentCalls.BackfillAsync(connection, transaction, cancellationToken));
+            }
         }
 
         await transaction.CommitAsync(cancellationToken);

@@ -35,6 +35,19 @@ internal static class HistoryRows
         public string? Identity { get; set; }
     }
 
+    /// <summary>An event row with its call's room, read back to fold it again.</summary>
+    internal sealed class StoredRoomEvent
+    {
+        public string CallId { get; set; } = "";
+        public string RoomId { get; set; } = "";
+        public long Seq { get; set; }
+        public string Type { get; set; } = "";
+        public string? ParticipantId { get; set; }
+        public DateTimeOffset At { get; set; }
+        public string? Data { get; set; }
+        public string? Identity { get; set; }
+    }
+
     /// <summary>The key of an event row that an insert stored (and did not find there already).</summary>
     internal sealed class StoredEvent
     {

@@ -37,6 +37,44 @@ internal sealed class RecentCallRows(HistoryDialect dialect)
         }
     }
 
+    /// <summary>The migration that makes <c>user_calls</c>: after it, the calls already in the history get their rows.</summary>
+    public const long BackfillAfterMigration = 3;
+
+    /// <summary>
+    /// Folds the events of every call already in the history into its users' rows (once, inside the migration's transaction:
+    /// a history written before the recent calls existed gets them), a few hundred calls at a time.
+    /// </summary>
+    public async Task<int> BackfillAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        var callIds = (await connection.QueryAsync<string>(new CommandDefinition(
+            $"SELECT {dialect.AsText("call_id")} FROM calls", transaction: transaction, cancellationToken: cancellationToken))).ToList();
+        string[] types = [RoomEventTypes.ParticipantJoined, RoomEventTypes.ParticipantLeft, RoomEventTypes.InvitationRinging, RoomEventTypes.InvitationEnded, RoomEventTypes.CallEnded];
+        var rows = 0;
+        foreach (var chunk in callIds.Chunk(200))
+        {
+            var events = await connection.QueryAsync<HistoryRows.StoredRoomEvent>(new CommandDefinition($"""
+                SELECT {dialect.AsText("e.call_id")} AS CallId, c.room_id AS RoomId, e.seq AS Seq, e.type AS Type, e.participant_id AS ParticipantId,
+                       e.at AS At, {dialect.AsText("e.data")} AS Data, e.identity AS Identity
+                FROM call_events e JOIN calls c ON c.call_id = e.call_id
+                WHERE {dialect.UuidInList("e.call_id", "@callIds")} AND {dialect.InList("e.type", "@types")}
+                ORDER BY e.call_id, e.seq
+                """, new { callIds = chunk, types }, transaction, cancellationToken: cancellationToken));
+            var folded = events.Select(e => new RoomEvent(e.CallId, e.RoomId, e.Seq, e.Type, e.ParticipantId, e.At,
+                    e.Data is null ? null : JsonSerializer.Deserialize(e.Data, HistoryJson.Default.DictionaryStringString), e.Identity))
+                .GroupBy(e => e.CallId)
+                .SelectMany(call => RecentCallsProjection.Fold(call).Values)
+                .ToList();
+            foreach (var batch in folded.Chunk(dialect.RowsPerStatement))
+            {
+                await UpsertAsync(connection, transaction, batch, cancellationToken);
+            }
+
+            rows += folded.Count;
+        }
+
+        return rows;
+    }
+
     private async Task<Dictionary<Guid, ImmutableDictionary<string, RecentCall>>> LoadAsync(
         DbConnection connection, DbTransaction transaction, List<string> callIds, CancellationToken cancellationToken)
     {
