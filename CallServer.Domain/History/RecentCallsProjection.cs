@@ -94,9 +94,9 @@ internal static class RecentCallsProjection
         var invitation = new RecentInvitation(ringing.InvitationId, from, ringing.To, InvitationStates.Ringing);
 
         var caller = rows.GetValueOrDefault(from) ?? New(from, e);
-        if (!caller.DirectionSettled)
+        if (!caller.DirectionSettled && !caller.Invitations.Any(i => i.To == from))
         {
-            // a joined user that rings someone is making a call: its answer is now the first invitee's
+            // a joined user that rings someone (and was not rung itself) is making a call: its answer is now the first invitee's
             caller = caller with { Direction = CallDirections.Outgoing, DirectionSettled = true, InvitationId = ringing.InvitationId, AnsweredAt = null };
         }
 
