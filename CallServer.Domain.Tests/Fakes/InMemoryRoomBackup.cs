@@ -45,12 +45,29 @@ internal sealed class InMemoryRoomBackup : IRoomBackup
     /// <summary>While set, every write waits for it: a store that hangs, so that the worker's mailbox fills.</summary>
     public Task? Stall { get; set; }
 
+    /// <summary>How many of the next group writes (two changes or more) find that another instance wrote the room first.</summary>
+    public int GroupWritesInterleaved { get; set; }
+
     /// <summary>How many of the next writes find that another instance wrote the room first (its version moved on).</summary>
     public int WritesInterleaved { get; set; }
 
-    public async Task<BackupWriteResult> SaveAsync(
-        long expectedVersion, RoomState next, IReadOnlyList<RoomEvent> events, TimeSpan endedRetention, CancellationToken cancellationToken)
+    /// <summary>How many writes reached the store (a group commit is one), and the versions each wrote.</summary>
+    public IReadOnlyList<IReadOnlyList<long>> Writes
     {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _writes];
+            }
+        }
+    }
+
+    private readonly List<IReadOnlyList<long>> _writes = [];
+
+    public async Task<BackupWriteResult> SaveAsync(long expectedVersion, IReadOnlyList<BackupStep> steps, TimeSpan endedRetention, CancellationToken cancellationToken)
+    {
+        var next = steps[^1].Next;
         if (Stall is { } stall)
         {
             await stall.WaitAsync(cancellationToken);
@@ -59,6 +76,12 @@ internal sealed class InMemoryRoomBackup : IRoomBackup
         lock (_gate)
         {
             var stored = _rooms.GetValueOrDefault(next.RoomId);
+            if (GroupWritesInterleaved > 0 && steps.Count > 1 && stored is not null)
+            {
+                GroupWritesInterleaved--;
+                _rooms[next.RoomId] = stored = stored with { Version = stored.Version + 1 };
+            }
+
             if (WritesInterleaved > 0 && stored is not null)
             {
                 WritesInterleaved--;
@@ -72,7 +95,8 @@ internal sealed class InMemoryRoomBackup : IRoomBackup
             }
 
             _rooms[next.RoomId] = next;
-            _events.AddRange(events);
+            _events.AddRange(steps.SelectMany(step => step.Events));
+            _writes.Add([.. steps.Select(step => step.Next.Version)]);
             return new BackupWriteResult(true, next.Version);
         }
     }

@@ -20,9 +20,17 @@ internal interface IRoomBackup
     /// <summary>The version the backup holds for a room (0 when none).</summary>
     Task<long> StoredVersionAsync(string roomId, CancellationToken cancellationToken);
 
-    /// <summary>Writes <paramref name="next"/> if the backup still holds <paramref name="expectedVersion"/>, in one step with its events and status.</summary>
+    /// <summary>
+    /// Writes the changes <paramref name="steps"/> (consecutive versions, the first one after <paramref name="expectedVersion"/>)
+    /// if the backup still holds <paramref name="expectedVersion"/>, in one atomic step: the last state, every event in order,
+    /// and each change's status in order (a group commit; one step is one change).
+    /// </summary>
+    Task<BackupWriteResult> SaveAsync(long expectedVersion, IReadOnlyList<BackupStep> steps, TimeSpan endedRetention, CancellationToken cancellationToken);
+
+    /// <summary>Writes one change: <paramref name="next"/> with its events and status.</summary>
     Task<BackupWriteResult> SaveAsync(
-        long expectedVersion, RoomState next, IReadOnlyList<RoomEvent> events, TimeSpan endedRetention, CancellationToken cancellationToken);
+        long expectedVersion, RoomState next, IReadOnlyList<RoomEvent> events, TimeSpan endedRetention, CancellationToken cancellationToken) =>
+        SaveAsync(expectedVersion, [new BackupStep(next, events)], endedRetention, cancellationToken);
 
     /// <summary>The ids of every room whose call is live.</summary>
     IAsyncEnumerable<string> LiveRoomIdsAsync(CancellationToken cancellationToken);

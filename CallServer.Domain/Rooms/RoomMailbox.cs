@@ -44,6 +44,9 @@ internal sealed class RoomMailbox(string roomId, int capacity, Action<RoomComman
         return true;
     }
 
+    /// <summary>The next message, left in the mailbox, if one waits.</summary>
+    public bool TryPeek(out RoomCommand command) => _channel.Reader.TryPeek(out command!);
+
     /// <summary>Posts a command; false when the mailbox is closed and a new worker must be started.</summary>
     public bool TryPost(RoomCommand command)
     {

@@ -75,7 +75,11 @@ internal sealed partial class RoomWorker : IDisposable
                     _schedule.Asked();
                 }
 
-                await HandleOrAnswerAsync(command, stopping);
+                if (!await TryGroupAsync(command, stopping))
+                {
+                    await HandleOrAnswerAsync(command, stopping);
+                }
+
                 if (!_schedule.SweepPlanned && HoldsLocalConnections())
                 {
                     _schedule.SweepLater(true);
@@ -207,31 +211,43 @@ internal sealed partial class RoomWorker : IDisposable
     /// <summary>Handles a command; one that crashes the loop is answered before the crash goes on to the supervisor.</summary>
     private async Task HandleOrAnswerAsync(RoomCommand command, CancellationToken stopping)
     {
-        var name = command.GetType().Name;
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        // a span per command, parented by the request or hub call that sent it (the worker does not flow their context)
-        using var span = RoomTelemetry.Source.HasListeners()
-            ? RoomTelemetry.Source.StartActivity(RoomTelemetry.SpanName(command.GetType()), System.Diagnostics.ActivityKind.Internal, command.Origin)
-            : null;
-        span?.SetTag("callserver.room.id", RoomId);
+        var span = StartSpan(command);
         try
         {
-            await HandleCoreAsync(command, name, stopping);
+            await HandleCoreAsync(command, command.GetType().Name, stopping);
         }
         finally
         {
-            var outcome = command.Reply.Task.Status switch
-            {
-                TaskStatus.RanToCompletion => "ok",
-                TaskStatus.Faulted => command.Reply.Task.Exception?.GetBaseException() is RoomException refused ? refused.Kind.ToString() : "error",
-                _ => "pending",
-            };
-            span?.SetTag("callserver.outcome", outcome);
-            _services.Telemetry.CommandDuration.Record(
-                System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds,
-                new KeyValuePair<string, object?>("command", name),
-                new KeyValuePair<string, object?>("outcome", outcome));
+            Finish(command, started, span);
         }
+    }
+
+    /// <summary>A span per command, parented by the request or hub call that sent it (the worker does not flow their context).</summary>
+    private System.Diagnostics.Activity? StartSpan(RoomCommand command)
+    {
+        var span = RoomTelemetry.Source.HasListeners()
+            ? RoomTelemetry.Source.StartActivity(RoomTelemetry.SpanName(command.GetType()), System.Diagnostics.ActivityKind.Internal, command.Origin)
+            : null;
+        span?.SetTag("callserver.room.id", RoomId);
+        return span;
+    }
+
+    /// <summary>The command's outcome on its span and in the command duration metric.</summary>
+    private void Finish(RoomCommand command, long started, System.Diagnostics.Activity? span)
+    {
+        var outcome = command.Reply.Task.Status switch
+        {
+            TaskStatus.RanToCompletion => "ok",
+            TaskStatus.Faulted => command.Reply.Task.Exception?.GetBaseException() is RoomException refused ? refused.Kind.ToString() : "error",
+            _ => "pending",
+        };
+        span?.SetTag("callserver.outcome", outcome);
+        span?.Dispose();
+        _services.Telemetry.CommandDuration.Record(
+            System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds,
+            new KeyValuePair<string, object?>("command", command.GetType().Name),
+            new KeyValuePair<string, object?>("outcome", outcome));
     }
 
     private async Task HandleCoreAsync(RoomCommand command, string name, CancellationToken stopping)

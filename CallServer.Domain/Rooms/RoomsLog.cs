@@ -41,6 +41,9 @@ internal static partial class RoomsLog
     [LoggerMessage(14, LogLevel.Warning, "Participant {ParticipantId} was held as connected through this instance by connection {ConnectionId}, which this instance no longer holds: moved to reconnecting")]
     public static partial void ConnectionLost(ILogger logger, string participantId, string connectionId);
 
+    [LoggerMessage(15, LogLevel.Debug, "A group commit stopped before a change that crashes the room ({Exception}); that change is handled alone next")]
+    public static partial void GroupCutShort(ILogger logger, string exception);
+
     [LoggerMessage(12, LogLevel.Information, "Media of call {CallId} lost; asking {Count} participants to renegotiate")]
     public static partial void RenegotiationAsked(ILogger logger, string callId, int count);
 }

@@ -20,6 +20,7 @@ internal sealed class RoomTelemetry
         Meter = meters.Create(Name);
         CommandDuration = Meter.CreateHistogram<double>("callserver.room.command.duration", "s", "How long a room's worker took to handle a command, by command type and outcome.");
         MailboxDepth = Meter.CreateUpDownCounter<long>("callserver.room.mailbox.depth", "{command}", "Commands waiting in rooms' mailboxes.");
+        GroupCommits = Meter.CreateHistogram<int>("callserver.backup.group_size", "{change}", "Changes carried by one backup write of a group commit (only writes of two or more).");
         Conflicts = Meter.CreateCounter<long>("callserver.backup.conflicts", "{write}", "Backup writes refused by compare-and-set (the worker re-read and decided again).");
         Restarts = Meter.CreateCounter<long>("callserver.room.worker.restarts", "{restart}", "Room workers restarted after a crash.");
         Failed = Meter.CreateCounter<long>("callserver.rooms.failed", "{room}", "Rooms ended as failed (restart intensity exceeded).");
@@ -33,6 +34,8 @@ internal sealed class RoomTelemetry
     public UpDownCounter<long> MailboxDepth { get; }
 
     public Counter<long> Conflicts { get; }
+
+    public Histogram<int> GroupCommits { get; }
 
     public Counter<long> Restarts { get; }
 

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using CallServer.Backup;
+using CallServer.Domain.Backup;
 using CallServer.Domain.Rooms;
 using CallServer.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -72,7 +73,7 @@ public sealed class DeploySurvivalTests(RedisServer redis)
                 Version = state.Version + 1,
                 Participants = [state.Participants[0] with { Presence = Presence.Connected, Deadline = null, ConnectionId = "c1", InstanceId = "killed" }],
             };
-            Assert.True((await backup.SaveAsync(state.Version, connected, [], TimeSpan.FromHours(1), CancellationToken.None)).Written);
+            Assert.True((await backup.SaveAsync(state.Version, [new BackupStep(connected, [])], TimeSpan.FromHours(1), CancellationToken.None)).Written);
             await using var probe = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
             // a few TTLs of margin: the next process's start must not outlast it on a loaded machine
             await probe.GetDatabase().StringSetAsync($"{prefix}instance:killed", "1", TimeSpan.FromSeconds(6));

@@ -1,4 +1,5 @@
 using CallServer.Backup;
+using CallServer.Domain.Backup;
 using CallServer.Domain.Rooms;
 using CallServer.Domain.Rooms.Commands;
 using CallServer.Tests.Infrastructure;
@@ -95,7 +96,7 @@ public sealed class SupervisionTests(RedisServer redis) : IDisposable
         var current = (await backup.LoadAsync(room, CancellationToken.None))!;
         var stale = current with { Version = current.Version, Participants = [] };
 
-        var write = await backup.SaveAsync(current.Version - 1, stale, [], TimeSpan.FromHours(1), CancellationToken.None);
+        var write = await backup.SaveAsync(current.Version - 1, [new BackupStep(stale, [])], TimeSpan.FromHours(1), CancellationToken.None);
 
         Assert.False(write.Written);
         Assert.Equal(current.Version, write.StoredVersion);

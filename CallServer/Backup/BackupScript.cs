@@ -6,7 +6,8 @@ internal static class BackupScript
     /// <summary>
     /// KEYS: room hash, live-room set, then every event queue (the history's, and the webhooks' when they are on).
     /// ARGV: expected version, new version, snapshot, room id, live (1/0), retention of an ended room in ms, status channel
-    /// (empty: not published here), update, the events as one JSON array (empty: not kept, see below), events...
+    /// (empty: not published here), the number of updates U, the events as one JSON array (empty: not kept, see below), the
+    /// U updates (one per change of a group commit, in version order), then the events...
     /// Returns -1 when written, else the version the backup holds (the write was refused).
     /// </summary>
     /// <remarks>
@@ -35,8 +36,9 @@ internal static class BackupScript
             redis.call('SREM', KEYS[2], ARGV[4])
             redis.call('PEXPIRE', KEYS[1], ARGV[6])
         end
+        local updates = tonumber(ARGV[8])
         for k = 3, #KEYS do
-            for i = 10, #ARGV do
+            for i = 10 + updates, #ARGV do
                 redis.call('LPUSH', KEYS[k], ARGV[i])
             end
         end
@@ -44,7 +46,9 @@ internal static class BackupScript
             redis.call('HDEL', KEYS[1], 'p')
         end
         if ARGV[7] ~= '' then
-            redis.call('PUBLISH', ARGV[7], ARGV[8])
+            for i = 10, 9 + updates do
+                redis.call('PUBLISH', ARGV[7], ARGV[i])
+            end
         end
         return -1
         """;

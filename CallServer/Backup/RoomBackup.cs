@@ -34,9 +34,8 @@ internal sealed class RoomBackup(
     public Task<long> StoredVersionAsync(string roomId, CancellationToken cancellationToken) =>
         Guarded(() => StoredVersionCoreAsync(roomId, cancellationToken));
 
-    public Task<BackupWriteResult> SaveAsync(
-        long expectedVersion, RoomState next, IReadOnlyList<RoomEvent> events, TimeSpan endedRetention, CancellationToken cancellationToken) =>
-        Guarded(() => SaveCoreAsync(expectedVersion, next, events, endedRetention, cancellationToken));
+    public Task<BackupWriteResult> SaveAsync(long expectedVersion, IReadOnlyList<BackupStep> steps, TimeSpan endedRetention, CancellationToken cancellationToken) =>
+        Guarded(() => SaveCoreAsync(expectedVersion, steps, endedRetention, cancellationToken));
 
     public Task<IReadOnlySet<string>> DeadInstancesAsync(IEnumerable<string> instanceIds, CancellationToken cancellationToken) =>
         Guarded(() => DeadInstancesCoreAsync(instanceIds, cancellationToken));
@@ -74,36 +73,47 @@ internal sealed class RoomBackup(
         return version.IsNullOrEmpty ? 0 : (long)version;
     }
 
-    /// <summary>Writes <paramref name="next"/> if the backup still holds <paramref name="expectedVersion"/>, in one step with its events and status.</summary>
+    /// <summary>
+    /// Writes the changes <paramref name="steps"/> if the backup still holds <paramref name="expectedVersion"/>, in one step: the
+    /// last snapshot, every event, and each change's status in order.
+    /// </summary>
     private async Task<BackupWriteResult> SaveCoreAsync(
-        long expectedVersion, RoomState next, IReadOnlyList<RoomEvent> events, TimeSpan endedRetention, CancellationToken cancellationToken)
+        long expectedVersion, IReadOnlyList<BackupStep> steps, TimeSpan endedRetention, CancellationToken cancellationToken)
     {
-        var update = RoomUpdate.Of(next, events);
-        var args = new RedisValue[9 + events.Count];
+        var next = steps[^1].Next;
+        var eventCount = steps.Sum(step => step.Events.Count);
+        var first = 9 + steps.Count;
+        var args = new RedisValue[first + eventCount];
         args[0] = expectedVersion;
         args[1] = next.Version;
         args[2] = JsonSerializer.SerializeToUtf8Bytes(next, BackupJson.Default.RoomState);
         args[3] = next.RoomId;
         args[4] = next.IsLive ? 1 : 0;
         args[5] = (long)endedRetention.TotalMilliseconds;
-        // acknowledged by replicas or by the embedded store's log: the status is published only once they hold the change,
+        // acknowledged by replicas or by the embedded store's log: the statuses are published only once they hold the change,
         // never a version that may be lost
         args[6] = _publishAfter ? "" : keys.StatusChannel;
-        args[7] = JsonSerializer.SerializeToUtf8Bytes(update, BackupJson.Default.RoomUpdate);
-        for (var i = 0; i < events.Count; i++)
+        args[7] = steps.Count;
+        var e = first;
+        for (var i = 0; i < steps.Count; i++)
         {
-            args[9 + i] = JsonSerializer.SerializeToUtf8Bytes(events[i], BackupJson.Default.RoomEvent);
+            args[9 + i] = JsonSerializer.SerializeToUtf8Bytes(RoomUpdate.Of(steps[i].Next, steps[i].Events), BackupJson.Default.RoomUpdate);
+            foreach (var ev in steps[i].Events)
+            {
+                args[e++] = JsonSerializer.SerializeToUtf8Bytes(ev, BackupJson.Default.RoomEvent);
+            }
         }
 
         // the embedded store may keep a prefix of a script after a kill: there a change also keeps its events in the hash until
         // they are queued (BackupScript.Save)
-        args[8] = embeddedLog.Enabled && events.Count > 0 ? PendingEvents(args.AsSpan(9)) : "";
+        args[8] = embeddedLog.Enabled && eventCount > 0 ? PendingEvents(args.AsSpan(first)) : "";
 
         // not cancelled half-way: the write is one atomic step, and its outcome must be known
         cancellationToken.ThrowIfCancellationRequested();
         using var span = Domain.Telemetry.RoomTelemetry.Source.StartActivity("backup.save");
         span?.SetTag("callserver.room.id", next.RoomId);
         span?.SetTag("callserver.room.version", next.Version);
+        span?.SetTag("callserver.room.changes", steps.Count);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var result = (long)await (acked.Enabled ? acked.Database : Db).ScriptEvaluateAsync(
             BackupScript.Save, [keys.Room(next.RoomId), keys.LiveRooms, .. _eventQueues], args);
@@ -117,12 +127,15 @@ internal sealed class RoomBackup(
         if (_publishAfter)
         {
             await (acked.Enabled ? acked.ConfirmAsync(CancellationToken.None) : embeddedLog.WaitAsync(CancellationToken.None));
-            // held: the change is acknowledged even if its status cannot be published now (the next one carries it)
-            await PublishQuietlyAsync(args[7], next.RoomId);
+            // held: the changes are acknowledged even if their statuses cannot be published now (the next one carries them)
+            for (var i = 0; i < steps.Count; i++)
+            {
+                await PublishQuietlyAsync(args[9 + i], next.RoomId);
+            }
         }
 
         // in the background: it must not hold up, nor fail, an acknowledged change (commands on one connection keep their order)
-        _ = ringing.FollowAsync(events);
+        _ = ringing.FollowAsync(steps.Count == 1 ? steps[0].Events : [.. steps.SelectMany(step => step.Events)]);
         return new BackupWriteResult(true, next.Version);
     }
 

@@ -7,7 +7,7 @@ using LoadGen.Scenarios;
 
 // The load generator of bench/run.sh: one scenario per call, one JSON result line appended to --out.
 //   LoadGen fanout      --target callserver|baseline|limit --url URL --pid SERVER_PID --rooms 200 --participants 10 --rate 1.5 --seconds 20 [--warmup 5] [--label NAME] [--protocol json|messagepack]
-//   LoadGen joins       --target callserver|baseline --url URL --pid PID --rate 500 --seconds 10 [--warmup 5]
+//   LoadGen joins       --target callserver|baseline [--label NAME] --url URL --pid PID --rate 500 --seconds 10 [--warmup 5]
 //   LoadGen changes     --target callserver --label callserver-ack1 --url URL --pid PID --rooms 50 --participants 2 --rate 5 --seconds 15 [--warmup 5]
 //   LoadGen webhooks    --target callserver --label callserver-webhooks --url URL --pid PID --hook-port PORT --rooms 50 --participants 2 --rate 5 --seconds 15 [--warmup 5]
 //   LoadGen ringing     --url URL --pid PID --hook-port PORT --rate 20 --seconds 15 [--warmup 5]   (an open server, webhooks of invitation.ringing to PORT)
@@ -41,6 +41,7 @@ switch (scenario)
     case "joins":
         result = await Joins.RunAsync(target, probe, double.Parse(options.Get("rate", "250"), CultureInfo.InvariantCulture), seconds,
             TimeSpan.FromSeconds(double.Parse(options.Get("warmup", "0"), CultureInfo.InvariantCulture)), cancel.Token);
+        result = result with { Target = options.Get("label", target.Kind) };
         break;
     case "changes":
         result = await Changes.RunAsync(target, probe, options.Get("label", target.Kind), options.Int("rooms", 50), options.Int("participants", 2),
