@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every benchmark scenario against CallServer and its peers (baseline: SignalR + Redis backplane; socketio: Socket.IO 4 +
 # Redis adapter; limit: bare Kestrel WebSockets), one after another on this machine, all on loopback, and writes
-# bench/RESULTS.md and bench/charts/*.png. Usage: bench/run.sh [quick|memory]
+# bench/RESULTS.md and bench/charts/*.png, then prints CallServer's ratios to the baseline against bench/BUDGET.md (the
+# regression guard, bench/ratios.py). Usage: bench/run.sh [quick|memory]
 #   quick: small loads, one run each, for a try-out; memory: only the memory scenarios, merged into the last full results
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -122,3 +123,5 @@ stop
 "${loadgen[@]}" report --in "$results" --out bench/RESULTS.md --charts bench/charts --command "bench/run.sh $quick"
 cp "$results" bench/results.jsonl
 echo "wrote bench/RESULTS.md"
+# the regression guard: CallServer's ratios to the baseline against the last accepted ones (bench/BUDGET.md)
+python3 bench/ratios.py "$results" "${quick:-full}"
