@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # A change on the hot path, before and after: the current build against the build of BEFORE (a commit), alternating on fresh
-# server processes on one redis-server on loopback, with the two loads of bench/run.sh that matter most: fan-out at full load
-# (200 rooms x 10, 1.5 changes per participant per second) and 1,000 joins+connects per second. Writes bench/$NAME.md and
-# bench/$NAME.jsonl.
+# server processes on one redis-server on loopback, with the two loads of bench/run.sh that matter most, one after the other
+# on each process as there: fan-out at full load (200 rooms x 10, 1.5 changes per participant per second), then 1,000
+# joins+connects per second. Writes bench/$NAME.md and bench/$NAME.jsonl.
 # Usage: BEFORE=<commit> NAME=<FILE> bench/before-after.sh [quick]      quick: 40 rooms, 300 joins/s, one run each, short warm-up
+#        SCENARIOS="fanout joins" (the default) picks the loads.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ulimit -n "$(ulimit -Hn)"
@@ -25,14 +26,15 @@ if [ "$quick" = "quick" ]; then runs=1; rooms=40; secs=8; warm=5; rate=300; else
 for run in $(seq 1 "$runs"); do
   for build in before after; do
     dir=$root; [ "$build" = before ] && dir="$work/before"
-    for scenario in fanout joins; do
-      port=$(free_port); url="http://127.0.0.1:$port"
-      ASPNETCORE_ENVIRONMENT=Production dotnet "$dir/CallServer/bin/Release/net10.0/CallServer.dll" --urls "$url" \
-        --ConnectionStrings:Redis="127.0.0.1:$redis" --Redis:KeyPrefix="ba$run$build$scenario:" --Storage:DataDir="$work/data$run$build$scenario" \
-        --Limits:JoinsPerMinute=0 --Limits:HubConnectsPerMinutePerAddress=0 --Limits:HubCallsPerSecond=0 --Limits:ReadsPerMinute=0 \
-        --Limits:MaxConnections=1000 --Rooms:MaxLiveRooms=1000000 --Rooms:JoinTimeoutSeconds=3600 --Logging:LogLevel:Default=Warning \
-        >"$work/cs$run$build$scenario.log" 2>&1 &
-      pid=$!; pids+=("$pid"); wait_http "$url/health/ready"
+    port=$(free_port); url="http://127.0.0.1:$port"
+    ASPNETCORE_ENVIRONMENT=Production dotnet "$dir/CallServer/bin/Release/net10.0/CallServer.dll" --urls "$url" \
+      --ConnectionStrings:Redis="127.0.0.1:$redis" --Redis:KeyPrefix="ba$run$build:" --Storage:DataDir="$work/data$run$build" \
+      --Limits:JoinsPerMinute=0 --Limits:HubConnectsPerMinutePerAddress=0 --Limits:HubCallsPerSecond=0 --Limits:ReadsPerMinute=0 \
+      --Limits:MaxConnections=1000 --Limits:MaxUpgradedConnections=$(( $(ulimit -Hn) > 40000 ? 21000 : 17900 )) --Rooms:MaxLiveRooms=1000000 \
+      --Rooms:JoinTimeoutSeconds=3600 --Logging:LogLevel:Default=Warning >"$work/cs$run$build.log" 2>&1 &
+    pid=$!; pids+=("$pid"); wait_http "$url/health/ready"
+    # as in bench/run.sh, the joins come after the fan-out on the same process: a server the fan-out warmed up
+    for scenario in ${SCENARIOS:-fanout joins}; do
       if [ "$scenario" = fanout ]; then
         dotnet "$root/bench/LoadGen/bin/Release/net10.0/LoadGen.dll" fanout --target callserver --label "$build" --url "$url" --pid "$pid" \
           --rooms "$rooms" --participants 10 --rate 1.5 --seconds "$secs" --warmup "$warm" --out "$results"
@@ -40,8 +42,8 @@ for run in $(seq 1 "$runs"); do
         dotnet "$root/bench/LoadGen/bin/Release/net10.0/LoadGen.dll" joins --target callserver --label "$build" --url "$url" --pid "$pid" \
           --rate "$rate" --seconds 10 --warmup 3 --out "$results"
       fi
-      kill "$pid"; wait "$pid" 2>/dev/null || true
     done
+    kill "$pid"; wait "$pid" 2>/dev/null || true
   done
 done
 

@@ -64,7 +64,8 @@ internal sealed partial class RoomWorker
             }
             catch (Exception ex)
             {
-                Answer(candidate, new RoomException(RoomErrorKind.Crashed, $"Room '{RoomId}' crashed on this request and was restarted from its last acknowledged state.", ex));
+                Answer(candidate, Failure(ex, stopping));
+                Finish(candidate, started, StartSpan(candidate));
                 throw;
             }
 
@@ -95,6 +96,17 @@ internal sealed partial class RoomWorker
         try
         {
             await CommitAsync(members, steps, stopping);
+        }
+        catch (Exception ex) when (ex is not BackupUnavailableException)
+        {
+            // the write or a re-decision failed otherwise (the server stopping, a store error that is not an outage): every
+            // change of the group still waiting is answered, as a command handled alone would be, and the crash goes on
+            foreach (var member in members.Where(m => !m.Change.Reply.Task.IsCompleted))
+            {
+                Answer(member.Change, Failure(ex, stopping));
+            }
+
+            throw;
         }
         finally
         {
@@ -158,28 +170,45 @@ internal sealed partial class RoomWorker
         }
     }
 
-    /// <summary>After a refused group write: the room reloaded, then each change of the group handled alone, in order.</summary>
+    /// <summary>
+    /// After a refused group write: the room reloaded, then each change of the group handled alone, in order. When the store
+    /// stops answering on the way (the change that met it was answered with everything in the mailbox), the changes not yet
+    /// handled are answered so too.
+    /// </summary>
     private async Task RedecideAsync(List<Member> members, CancellationToken stopping)
     {
-        try
+        for (var i = 0; i < members.Count; i++)
         {
-            if (!await TryInitAsync(members[0].Change, stopping))
+            var change = members[i].Change;
+            bool ready;
+            try
             {
-                return;
+                ready = (i > 0 || await TryInitAsync(change, stopping)) && _state is not null;
+                if (ready)
+                {
+                    await ChangeAsync(change, stopping);
+                    ready = _state is not null;
+                }
+            }
+            catch (BackupUnavailableException)
+            {
+                AnswerUnavailable(members.Skip(i + 1));
+                throw;
             }
 
-            foreach (var member in members)
+            if (!ready)
             {
-                await ChangeAsync(member.Change, stopping);
+                AnswerUnavailable(members.Skip(i + 1));
+                return;
             }
         }
-        finally
+    }
+
+    private void AnswerUnavailable(IEnumerable<Member> members)
+    {
+        foreach (var member in members.Where(m => !m.Change.Reply.Task.IsCompleted))
         {
-            // the store stopped answering on the way: what the group still owes an answer is told so too
-            foreach (var member in members.Where(m => !m.Change.Reply.Task.IsCompleted))
-            {
-                Answer(member.Change, new RoomException(RoomErrorKind.Unavailable, $"The backup store is unavailable; room '{RoomId}' keeps its last acknowledged state. Try again."));
-            }
+            Answer(member.Change, new RoomException(RoomErrorKind.Unavailable, $"The backup store is unavailable; room '{RoomId}' keeps its last acknowledged state. Try again."));
         }
     }
 

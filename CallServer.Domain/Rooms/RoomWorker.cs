@@ -264,12 +264,16 @@ internal sealed partial class RoomWorker : IDisposable
         }
         catch (Exception ex)
         {
-            Answer(command, ex is OperationCanceledException && stopping.IsCancellationRequested
-                ? new RoomException(RoomErrorKind.Stopping, "The server is stopping; try again.")
-                : new RoomException(RoomErrorKind.Crashed, $"Room '{RoomId}' crashed on this request and was restarted from its last acknowledged state.", ex));
+            Answer(command, Failure(ex, stopping));
             throw;
         }
     }
+
+    /// <summary>What a command is told when its handling failed: the server is stopping, or the room crashed on it.</summary>
+    private RoomException Failure(Exception ex, CancellationToken stopping) =>
+        ex is OperationCanceledException && stopping.IsCancellationRequested
+            ? new RoomException(RoomErrorKind.Stopping, "The server is stopping; try again.")
+            : new RoomException(RoomErrorKind.Crashed, $"Room '{RoomId}' crashed on this request and was restarted from its last acknowledged state.", ex);
 
     /// <summary>Answers a command that will not be handled (a finished media request: the request behind it); keeps a lost disconnect.</summary>
     private void Answer(RoomCommand command, Exception error)

@@ -70,7 +70,9 @@ internal static class RecentCallsApi
 
         try
         {
-            return TypedResults.Ok(await store.RecentAsync(identity, limit ?? 20, before, missed ?? false, cancellationToken));
+            // in the form the databases store and compare (a UUID may be written in several)
+            var after = before is null ? null : Guid.Parse(before).ToString();
+            return TypedResults.Ok(await store.RecentAsync(identity, limit ?? 20, after, missed ?? false, cancellationToken));
         }
         catch (Exception ex) when (store.IsUnavailable(ex))
         {

@@ -16,7 +16,8 @@ internal sealed class RecentCallRows(HistoryDialect dialect)
 {
     public async Task ProjectAsync(DbConnection connection, DbTransaction transaction, IEnumerable<RoomEvent> stored, CancellationToken cancellationToken)
     {
-        var byCall = stored.Where(e => RecentCallsProjection.Concerns(e.Fact)).GroupBy(e => e.CallId).ToList();
+        // every call id the server makes is a UUID; one that is not (stored by hand) has no users' rows, and costs its events nothing
+        var byCall = stored.Where(e => RecentCallsProjection.Concerns(e.Fact) && Guid.TryParse(e.CallId, out _)).GroupBy(e => e.CallId).ToList();
         if (byCall.Count == 0)
         {
             return;
