@@ -35,7 +35,12 @@ internal static class LostAcknowledgements
                 continue;
             }
 
-            var final = finals[last.RoomId].Participants.Single(p => p.ParticipantId == mine.Key);
+            if (finals[last.RoomId].Participants.SingleOrDefault(p => p.ParticipantId == mine.Key) is not { } final)
+            {
+                lost.Add($"{mine.Key}: gone from its room, whose acknowledged #{last.Index} said it was in");
+                continue;
+            }
+
             var possible = mine.Where(o => o.Index >= last.Index).Select(o => (o.Audio, o.Video)).ToHashSet();
             if (!possible.Contains((final.Audio, final.Video)))
             {
