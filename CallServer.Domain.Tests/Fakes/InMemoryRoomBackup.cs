@@ -45,6 +45,15 @@ internal sealed class InMemoryRoomBackup : IRoomBackup
     /// <summary>While set, every write waits for it: a store that hangs, so that the worker's mailbox fills.</summary>
     public Task? Stall { get; set; }
 
+    /// <summary>Set: the next group write (two changes or more) throws it, as a store error that is not an outage would.</summary>
+    public Exception? GroupWriteFailure
+    {
+        get => Volatile.Read(ref _groupWriteFailure);
+        set => Volatile.Write(ref _groupWriteFailure, value);
+    }
+
+    private Exception? _groupWriteFailure;
+
     /// <summary>How many of the next group writes (two changes or more) find that another instance wrote the room first.</summary>
     public int GroupWritesInterleaved { get; set; }
 
@@ -71,6 +80,11 @@ internal sealed class InMemoryRoomBackup : IRoomBackup
         if (Stall is { } stall)
         {
             await stall.WaitAsync(cancellationToken);
+        }
+
+        if (steps.Count > 1 && Interlocked.Exchange(ref _groupWriteFailure, null) is { } failure)
+        {
+            throw failure;
         }
 
         lock (_gate)

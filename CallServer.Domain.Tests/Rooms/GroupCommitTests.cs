@@ -96,6 +96,25 @@ public sealed class GroupCommitTests : IAsyncLifetime
         Assert.True(_backup["g3"]!.Find(ann)!.Video);
     }
 
+    [Fact]
+    public async Task AGroupWriteThatFailsOtherwiseThanByAnOutageAnswersEveryChangeAndTheRoomGoesOn()
+    {
+        var ann = await JoinAsync("g4");
+        _backup.GroupWriteFailure = new InvalidOperationException("a store error that is not an outage");
+        var (first, queued) = await BehindAStalledWriteAsync("g4", () => [.. Enumerable.Range(0, 5).Select(i => Ask("g4", new SetMedia(ann, i % 2 == 0, true)))]);
+
+        await first;
+        // every change of the group is answered (not left to the answer bound): the room crashed on them, nothing was written
+        foreach (var change in queued)
+        {
+            Assert.Equal(RoomErrorKind.Crashed, (await Assert.ThrowsAsync<RoomException>(() => change.WaitAsync(TimeSpan.FromSeconds(10)))).Kind);
+        }
+
+        Assert.Equal(2, _backup["g4"]!.Version);
+        // restarted from its backup, the room takes the next change
+        Assert.Equal(3, (await Ask("g4", new SetMedia(ann, true, true))).Status.Version);
+    }
+
     private async Task<string> JoinAsync(string room) => (await Ask(room, new JoinRoom("Ann", null))).Participant!.ParticipantId;
 
     private Task<RoomReply> Ask(string room, RoomCommand command) => _rooms.AskAsync(room, command, CancellationToken.None);
