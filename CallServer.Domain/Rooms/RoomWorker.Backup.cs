@@ -174,6 +174,6 @@ internal sealed partial class RoomWorker
     private bool HoldsLocalConnections() =>
         _state is { } state && state.Participants.Any(p => p.Presence == Presence.Connected && p.InstanceId == _services.Instance.Id);
 
-    private RoomException Unavailable(Exception ex) =>
+    private RoomException Unavailable(Exception? ex) =>
         new(RoomErrorKind.Unavailable, $"The backup store is unavailable; room '{RoomId}' keeps its last acknowledged state. Try again.", ex);
 }

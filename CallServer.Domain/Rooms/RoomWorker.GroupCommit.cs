@@ -208,7 +208,7 @@ internal sealed partial class RoomWorker
     {
         foreach (var member in members.Where(m => !m.Change.Reply.Task.IsCompleted))
         {
-            Answer(member.Change, new RoomException(RoomErrorKind.Unavailable, $"The backup store is unavailable; room '{RoomId}' keeps its last acknowledged state. Try again."));
+            Answer(member.Change, Unavailable(null));
         }
     }
 

@@ -51,7 +51,7 @@ internal static class CallsApi
             return RoomProblems.Invalid("before is the callId of the last call of the previous page.");
         }
 
-        return await Read(store, () => store.CallsOfRoomAsync(roomId, limit ?? 20, before is null ? null : Guid.Parse(before).ToString(), cancellationToken));
+        return await Read(store.IsUnavailable, () => store.CallsOfRoomAsync(roomId, limit ?? 20, before is null ? null : Guid.Parse(before).ToString(), cancellationToken));
     }
 
     private static async Task<Results<Ok<CallDetails>, ProblemHttpResult>> CallAsync(
@@ -74,18 +74,19 @@ internal static class CallsApi
         }
     }
 
-    private static async Task<Results<Ok<T>, ProblemHttpResult>> Read<T>(HistoryStore store, Func<Task<T>> read)
+    /// <summary>A read of the history's database: its answer, or 503 when <paramref name="isUnavailable"/> says the database is down.</summary>
+    internal static async Task<Results<Ok<T>, ProblemHttpResult>> Read<T>(Func<Exception, bool> isUnavailable, Func<Task<T>> read)
     {
         try
         {
             return TypedResults.Ok(await read());
         }
-        catch (Exception ex) when (store.IsUnavailable(ex))
+        catch (Exception ex) when (isUnavailable(ex))
         {
             return Unavailable();
         }
     }
 
-    internal static ProblemHttpResult Unavailable() =>
+    private static ProblemHttpResult Unavailable() =>
         RoomProblems.Problem(ErrorCodes.Unavailable, "The call history is unavailable; try again.", "History unavailable");
 }

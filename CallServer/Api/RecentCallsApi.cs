@@ -42,18 +42,9 @@ internal static class RecentCallsApi
                 RoomProblems.Invalid("identity is 1-128 characters of letters, digits and _ . @ : -."));
 
     /// <param name="since">Count only calls missed after this time (ISO 8601); all of them without it.</param>
-    private static async Task<Results<Ok<MissedCallCount>, ProblemHttpResult>> MyMissedCountAsync(
-        DateTimeOffset? since, HttpContext http, RecentCallsStore store, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return TypedResults.Ok(new MissedCallCount(await store.MissedCountAsync(http.User.UserIdentity()!, since, cancellationToken)));
-        }
-        catch (Exception ex) when (store.IsUnavailable(ex))
-        {
-            return CallsApi.Unavailable();
-        }
-    }
+    private static Task<Results<Ok<MissedCallCount>, ProblemHttpResult>> MyMissedCountAsync(
+        DateTimeOffset? since, HttpContext http, RecentCallsStore store, CancellationToken cancellationToken) =>
+        CallsApi.Read(store.IsUnavailable, async () => new MissedCallCount(await store.MissedCountAsync(http.User.UserIdentity()!, since, cancellationToken)));
 
     private static async Task<Results<Ok<IReadOnlyList<RecentCallRecord>>, ProblemHttpResult>> ListAsync(
         string identity, int? limit, string? before, bool? missed, RecentCallsStore store, CancellationToken cancellationToken)
@@ -68,15 +59,8 @@ internal static class RecentCallsApi
             return RoomProblems.Invalid("before is the callId of the last call of the previous page.");
         }
 
-        try
-        {
-            // in the form the databases store and compare (a UUID may be written in several)
-            var after = before is null ? null : Guid.Parse(before).ToString();
-            return TypedResults.Ok(await store.RecentAsync(identity, limit ?? 20, after, missed ?? false, cancellationToken));
-        }
-        catch (Exception ex) when (store.IsUnavailable(ex))
-        {
-            return CallsApi.Unavailable();
-        }
+        // in the form the databases store and compare (a UUID may be written in several)
+        var after = before is null ? null : Guid.Parse(before).ToString();
+        return await CallsApi.Read(store.IsUnavailable, () => store.RecentAsync(identity, limit ?? 20, after, missed ?? false, cancellationToken));
     }
 }
