@@ -43,12 +43,13 @@ try
     app.UseStaticFiles();
     app.UseStatusCodePages();
     app.UseAuthentication();
+    app.UseHubJoins();        // a connect to the room hub that joins (§5.1): checked as a REST join is, before the upgrade
     app.UseAuthorization();
 
     app.MapApi();
     app.MapApiDocs();
     app.MapTelemetry();
-    app.MapHub<RoomHub>(HubPaths.Room);
+    app.MapHub<RoomHub>(HubPaths.Room).RequireRateLimiting(RatePolicies.HubJoin);
     app.MapHub<UserHub>(HubPaths.User);
 
     app.Run();

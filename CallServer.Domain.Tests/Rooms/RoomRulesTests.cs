@@ -45,6 +45,39 @@ public sealed class RoomRulesTests
     }
 
     [Fact]
+    public void AJoinOverTheHubIsOneChangeConnectedWithTheJoinsAndTheConnectsEvents()
+    {
+        _room.JoinAndConnect("Ann", "c-ann");
+        var version = _room.State.Version;
+
+        var decision = _room.Apply(new JoinAndConnect(new JoinRoom("Bob", "key-1", Video: false), "c-bob", "i2"));
+
+        Assert.Equal(version + 1, _room.State.Version);
+        var bob = _room.State.Find(decision.Participant!.ParticipantId)!;
+        Assert.Equal((Presence.Connected, "c-bob", "i2", null, false), (bob.Presence, bob.ConnectionId, bob.InstanceId, bob.Deadline, bob.Video));
+        Assert.Equal([RoomEventTypes.ParticipantJoined, RoomEventTypes.ParticipantConnected], decision.Events.Select(e => e.Type));
+        Assert.Equal(decision.Events[0].Seq + 1, decision.Events[1].Seq);
+        // the first of a room starts its call in the same change
+        Assert.Equal(["call_started", "participant_joined", "participant_connected"],
+            RoomRules.Decide(RoomState.Empty("r2"), new JoinAndConnect(new JoinRoom("Cid", null), "c", "i1"), _room.Now, RoomFixture.Options).Events.Select(e => e.Type));
+    }
+
+    [Fact]
+    public void AJoinOverTheHubRetriedWithItsKeyConnectsTheSameParticipantAndRefusesSomeoneElse()
+    {
+        var first = _room.Apply(new JoinAndConnect(new JoinRoom("Bob", "key-1"), "c-1", "i1")).Participant!;
+
+        var retry = _room.Apply(new JoinAndConnect(new JoinRoom("Bob", "key-1"), "c-2", "i1"));
+
+        Assert.Equal(first.ParticipantId, retry.Participant!.ParticipantId);
+        Assert.Single(_room.State.Participants);
+        Assert.Equal("c-2", _room.State.Participants[0].ConnectionId);
+        Assert.Empty(retry.Events);
+        var refused = Assert.Throws<RoomException>(() => _room.Apply(new JoinAndConnect(new JoinRoom("Eve", "key-1"), "c-3", "i1")));
+        Assert.Equal(RoomErrorKind.KeyReused, refused.Kind);
+    }
+
+    [Fact]
     public void AJoinWithMediaOffStartsThatWayInOneChangeAndItsEventSaysSo()
     {
         _room.Join("Ann");

@@ -69,6 +69,15 @@ internal static partial class RoomRules
         return new RoomDecision(next, log.Events, participant);
     }
 
+    internal static RoomDecision JoinAndConnect(RoomState state, JoinAndConnect command, RuleContext context)
+    {
+        // the join's events and the connect's go in the same log: one version carries both
+        var joined = Join(state, command.Join, context);
+        var participantId = joined.Participant!.ParticipantId;
+        var connected = Connect(joined.Next ?? state, new ConnectParticipant(participantId, command.ConnectionId, command.InstanceId), context);
+        return connected with { Participant = connected.Next!.Find(participantId) };
+    }
+
     internal static RoomDecision Connect(RoomState state, ConnectParticipant connect, RuleContext context)
     {
         var log = context.Log;

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using CallServer.Domain.Rooms;
 using CallServer.Hubs;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CallServer.Tests.Infrastructure;
 
@@ -17,12 +18,24 @@ public sealed class HubClient : IAsyncDisposable
     private readonly ConcurrentQueue<ClosingMessage> _closing = new();
     private readonly ConcurrentQueue<MutedMessage> _muted = new();
     private readonly TaskCompletionSource<Exception?> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<CallServer.Api.JoinResponse> _joined = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ConcurrentQueue<string> _received = new();
 
     internal HubClient(HubConnection connection, string participantId)
     {
         Connection = connection;
         ParticipantId = participantId;
-        connection.On<RoomStatus>("status", _statuses.Enqueue);
+        connection.On<RoomStatus>("status", s =>
+        {
+            _received.Enqueue("status");
+            _statuses.Enqueue(s);
+        });
+        connection.On<CallServer.Api.JoinResponse>("joined", j =>
+        {
+            _received.Enqueue("joined");
+            ParticipantId = j.ParticipantId;
+            _joined.TrySetResult(j);
+        });
         connection.On<SignalMessage>("signal", _signals.Enqueue);
         connection.On<EndedMessage>("ended", _ended.Enqueue);
         connection.On<CandidateMessage>("candidate", _candidates.Enqueue);
@@ -39,7 +52,14 @@ public sealed class HubClient : IAsyncDisposable
 
     public HubConnection Connection { get; }
 
-    public string ParticipantId { get; }
+    /// <summary>The participant; for a join over the hub, known once <see cref="Joined"/> arrived.</summary>
+    public string ParticipantId { get; private set; }
+
+    /// <summary>The <c>joined</c> answer of a join over the hub (docs/API.md §5.1).</summary>
+    internal Task<CallServer.Api.JoinResponse> Joined => _joined.Task;
+
+    /// <summary>The names of the status and joined events, in the order they arrived.</summary>
+    internal IReadOnlyList<string> Received => [.. _received];
 
     internal IReadOnlyList<RoomStatus> Statuses => [.. _statuses];
 
@@ -57,6 +77,23 @@ public sealed class HubClient : IAsyncDisposable
     /// <summary>Waits until a received status satisfies <paramref name="predicate"/>.</summary>
     internal Task<RoomStatus> WaitForStatusAsync(Func<RoomStatus, bool> predicate, string what) =>
         Eventually.ValueAsync(() => Task.FromResult(_statuses.LastOrDefault(predicate)), s => s is not null, what)!;
+
+    /// <summary>A connection that joins <paramref name="room"/> as it connects (§5.1): the query carries the join.</summary>
+    internal static HubClient Joining(Uri server, string room, string query, string? joinToken = null, bool messagePack = false)
+    {
+        var builder = new HubConnectionBuilder().WithUrl(new Uri(server, $"/hubs/room?room={Uri.EscapeDataString(room)}&{query}"), o =>
+        {
+            o.AccessTokenProvider = () => Task.FromResult(joinToken);
+            o.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
+            o.SkipNegotiation = true;
+        });
+        if (messagePack)
+        {
+            builder.AddMessagePackProtocol();
+        }
+
+        return new HubClient(builder.Build(), "");
+    }
 
     internal Task<SignalMessage> WaitForSignalAsync(Func<SignalMessage, bool> predicate, string what) =>
         Eventually.ValueAsync(() => Task.FromResult(_signals.FirstOrDefault(predicate)), s => s is not null, what)!;

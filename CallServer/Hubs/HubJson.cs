@@ -17,4 +17,5 @@ namespace CallServer.Hubs;
 [JsonSerializable(typeof(ClosingMessage))]
 [JsonSerializable(typeof(MutedMessage))]
 [JsonSerializable(typeof(CallServer.Fanout.RawJson))]
+[JsonSerializable(typeof(CallServer.Api.JoinResponse))]
 internal sealed partial class HubJson : JsonSerializerContext;

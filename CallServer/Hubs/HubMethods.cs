@@ -4,6 +4,9 @@ namespace CallServer.Hubs;
 internal static class HubMethods
 {
     public const string Status = "status";
+
+    /// <summary>To a connection that joined over the hub: the join's answer, before anything else.</summary>
+    public const string Joined = "joined";
     public const string Signal = "signal";
     public const string Candidate = "candidate";
     public const string Ended = "ended";

@@ -25,6 +25,7 @@ internal sealed partial class RoomHub(
     IOptions<LimitsOptions> limits,
     Telemetry.ServerMetrics metrics,
     Shutdown.InstanceDrain drain,
+    Api.JoinAnswers answers,
     ILogger<RoomHub> logger) : Hub
 {
     public override async Task OnConnectedAsync()
@@ -32,6 +33,12 @@ internal sealed partial class RoomHub(
         if (drain.Draining)
         {
             throw HubErrors.Refuse(Errors.ErrorCodes.ServerStopping, "This instance is shutting down: reconnect (to another instance).");
+        }
+
+        if (HubJoins.Of(Context.GetHttpContext()) is { } join && HubCaller.TryOf(Context) is null)
+        {
+            await JoinAsync(join);
+            return;
         }
 
         var caller = HubCaller.Of(Context);
@@ -67,6 +74,39 @@ internal sealed partial class RoomHub(
                 rooms.Post(caller.RoomId, new DisconnectParticipant(caller.ParticipantId, Context.ConnectionId));
             }
 
+            throw;
+        }
+
+        connections.Confirm(caller.RoomId, Context.ConnectionId, reply.Status.Version);
+        metrics.HubConnections.Add(1);
+    }
+
+    /// <summary>
+    /// A join over the hub (§5.1): the join and this connection in one change of the room, then the join's answer
+    /// (<c>joined</c>) to the caller before anything else, then the room's status as after a connect.
+    /// </summary>
+    private async Task JoinAsync(HubJoinRequest join)
+    {
+        // not cancelled when the client drops meanwhile: a join the worker carried out must be followed by its disconnect
+        var reply = await Ask(join.RoomId, new JoinAndConnect(join.Join, Context.ConnectionId, instance.Id), CancellationToken.None);
+        var caller = new HubCaller(join.RoomId, reply.Participant!.ParticipantId);
+        HubCaller.Joined(Context, caller);
+        try
+        {
+            if (connections.Add(caller.RoomId, caller.ParticipantId, Context, limits.Value.ConnectionsPerParticipant) is { } oldest)
+            {
+                // a retried join (same joinKey) while the first one's connection is still open
+                closer.CloseLater([oldest], CloseReason.ReplacedByNewerConnection);
+            }
+
+            await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.Participant(caller.ParticipantId), Context.ConnectionAborted);
+            await Clients.Caller.SendAsync(HubMethods.Joined, answers.For(join.RoomId, reply), Context.ConnectionAborted);
+            await relay.CatchUpAsync(caller.RoomId, Context.ConnectionId, reply.Status, Context.ConnectionAborted);
+        }
+        catch
+        {
+            connections.Remove(caller.RoomId, Context.ConnectionId);
+            rooms.Post(caller.RoomId, new DisconnectParticipant(caller.ParticipantId, Context.ConnectionId));
             throw;
         }
 

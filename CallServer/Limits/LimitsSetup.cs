@@ -28,6 +28,9 @@ internal static class LimitsSetup
         {
             limiter.OnRejected = RejectAsync;
             limiter.AddPolicy(RatePolicies.Join, http => PerAddress(http, l => l.JoinsPerMinute));
+            limiter.AddPolicy(RatePolicies.HubJoin, http => http.Request.Query.ContainsKey(Hubs.HubJoins.RoomParameter)
+                ? PerAddress(http, l => l.JoinsPerMinute)
+                : RateLimitPartition.GetNoLimiter(""));
             limiter.AddPolicy(RatePolicies.Leave, http => PerAddress(http, l => l.LeavesPerMinute));
             limiter.AddPolicy(RatePolicies.Read, http => PerAddress(http, l => l.ReadsPerMinute));
             limiter.AddPolicy(RatePolicies.Admin, http => PerAddress(http, l => l.AdminPerMinute));

@@ -1,0 +1,109 @@
+using System.Security.Claims;
+using CallServer.Api;
+using CallServer.Auth;
+using CallServer.Domain.Rooms;
+using CallServer.Domain.Rooms.Commands;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CallServer.Hubs;
+
+/// <summary>
+/// Joins over the hub (docs/API.md §5.1): a connect to the room hub with <c>?room=</c> and no participant token joins the room
+/// and connects in one change (<see cref="JoinAndConnect"/>). Everything a REST join checks is checked here, on the HTTP
+/// request, before the WebSocket upgrade, so a refused join is a ProblemDetails answer (400, 401, 403, 503) and not a socket
+/// closed without a reason; what the room itself refuses (full, banned) refuses the connect with its error code.
+/// </summary>
+internal static class HubJoins
+{
+    public const string RoomParameter = "room";
+
+    private const string AuthenticationType = "HubJoin";
+
+    private static readonly object ItemKey = new();
+
+    /// <summary>After authentication, before authorization: the room hub's joins become an authenticated principal and a request.</summary>
+    public static IApplicationBuilder UseHubJoins(this IApplicationBuilder app) => app.Use(async (http, next) =>
+    {
+        if (!IsHubJoin(http))
+        {
+            await next(http);
+            return;
+        }
+
+        var check = await CheckAsync(http);
+        if (check.Problem is { } problem)
+        {
+            await problem.ExecuteAsync(http);
+            return;
+        }
+
+        http.Items[ItemKey] = check.Request;
+        http.User = new ClaimsPrincipal(new ClaimsIdentity([new Claim(RoomParameter, check.Request!.RoomId)], AuthenticationType));
+        await next(http);
+    });
+
+    /// <summary>The join this connection asked for, or null for a connect with a participant token.</summary>
+    public static HubJoinRequest? Of(HttpContext? http) => http?.Items[ItemKey] as HubJoinRequest;
+
+    /// <summary>A join asks for the room hub with a room and without a participant token (a reconnect's token wins).</summary>
+    private static bool IsHubJoin(HttpContext http) =>
+        http.Request.Path.StartsWithSegments(HubPaths.Room)
+        && http.Request.Query.ContainsKey(RoomParameter)
+        && http.User.ParticipantId() is null;
+
+    private static async Task<(HubJoinRequest? Request, ProblemHttpResult? Problem)> CheckAsync(HttpContext http)
+    {
+        var query = http.Request.Query;
+        var roomId = query[RoomParameter].ToString();
+        if (RoomInput.CheckRoomId(roomId) is { } badRoom)
+        {
+            return (null, RoomProblems.Invalid(badRoom));
+        }
+
+        if (http.RequestServices.GetRequiredService<Shutdown.InstanceDrain>().Draining)
+        {
+            return (null, RoomProblems.From(new RoomException(RoomErrorKind.Stopping, "This instance is shutting down; try again.")));
+        }
+
+        // tokens mode: the app's join token, from the query (browsers cannot set headers on WebSockets) or the header
+        var joinTokens = http.RequestServices.GetRequiredService<JoinTokens>();
+        var check = joinTokens.Required
+            ? await joinTokens.CheckAsync(query["access_token"] is { Count: 1 } token ? token.ToString() : RoomsApi.BearerToken(http), roomId)
+            : null;
+        if (check is { Problem: { } refused })
+        {
+            return (null, check.Status == StatusCodes.Status403Forbidden ? RoomProblems.Forbidden(refused) : RoomProblems.Unauthorized(refused));
+        }
+
+        var displayName = check?.Name ?? (query["displayName"] is { Count: 1 } name ? name.ToString() : null);
+        if (displayName is null)
+        {
+            return (null, RoomProblems.Invalid("A join over the hub needs displayName in the query (or a join token with a name claim)."));
+        }
+
+        if (RoomInput.CheckDisplayName(displayName) is { } badName)
+        {
+            return (null, RoomProblems.Invalid(badName));
+        }
+
+        var joinKey = query["joinKey"] is { Count: 1 } key ? key.ToString() : null;
+        if (joinKey is not null && RoomInput.CheckIdempotencyKey(joinKey, unguessable: check is null) is { } badKey)
+        {
+            return (null, RoomProblems.Invalid(badKey.Replace("Idempotency-Key", "joinKey", StringComparison.Ordinal)));
+        }
+
+        if (Flag(query, "audio") is not { } audio || Flag(query, "video") is not { } video)
+        {
+            return (null, RoomProblems.Invalid("audio and video, when given, must be true or false."));
+        }
+
+        return (new HubJoinRequest(roomId, new JoinRoom(displayName, joinKey, check?.Who, audio, video)), null);
+    }
+
+    /// <summary>A query flag: true when absent, null when not a boolean.</summary>
+    private static bool? Flag(IQueryCollection query, string name) =>
+        query[name] is not { Count: > 0 } value ? true : bool.TryParse(value.ToString(), out var flag) ? flag : null;
+}
+
+/// <summary>A join over the hub, checked: the room and the join its connect carries out.</summary>
+internal sealed record HubJoinRequest(string RoomId, JoinRoom Join);

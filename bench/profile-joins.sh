@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Profiles CallServer under the joins load of bench/run.sh (joins+connects per second, open loop, 10 per room) with
+# dotnet-trace (CPU sampling) and prints the top methods by exclusive and inclusive samples: the input of bench/JOINS.md.
+# Usage: bench/profile-joins.sh [rate] [out.nettrace]     (dotnet-trace: dotnet tool install -g dotnet-trace)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ulimit -n "$(ulimit -Hn)"
+root=$(pwd)
+rate=${1:-1000}
+out=${2:-/tmp/joins.nettrace}
+trace=${DOTNET_TRACE:-$HOME/.dotnet/tools/dotnet-trace}
+source bench/common.sh
+redis=$(free_port); redis_ports+=("$redis")
+redis-server --port "$redis" --bind 127.0.0.1 --daemonize yes --save "" --appendonly no --dir "$work" --logfile "$work/redis.log" >/dev/null
+for _ in $(seq 1 100); do redis-cli -p "$redis" ping >/dev/null 2>&1 && break; sleep 0.1; done
+port=$(free_port); url="http://127.0.0.1:$port"
+env ${SERVER_ENV:-} DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 ASPNETCORE_ENVIRONMENT=Production dotnet "$root/CallServer/bin/Release/net10.0/CallServer.dll" --urls "$url" \
+  --ConnectionStrings:Redis="127.0.0.1:$redis" --Redis:KeyPrefix="prof:" --Storage:DataDir="$work/data" \
+  --Limits:JoinsPerMinute=0 --Limits:HubConnectsPerMinutePerAddress=0 --Limits:HubCallsPerSecond=0 --Limits:ReadsPerMinute=0 \
+  --Limits:MaxConnections=1000 --Limits:MaxUpgradedConnections=17900 --Rooms:MaxLiveRooms=1000000 \
+  --Rooms:JoinTimeoutSeconds=3600 --Logging:LogLevel:Default=Warning >"$work/cs.log" 2>&1 &
+pid=$!; pids+=("$pid"); wait_http "$url/health/ready"
+loadgen=(dotnet "$root/bench/LoadGen/bin/Release/net10.0/LoadGen.dll")
+# warm the join path first as bench/run.sh does before its top rate (250/s then 500/s, 13 s each: JIT tiering), unprofiled
+for warm in 250 500; do
+  "${loadgen[@]}" joins --target callserver --url "$url" --pid "$pid" --rate "$warm" --seconds 10 --warmup 3 --out "$work/warm.jsonl"
+done
+if [ "${PROFILER:-perf}" = counters ]; then
+  "$HOME/.dotnet/tools/dotnet-counters" collect -p "$pid" --refresh-interval 2 --format csv -o "$out.csv" --duration 00:00:00:14 \
+    --counters "System.Runtime[dotnet.jit.compiled_methods,dotnet.jit.compilation.time,dotnet.gc.collections,dotnet.process.cpu.time,dotnet.thread_pool.queue.length,dotnet.thread_pool.thread.count]" >/dev/null &
+elif [ "${PROFILER:-perf}" = perf ]; then
+  perf record -F 999 -g -p "$pid" -o "$out.perf" -- sleep 14 >/dev/null 2>&1 &
+else
+  "$trace" collect -p "$pid" --profile dotnet-sampled-thread-time -o "$out" --duration 00:00:00:14 >/dev/null &
+fi
+tracer=$!
+# what else holds the machine's two cores meanwhile (the load generator, redis-server)
+(sleep 4; top -b -n 2 -d 5 | grep -A8 "^ *PID" | tail -8) > "$out.top" &
+sleep 1
+"${loadgen[@]}" joins --target callserver --url "$url" --pid "$pid" --rate "$rate" --seconds 10 --warmup 0 --out "$work/joins.jsonl"
+wait "$tracer" || true
+cat "$work/joins.jsonl"; cp "$work/cs.log" "${out%.nettrace}.server.log"
+cat "$out.top"
+if [ "${PROFILER:-perf}" = counters ]; then
+  cat "$out.csv"
+elif [ "${PROFILER:-perf}" = perf ]; then
+  perf report -i "$out.perf" --no-children --sort dso,symbol --stdio 2>/dev/null | grep -v "^$" | grep "%" | head -60
+  perf report -i "$out.perf" --children --sort symbol --stdio -g none 2>/dev/null | grep "%" | head -80
+else
+  "$trace" convert --format Speedscope "$out" -o "${out%.nettrace}" >/dev/null
+  python3 bench/profile-top.py "${out%.nettrace}.speedscope.json" 40
+fi
