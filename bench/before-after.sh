@@ -4,7 +4,8 @@
 # on each process as there: fan-out at full load (200 rooms x 10, 1.5 changes per participant per second), then 1,000
 # joins+connects per second. Writes bench/$NAME.md and bench/$NAME.jsonl.
 # Usage: BEFORE=<commit> NAME=<FILE> bench/before-after.sh [quick]      quick: 40 rooms, 300 joins/s, one run each, short warm-up
-#        SCENARIOS="fanout joins" (the default) picks the loads.
+#        SCENARIOS="fanout joins" (the default) picks the loads; BEFORE_JOIN and AFTER_JOIN (hub, the default, or rest) how
+#        CallServer's participants join (a build before the join over the hub, docs/API.md §5.1, needs BEFORE_JOIN=rest).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ulimit -n "$(ulimit -Hn)"
@@ -25,7 +26,7 @@ if [ "$quick" = "quick" ]; then runs=1; rooms=40; secs=8; warm=5; rate=300; else
 
 for run in $(seq 1 "$runs"); do
   for build in before after; do
-    dir=$root; [ "$build" = before ] && dir="$work/before"
+    dir=$root; join=${AFTER_JOIN:-hub}; [ "$build" = before ] && dir="$work/before" && join=${BEFORE_JOIN:-hub}
     port=$(free_port); url="http://127.0.0.1:$port"
     ASPNETCORE_ENVIRONMENT=Production dotnet "$dir/CallServer/bin/Release/net10.0/CallServer.dll" --urls "$url" \
       --ConnectionStrings:Redis="127.0.0.1:$redis" --Redis:KeyPrefix="ba$run$build:" --Storage:DataDir="$work/data$run$build" \
@@ -36,10 +37,10 @@ for run in $(seq 1 "$runs"); do
     # as in bench/run.sh, the joins come after the fan-out on the same process: a server the fan-out warmed up
     for scenario in ${SCENARIOS:-fanout joins}; do
       if [ "$scenario" = fanout ]; then
-        dotnet "$root/bench/LoadGen/bin/Release/net10.0/LoadGen.dll" fanout --target callserver --label "$build" --url "$url" --pid "$pid" \
+        dotnet "$root/bench/LoadGen/bin/Release/net10.0/LoadGen.dll" fanout --target callserver --join "$join" --label "$build" --url "$url" --pid "$pid" \
           --rooms "$rooms" --participants 10 --rate 1.5 --seconds "$secs" --warmup "$warm" --out "$results"
       else
-        dotnet "$root/bench/LoadGen/bin/Release/net10.0/LoadGen.dll" joins --target callserver --label "$build" --url "$url" --pid "$pid" \
+        dotnet "$root/bench/LoadGen/bin/Release/net10.0/LoadGen.dll" joins --target callserver --join "$join" --label "$build" --url "$url" --pid "$pid" \
           --rate "$rate" --seconds 10 --warmup 3 --out "$results"
       fi
     done

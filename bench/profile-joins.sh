@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Profiles CallServer under the joins load of bench/run.sh (joins+connects per second, open loop, 10 per room) with
-# dotnet-trace (CPU sampling) and prints the top methods by exclusive and inclusive samples: the input of bench/JOINS.md.
-# Usage: bench/profile-joins.sh [rate] [out.nettrace]     (dotnet-trace: dotnet tool install -g dotnet-trace)
+# Profiles CallServer under the joins load of bench/run.sh (joins+connects per second, open loop, 10 per room, after the
+# warm-up rates of run.sh) and prints the top entries: the input of bench/JOINS.md. perf gives CPU samples (bench/perf-top.py
+# ranks them by component); dotnet-trace gives sampled thread time, idle threads included (bench/profile-top.py drops waits).
+# Usage: [PROFILER=perf|dotnet-trace|counters] [JOIN=hub|rest] bench/profile-joins.sh [rate] [out]   (perf: perf record of the server;
+#        dotnet-trace: sampled thread time, ranked by bench/profile-top.py; counters: JIT, GC, CPU per 2 s)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ulimit -n "$(ulimit -Hn)"
@@ -23,7 +25,7 @@ pid=$!; pids+=("$pid"); wait_http "$url/health/ready"
 loadgen=(dotnet "$root/bench/LoadGen/bin/Release/net10.0/LoadGen.dll")
 # warm the join path first as bench/run.sh does before its top rate (250/s then 500/s, 13 s each: JIT tiering), unprofiled
 for warm in 250 500; do
-  "${loadgen[@]}" joins --target callserver --url "$url" --pid "$pid" --rate "$warm" --seconds 10 --warmup 3 --out "$work/warm.jsonl"
+  "${loadgen[@]}" joins --target callserver --join "${JOIN:-hub}" --url "$url" --pid "$pid" --rate "$warm" --seconds 10 --warmup 3 --out "$work/warm.jsonl"
 done
 if [ "${PROFILER:-perf}" = counters ]; then
   "$HOME/.dotnet/tools/dotnet-counters" collect -p "$pid" --refresh-interval 2 --format csv -o "$out.csv" --duration 00:00:00:14 \
@@ -37,7 +39,7 @@ tracer=$!
 # what else holds the machine's two cores meanwhile (the load generator, redis-server)
 (sleep 4; top -b -n 2 -d 5 | grep -A8 "^ *PID" | tail -8) > "$out.top" &
 sleep 1
-"${loadgen[@]}" joins --target callserver --url "$url" --pid "$pid" --rate "$rate" --seconds 10 --warmup 0 --out "$work/joins.jsonl"
+"${loadgen[@]}" joins --target callserver --join "${JOIN:-hub}" --url "$url" --pid "$pid" --rate "$rate" --seconds 10 --warmup 0 --out "$work/joins.jsonl"
 wait "$tracer" || true
 cat "$work/joins.jsonl"; cp "$work/cs.log" "${out%.nettrace}.server.log"
 cat "$out.top"

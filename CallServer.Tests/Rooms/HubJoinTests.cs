@@ -4,6 +4,7 @@ using CallServer.Domain.Rooms;
 using CallServer.History;
 using CallServer.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 using static CallServer.Tests.Infrastructure.JoinTokenMinter;
 
 namespace CallServer.Tests.Rooms;
@@ -99,6 +100,24 @@ public sealed class HubJoinTests(RedisServer redis) : IDisposable
         Assert.Contains("[room_full]", (await four.Closed.WaitAsync(Eventually.DefaultTimeout))?.Message);
         Assert.False(four.Joined.IsCompleted);
         Assert.Equal(3, (await _app.StatusAsync(room)).Participants.Count);
+    }
+
+    [Fact]
+    public async Task AMessagePackClientGetsTheSameJoinedAnswer()
+    {
+        var room = "hubjoin-" + Guid.NewGuid().ToString("N")[..8];
+        await using var connection = RoomHubConnection.Builder(_app.BaseAddress, "", $"/hubs/room?room={room}&displayName=Mia")
+            .AddMessagePackProtocol().Build();
+        var joined = new TaskCompletionSource<Dictionary<string, object>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        connection.On<Dictionary<string, object>>("joined", j => joined.TrySetResult(j));
+        await connection.StartAsync();
+
+        var answer = await joined.Task.WaitAsync(Eventually.DefaultTimeout);
+        var status = (Dictionary<object, object>)answer["room"];
+        var self = (Dictionary<object, object>)((object[])status["participants"])[0];
+        Assert.Equal(("Mia", "connected"), ((string)self["displayName"], (string)self["presence"]));
+        Assert.Equal(answer["participantId"], self["participantId"]);
+        Assert.StartsWith("ey", (string)answer["token"], StringComparison.Ordinal);
     }
 
     [Theory]

@@ -8,6 +8,7 @@ using LoadGen.Scenarios;
 // The load generator of bench/run.sh: one scenario per call, one JSON result line appended to --out.
 //   LoadGen fanout      --target callserver|baseline|limit --url URL --pid SERVER_PID --rooms 200 --participants 10 --rate 1.5 --seconds 20 [--warmup 5] [--label NAME] [--protocol json|messagepack]
 //   LoadGen joins       --target callserver|baseline [--label NAME] --url URL --pid PID --rate 500 --seconds 10 [--warmup 5]
+//   every scenario: CallServer's participants join over the hub (one change), or with --join rest by REST and then connect
 //   LoadGen changes     --target callserver --label callserver-ack1 --url URL --pid PID --rooms 50 --participants 2 --rate 5 --seconds 15 [--warmup 5]
 //   LoadGen webhooks    --target callserver --label callserver-webhooks --url URL --pid PID --hook-port PORT --rooms 50 --participants 2 --rate 5 --seconds 15 [--warmup 5]
 //   LoadGen ringing     --url URL --pid PID --hook-port PORT --rate 20 --seconds 15 [--warmup 5]   (an open server, webhooks of invitation.ringing to PORT)
@@ -26,7 +27,8 @@ if (scenario == "report")
 }
 
 var target = new BenchTarget(options.Get("target", "callserver"), new Uri(options.Get("url")),
-    new SourceAddresses(int.Parse(options.Get("addresses", "8"), CultureInfo.InvariantCulture)), options.Get("protocol", "json") == "messagepack");
+    new SourceAddresses(int.Parse(options.Get("addresses", "8"), CultureInfo.InvariantCulture)), options.Get("protocol", "json") == "messagepack",
+    joinOverHub: options.Get("join", "hub") == "hub");
 var probe = new ServerProbe(int.Parse(options.Get("pid", "0"), CultureInfo.InvariantCulture));
 var seconds = TimeSpan.FromSeconds(double.Parse(options.Get("seconds", "10"), CultureInfo.InvariantCulture));
 BenchResult result;

@@ -3,7 +3,9 @@ using LoadGen.Net;
 namespace LoadGen.Clients;
 
 /// <summary>A server under test and how its participants join and connect.</summary>
-internal sealed class BenchTarget(string kind, Uri server, SourceAddresses addresses, bool messagePack = false)
+/// <remarks><paramref name="joinOverHub"/>: CallServer's participants join as they connect (one change of the room, docs/API.md
+/// §5.1) instead of a REST join and then a connect; the baseline has only the second way.</remarks>
+internal sealed class BenchTarget(string kind, Uri server, SourceAddresses addresses, bool messagePack = false, bool joinOverHub = true)
 {
     public string Kind { get; } = kind;
 
@@ -28,6 +30,11 @@ internal sealed class BenchTarget(string kind, Uri server, SourceAddresses addre
         if (Kind == "limit")
         {
             return await LimitBenchClient.ConnectAsync(Server, Addresses.Next(), roomId, name, onStatus, cancellationToken);
+        }
+
+        if (Kind == "callserver" && joinOverHub)
+        {
+            return await HubBenchClient.JoinOverHubAsync(Server, Addresses.Next(), roomId, name, onStatus, cancellationToken, messagePack);
         }
 
         using var http = Http();

@@ -27,11 +27,46 @@ internal sealed class HubBenchClient(HubConnection connection, string roomId, st
         return (body.GetProperty("participantId").GetString()!, body.GetProperty("token").GetString()!);
     }
 
+    /// <summary>CallServer's join over the hub (docs/API.md §5.1): connects with the room and name, and waits for <c>joined</c>.</summary>
+    public static async Task<HubBenchClient> JoinOverHubAsync(
+        Uri server, HttpMessageInvoker invoker, string roomId, string name, Action<Receipt>? onStatus, CancellationToken cancellationToken, bool messagePack = false)
+    {
+        var url = new Uri(server, $"/hubs/room?room={Uri.EscapeDataString(roomId)}&displayName={Uri.EscapeDataString(name)}");
+        var connection = Build(url, invoker, reconnect: false, messagePack);
+        var joined = new TaskCompletionSource<(string ParticipantId, string Token)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (messagePack)
+        {
+            connection.On<Dictionary<string, object>>("joined", j => joined.TrySetResult(((string)j["participantId"], (string)j["token"])));
+        }
+        else
+        {
+            connection.On<JsonElement>("joined", j => joined.TrySetResult((j.GetProperty("participantId").GetString()!, j.GetProperty("token").GetString()!)));
+        }
+
+        OnStatus(connection, roomId, onStatus, messagePack);
+        connection.Closed += error =>
+        {
+            joined.TrySetException(error ?? new InvalidOperationException("closed before joined"));
+            return Task.CompletedTask;
+        };
+        await connection.StartAsync(cancellationToken);
+        var (participantId, token) = await joined.Task.WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);
+        return new HubBenchClient(connection, roomId, participantId, token, messagePack);
+    }
+
     public static async Task<HubBenchClient> ConnectAsync(
         Uri server, HttpMessageInvoker invoker, string roomId, string participantId, string token, Action<Receipt>? onStatus,
         bool reconnect, CancellationToken cancellationToken, bool messagePack = false)
     {
         var url = new Uri(server, $"/hubs/room?access_token={Uri.EscapeDataString(token)}");
+        var connection = Build(url, invoker, reconnect, messagePack);
+        OnStatus(connection, roomId, onStatus, messagePack);
+        await connection.StartAsync(cancellationToken);
+        return new HubBenchClient(connection, roomId, participantId, token, messagePack);
+    }
+
+    private static HubConnection Build(Uri url, HttpMessageInvoker invoker, bool reconnect, bool messagePack)
+    {
         var builder = new HubConnectionBuilder().WithUrl(url, o =>
         {
             o.Transports = HttpTransportType.WebSockets;
@@ -55,6 +90,11 @@ internal sealed class HubBenchClient(HubConnection connection, string roomId, st
 
         var connection = builder.Build();
         connection.ServerTimeout = TimeSpan.FromSeconds(60);
+        return connection;
+    }
+
+    private static void OnStatus(HubConnection connection, string roomId, Action<Receipt>? onStatus, bool messagePack)
+    {
         if (onStatus is not null && messagePack)
         {
             connection.On<Dictionary<string, object>>("status", s => onStatus(new Receipt(roomId, Convert.ToInt64(s["version"], CultureInfo.InvariantCulture), System.Diagnostics.Stopwatch.GetTimestamp())));
@@ -63,9 +103,6 @@ internal sealed class HubBenchClient(HubConnection connection, string roomId, st
         {
             connection.On<JsonElement>("status", s => onStatus(new Receipt(roomId, s.GetProperty("version").GetInt64(), System.Diagnostics.Stopwatch.GetTimestamp())));
         }
-
-        await connection.StartAsync(cancellationToken);
-        return new HubBenchClient(connection, roomId, participantId, token, messagePack);
     }
 
     public Task<long> SetMediaAsync(bool audio, bool video, CancellationToken cancellationToken) =>
