@@ -39,8 +39,8 @@ try
     app.UseRetryAfter();      // every 503 and 429 says when to try again
     app.UseExceptionHandler();
     app.UseLimits();          // the forwarded client address (behind a known proxy), then the rate limits
-    app.UseDefaultFiles();   // the browser client at /
-    app.UseStaticFiles();
+    // the browser client at /: files are only looked for on GET and HEAD, never for the hubs (every hub connect is a GET)
+    app.UseWhen(StaticFiles.MayServe, files => files.UseDefaultFiles().UseStaticFiles());
     app.UseStatusCodePages();
     app.UseAuthentication();
     app.UseHubJoins();        // a connect to the room hub that joins (§5.1): checked as a REST join is, before the upgrade
@@ -49,7 +49,7 @@ try
     app.MapApi();
     app.MapApiDocs();
     app.MapTelemetry();
-    app.MapHub<RoomHub>(HubPaths.Room).RequireRateLimiting(RatePolicies.HubJoin);
+    app.MapHub<RoomHub>(HubPaths.Room);
     app.MapHub<UserHub>(HubPaths.User);
 
     app.Run();

@@ -61,7 +61,7 @@ internal static partial class RoomRules
         // as the join asks, and without the publish grant with its microphone and camera off
         var grants = join.Who?.Grants ?? ParticipantGrants.Default;
         var participant = new Participant(
-            ids.NewParticipantId(), join.DisplayName, Presence.Joining, Audio: grants.Publish && join.Audio, Video: grants.Publish && join.Video, now,
+            join.ParticipantId ?? ids.NewParticipantId(), join.DisplayName, Presence.Joining, Audio: grants.Publish && join.Audio, Video: grants.Publish && join.Video, now,
             Deadline: now + options.JoinTimeout, JoinKey: join.JoinKey, Identity: join.Who?.Identity, Metadata: join.Who?.Metadata,
             Grants: join.Who?.Grants);
         next = WithParticipants(next, next.Participants.Add(participant));

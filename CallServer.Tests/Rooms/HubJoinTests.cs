@@ -163,26 +163,55 @@ public sealed class HubJoinTests(RedisServer redis) : IDisposable
     }
 
     [Fact]
-    public async Task JoinsOverTheHubCountAgainstTheJoinRateOfTheAddress()
+    public async Task OnlyTheUpgradeOfAJoinCountsAgainstTheJoinRateAndAReconnectWithItsTokenIsNoJoin()
     {
         using var app = new CallServerApplication(redis.ConnectionString, settings: new Dictionary<string, string?>
         {
             ["Limits:JoinsPerMinute"] = "2",
         }).Start();
         var room = "hubjoin-" + Guid.NewGuid().ToString("N")[..8];
-        await using var one = HubClient.Joining(app.BaseAddress, room, "displayName=One");
-        await using var two = HubClient.Joining(app.BaseAddress, room, "displayName=Two");
-        await one.StartAsync();
-        await two.StartAsync();
-        await Task.WhenAll(one.Joined, two.Joined).WaitAsync(Eventually.DefaultTimeout);
+        var url = new Uri(app.BaseAddress, $"/hubs/room?room={room}&displayName=One");
+        // two clients that negotiate first (the default of the SignalR clients): the negotiates are checked, not counted
+        var joined = new List<CallServer.Api.JoinResponse>();
+        var hubs = new List<HubConnection>();
+        foreach (var _ in Enumerable.Range(0, 2))
+        {
+            var hub = new HubConnectionBuilder().WithUrl(url).Build();
+            var answer = new TaskCompletionSource<CallServer.Api.JoinResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
+            hub.On<CallServer.Api.JoinResponse>("joined", answer.SetResult);
+            await hub.StartAsync();
+            joined.Add(await answer.Task.WaitAsync(Eventually.DefaultTimeout));
+            hubs.Add(hub);
+        }
 
+        // the third upgrade is over the address's rate: 429 with Retry-After, before any socket
+        using var third = new System.Net.WebSockets.ClientWebSocket();
+        third.Options.CollectHttpResponseDetails = true;
+        var wsUrl = new UriBuilder(url) { Scheme = "ws" }.Uri;
+        await Assert.ThrowsAsync<System.Net.WebSockets.WebSocketException>(() => third.ConnectAsync(wsUrl, CancellationToken.None));
+        Assert.Equal(HttpStatusCode.TooManyRequests, third.HttpStatusCode);
+        Assert.True(third.HttpResponseHeaders?.ContainsKey("Retry-After"));
+        // other transports do not join: a long-polling request with ?room= is refused, not joined
         using var http = app.CreateClient();
-        using var refused = await http.GetAsync($"/hubs/room?room={room}&displayName=Three");
-        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
-        Assert.True(refused.Headers.RetryAfter?.Delta > TimeSpan.Zero);
-        // a reconnect with a participant token is not a join: not counted
-        var joined = await one.Joined;
-        await using var reconnect = await app.ConnectAsync(joined, waitUntilConnected: false);
-        Assert.Equal(2, (await reconnect.Connection.InvokeAsync<RoomStatus>("GetStatus")).Participants.Count);
+        using var polling = await http.GetAsync($"/hubs/room?room={room}&displayName=Two&id=x");
+        Assert.Equal(HttpStatusCode.BadRequest, polling.StatusCode);
+        Assert.Contains("WebSockets", await polling.Content.ReadAsStringAsync());
+
+        // a reconnect to the same URL with the participant token (a client's automatic reconnect) is that participant, not a join
+        await hubs[0].DisposeAsync();
+        var again = new HubConnectionBuilder().WithUrl(url, o => o.AccessTokenProvider = () => Task.FromResult<string?>(joined[0].Token)).Build();
+        var status = new TaskCompletionSource<RoomStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
+        again.On<RoomStatus>("status", s => status.TrySetResult(s));
+        await again.StartAsync();
+        var first = await status.Task.WaitAsync(Eventually.DefaultTimeout);
+        Assert.Equal(2, first.Participants.Count);
+        Assert.Contains(first.Participants, p => p.ParticipantId == joined[0].ParticipantId && p.Presence == "connected");
+        // and a token that is no longer valid with ?room= is refused, never a second join
+        using var stale = await http.GetAsync($"/hubs/room?room={room}&displayName=One&access_token={joined[0].Token[..^4]}AAAA");
+        Assert.Equal(HttpStatusCode.Unauthorized, stale.StatusCode);
+        Assert.Contains("participant token is not valid", await stale.Content.ReadAsStringAsync());
+        await again.DisposeAsync();
+        await hubs[1].DisposeAsync();
+        Assert.Equal(2, (await app.StatusAsync(room)).Participants.Count);
     }
 }

@@ -10,8 +10,9 @@ namespace CallServer.Hubs;
 /// <summary>
 /// Joins over the hub (docs/API.md §5.1): a connect to the room hub with <c>?room=</c> and no participant token joins the room
 /// and connects in one change (<see cref="JoinAndConnect"/>). Everything a REST join checks is checked here, on the HTTP
-/// request, before the WebSocket upgrade, so a refused join is a ProblemDetails answer (400, 401, 403, 503) and not a socket
-/// closed without a reason; what the room itself refuses (full, banned) refuses the connect with its error code.
+/// request, before the WebSocket upgrade, so a refused join is a ProblemDetails answer (400, 401, 403, 429, 503) and not a
+/// socket closed without a reason; what the room itself refuses (full, banned) refuses the connect with its error code. Only
+/// WebSockets join (a negotiate is checked, not counted); the join rate of the address is taken by the upgrade alone.
 /// </summary>
 internal static class HubJoins
 {
@@ -31,6 +32,13 @@ internal static class HubJoins
         }
 
         var check = await CheckAsync(http);
+        if (check.Problem is null && !IsNegotiate(http))
+        {
+            check = IsWebSocketUpgrade(http)
+                ? LimitJoins(http, check.Request!)
+                : (null, RoomProblems.Invalid("A join over the hub needs the WebSockets transport; the other transports connect with a participant token."));
+        }
+
         if (check.Problem is { } problem)
         {
             await problem.ExecuteAsync(http);
@@ -51,6 +59,25 @@ internal static class HubJoins
         && http.Request.Query.ContainsKey(RoomParameter)
         && http.User.ParticipantId() is null;
 
+    /// <summary>A WebSocket upgrade (HTTP/1.1, or HTTP/2's extended CONNECT); SignalR's WebSockets middleware runs later, in its endpoint.</summary>
+    private static bool IsWebSocketUpgrade(HttpContext http) =>
+        string.Equals(http.Request.Headers.Upgrade.ToString(), "websocket", StringComparison.OrdinalIgnoreCase)
+        || string.Equals(http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpExtendedConnectFeature>()?.Protocol, "websocket", StringComparison.OrdinalIgnoreCase);
+
+    private static bool IsNegotiate(HttpContext http) => http.Request.Path.StartsWithSegments(HubPaths.Room + "/negotiate");
+
+    private static (HubJoinRequest? Request, ProblemHttpResult? Problem) LimitJoins(HttpContext http, HubJoinRequest request)
+    {
+        var address = Limits.ClientAddress.Of(http);
+        if (http.RequestServices.GetRequiredService<Limits.HubJoinLimits>().Refuse(address) is not { } seconds)
+        {
+            return (request, null);
+        }
+
+        http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return (null, RoomProblems.Problem(Errors.ErrorCodes.RateLimited, $"Too many joins from this address; try again in {seconds} s."));
+    }
+
     private static async Task<(HubJoinRequest? Request, ProblemHttpResult? Problem)> CheckAsync(HttpContext http)
     {
         var query = http.Request.Query;
@@ -67,9 +94,20 @@ internal static class HubJoins
 
         // tokens mode: the app's join token, from the query (browsers cannot set headers on WebSockets) or the header
         var joinTokens = http.RequestServices.GetRequiredService<JoinTokens>();
-        var check = joinTokens.Required
-            ? await joinTokens.CheckAsync(query["access_token"] is { Count: 1 } token ? token.ToString() : RoomsApi.BearerToken(http), roomId)
-            : null;
+        var token = query["access_token"] is { Count: 1 } given ? given.ToString() : RoomsApi.BearerToken(http);
+        if (!string.IsNullOrEmpty(token) && AppTokens.Peek(token) is { Issuer: AuthOptions.Issuer })
+        {
+            // a participant token that no longer holds (expired, or of another key): a reconnect, never a second join
+            return (null, RoomProblems.Unauthorized(
+                "The participant token is not valid (expired?): renew it before it expires (POST /rooms/{roomId}/token), or join again with a join token or none."));
+        }
+
+        if (!joinTokens.Required && !string.IsNullOrEmpty(token))
+        {
+            return (null, RoomProblems.Unauthorized("This server takes no join tokens, and the token is not a valid participant token: join without one."));
+        }
+
+        var check = joinTokens.Required ? await joinTokens.CheckAsync(token, roomId) : null;
         if (check is { Problem: { } refused })
         {
             return (null, check.Status == StatusCodes.Status403Forbidden ? RoomProblems.Forbidden(refused) : RoomProblems.Unauthorized(refused));

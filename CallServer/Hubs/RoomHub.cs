@@ -26,6 +26,7 @@ internal sealed partial class RoomHub(
     Telemetry.ServerMetrics metrics,
     Shutdown.InstanceDrain drain,
     Api.JoinAnswers answers,
+    HubCallerLimits callerLimits,
     ILogger<RoomHub> logger) : Hub
 {
     public override async Task OnConnectedAsync()
@@ -83,34 +84,68 @@ internal sealed partial class RoomHub(
 
     /// <summary>
     /// A join over the hub (§5.1): the join and this connection in one change of the room, then the join's answer
-    /// (<c>joined</c>) to the caller before anything else, then the room's status as after a connect.
+    /// (<c>joined</c>) to the caller, then the room's status as after a connect. As for a connect, the connection is this
+    /// instance's, and in its participant's group, before the room hears of it (under the id the join will give the new
+    /// participant): the sweep of connections an instance does not hold, the drain and the signals for it all see it.
     /// </summary>
     private async Task JoinAsync(HubJoinRequest join)
     {
-        // not cancelled when the client drops meanwhile: a join the worker carried out must be followed by its disconnect
-        var reply = await Ask(join.RoomId, new JoinAndConnect(join.Join, Context.ConnectionId, instance.Id), CancellationToken.None);
-        var caller = new HubCaller(join.RoomId, reply.Participant!.ParticipantId);
-        HubCaller.Joined(Context, caller);
+        var roomId = join.RoomId;
+        var participantId = RoomIds.Unguessable.NewParticipantId();
+        var joined = false;
+        connections.Add(roomId, participantId, Context, limits.Value.ConnectionsPerParticipant);
         try
         {
-            if (connections.Add(caller.RoomId, caller.ParticipantId, Context, limits.Value.ConnectionsPerParticipant) is { } oldest)
+            await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.Participant(participantId), Context.ConnectionAborted);
+            RoomReply reply;
+            try
             {
-                // a retried join (same joinKey) while the first one's connection is still open
-                closer.CloseLater([oldest], CloseReason.ReplacedByNewerConnection);
+                // not cancelled when the client drops meanwhile: a join the worker carried out must be followed by its disconnect
+                reply = await Ask(roomId, new JoinAndConnect(join.Join with { ParticipantId = participantId }, Context.ConnectionId, instance.Id), CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is not RoomException)
+            {
+                // a join that timed out may still be applied once the store answers: its disconnect is posted now
+                rooms.Post(roomId, new DisconnectParticipant(participantId, Context.ConnectionId));
+                throw;
             }
 
-            await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.Participant(caller.ParticipantId), Context.ConnectionAborted);
-            await Clients.Caller.SendAsync(HubMethods.Joined, answers.For(join.RoomId, reply), Context.ConnectionAborted);
-            await relay.CatchUpAsync(caller.RoomId, Context.ConnectionId, reply.Status, Context.ConnectionAborted);
+            joined = true;
+            if (reply.Participant!.ParticipantId != participantId)
+            {
+                // a retried joinKey: the participant the first join added takes this connection
+                await Groups.RemoveFromGroupAsync(Context.ConnectionId, HubGroups.Participant(participantId), Context.ConnectionAborted);
+                participantId = reply.Participant.ParticipantId;
+                if (connections.Add(roomId, participantId, Context, limits.Value.ConnectionsPerParticipant) is { } oldest)
+                {
+                    closer.CloseLater([oldest], CloseReason.ReplacedByNewerConnection);
+                }
+
+                await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.Participant(participantId), Context.ConnectionAborted);
+            }
+
+            HubCaller.Joined(Context, new HubCaller(roomId, participantId));
+            // a participant's connect limits and flood block hold for a join that comes back to it with its key
+            if (callerLimits.RefuseParticipant($"{roomId}/{participantId}") is { } refusal)
+            {
+                throw HubErrors.Refuse(Errors.ErrorCodes.RateLimited, $"Too many connections: {refusal.Why}. Try again in {refusal.RetryAfterSeconds} s.");
+            }
+
+            await Clients.Caller.SendAsync(HubMethods.Joined, answers.For(roomId, reply), Context.ConnectionAborted);
+            await relay.CatchUpAsync(roomId, Context.ConnectionId, reply.Status, Context.ConnectionAborted);
+            connections.Confirm(roomId, Context.ConnectionId, reply.Status.Version);
         }
         catch
         {
-            connections.Remove(caller.RoomId, Context.ConnectionId);
-            rooms.Post(caller.RoomId, new DisconnectParticipant(caller.ParticipantId, Context.ConnectionId));
+            connections.Remove(roomId, Context.ConnectionId);
+            if (joined)
+            {
+                rooms.Post(roomId, new DisconnectParticipant(participantId, Context.ConnectionId));
+            }
+
             throw;
         }
 
-        connections.Confirm(caller.RoomId, Context.ConnectionId, reply.Status.Version);
         metrics.HubConnections.Add(1);
     }
 

@@ -40,16 +40,9 @@ internal sealed class HubCallerLimits : IDisposable
     /// </summary>
     public (int RetryAfterSeconds, string Why)? RefuseConnect(string participant, string address)
     {
-        Prune();
-        var now = _time.GetUtcNow();
-        if (_floods.TryGetValue(participant, out var flood) && flood.BlockedUntil(now) is { } until)
+        if (RefuseParticipant(participant) is { } refused)
         {
-            return (Seconds(until - now), $"this participant flooded the hub and may not connect again for {Seconds(until - now)} s");
-        }
-
-        if (!Take(_connects, participant, _limits.HubConnectsPerMinute))
-        {
-            return (60 / Math.Max(1, _limits.HubConnectsPerMinute) + 1, $"a participant may open {_limits.HubConnectsPerMinute} connections a minute");
+            return refused;
         }
 
         if (!Take(_addressConnects, address, _limits.HubConnectsPerMinutePerAddress))
@@ -58,6 +51,24 @@ internal sealed class HubCallerLimits : IDisposable
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="participant"/> may open a connection now (its flood block, its connects a minute); a join over
+    /// the hub asks once it knows its participant (its address was counted when its connection opened).
+    /// </summary>
+    public (int RetryAfterSeconds, string Why)? RefuseParticipant(string participant)
+    {
+        Prune();
+        var now = _time.GetUtcNow();
+        if (_floods.TryGetValue(participant, out var flood) && flood.BlockedUntil(now) is { } until)
+        {
+            return (Seconds(until - now), $"this participant flooded the hub and may not connect again for {Seconds(until - now)} s");
+        }
+
+        return Take(_connects, participant, _limits.HubConnectsPerMinute)
+            ? null
+            : (60 / Math.Max(1, _limits.HubConnectsPerMinute) + 1, $"a participant may open {_limits.HubConnectsPerMinute} connections a minute");
     }
 
     /// <summary>Takes a call from the participant's bucket; false when it is empty.</summary>

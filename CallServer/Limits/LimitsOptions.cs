@@ -7,7 +7,10 @@ internal sealed class LimitsOptions
 {
     public const string Section = "Limits";
 
-    /// <summary>Joins one client address may make per minute (a token bucket that refills evenly, holding a minute's worth).</summary>
+    /// <summary>
+    /// Joins one client address may make per minute (a token bucket that refills evenly, holding a minute's worth), REST joins
+    /// and joins over the hub each in a bucket of this size.
+    /// </summary>
     [Range(0, 1_000_000)]
     public int JoinsPerMinute { get; set; } = 120;
 

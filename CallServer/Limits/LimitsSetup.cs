@@ -28,14 +28,12 @@ internal static class LimitsSetup
         {
             limiter.OnRejected = RejectAsync;
             limiter.AddPolicy(RatePolicies.Join, http => PerAddress(http, l => l.JoinsPerMinute));
-            limiter.AddPolicy(RatePolicies.HubJoin, http => http.Request.Query.ContainsKey(Hubs.HubJoins.RoomParameter)
-                ? PerAddress(http, l => l.JoinsPerMinute)
-                : RateLimitPartition.GetNoLimiter(""));
             limiter.AddPolicy(RatePolicies.Leave, http => PerAddress(http, l => l.LeavesPerMinute));
             limiter.AddPolicy(RatePolicies.Read, http => PerAddress(http, l => l.ReadsPerMinute));
             limiter.AddPolicy(RatePolicies.Admin, http => PerAddress(http, l => l.AdminPerMinute));
         });
         builder.Services.AddSingleton<HubCallerLimits>();
+        builder.Services.AddSingleton<HubJoinLimits>();
         builder.Services.AddSingleton<HubRateFilter>();
         builder.Services.Configure<HubOptions>(hub =>
         {
@@ -64,17 +62,20 @@ internal static class LimitsSetup
         app.UseForwardedHeaders().UseRateLimiter();
 
     /// <summary>A token bucket per client address holding a minute's worth of requests, refilled evenly; 0 is no limit.</summary>
-    private static RateLimitPartition<string> PerAddress(HttpContext http, Func<LimitsOptions, int> perMinute)
+    private static RateLimitPartition<string> PerAddress(HttpContext http, Func<LimitsOptions, int> perMinute) =>
+        PerMinute(ClientAddress.Of(http), perMinute(http.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value));
+
+    /// <summary>A token bucket for <paramref name="key"/> holding <paramref name="limit"/>, refilled by as many a minute, evenly; 0 is no limit.</summary>
+    internal static RateLimitPartition<string> PerMinute(string key, int limit)
     {
-        var limit = perMinute(http.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value);
-        if (limit == 0)
+        if (limit <= 0)
         {
             return RateLimitPartition.GetNoLimiter("");
         }
 
         // refilled at most every 100 ms, a minute's worth per minute
         var tokensPerPeriod = (limit + 599) / 600;
-        return RateLimitPartition.GetTokenBucketLimiter(ClientAddress.Of(http), _ => new TokenBucketRateLimiterOptions
+        return RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
         {
             TokenLimit = limit,
             TokensPerPeriod = tokensPerPeriod,

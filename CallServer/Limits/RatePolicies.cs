@@ -5,9 +5,6 @@ internal static class RatePolicies
 {
     public const string Join = "join";
 
-    /// <summary>Joins over the hub (connects with <c>?room=</c>), at the rate of REST joins; other connects are not counted here.</summary>
-    public const string HubJoin = "hub-join";
-
     public const string Leave = "leave";
 
     public const string Read = "read";
