@@ -5,7 +5,7 @@
 # joins+connects per second. Writes bench/$NAME.md and bench/$NAME.jsonl.
 # Usage: BEFORE=<commit> NAME=<FILE> bench/before-after.sh [quick]      quick: 40 rooms, 300 joins/s, one run each, short warm-up
 #        SCENARIOS="fanout joins" (the default) picks the loads; BEFORE_JOIN and AFTER_JOIN (hub, the default, or rest) how
-#        CallServer's participants join (a build before the join over the hub, docs/API.md §5.1, needs BEFORE_JOIN=rest).
+#        CallServer's participants join (by default rest for a build from before the join over the hub, docs/API.md §5.1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ulimit -n "$(ulimit -Hn)"
@@ -22,11 +22,13 @@ trap 'cleanup; git worktree remove --force "$work/before" >/dev/null 2>&1 || tru
 redis=$(free_port); redis_ports+=("$redis")
 redis-server --port "$redis" --bind 127.0.0.1 --daemonize yes --save "" --appendonly no --dir "$work" --logfile "$work/redis.log" >/dev/null
 for _ in $(seq 1 100); do redis-cli -p "$redis" ping >/dev/null 2>&1 && break; sleep 0.1; done
+# a build from before the join over the hub (docs/API.md §5.1) can only be joined by REST
+before_join=hub; git cat-file -e "$before:CallServer/Hubs/HubJoins.cs" 2>/dev/null || before_join=rest
 if [ "$quick" = "quick" ]; then runs=1; rooms=40; secs=8; warm=5; rate=300; else runs=2; rooms=200; secs=15; warm=30; rate=1000; fi
 
 for run in $(seq 1 "$runs"); do
   for build in before after; do
-    dir=$root; join=${AFTER_JOIN:-hub}; [ "$build" = before ] && dir="$work/before" && join=${BEFORE_JOIN:-hub}
+    dir=$root; join=${AFTER_JOIN:-hub}; [ "$build" = before ] && dir="$work/before" && join=${BEFORE_JOIN:-$before_join}
     port=$(free_port); url="http://127.0.0.1:$port"
     ASPNETCORE_ENVIRONMENT=Production dotnet "$dir/CallServer/bin/Release/net10.0/CallServer.dll" --urls "$url" \
       --ConnectionStrings:Redis="127.0.0.1:$redis" --Redis:KeyPrefix="ba$run$build:" --Storage:DataDir="$work/data$run$build" \

@@ -75,6 +75,13 @@ public sealed class RoomRulesTests
         Assert.Empty(retry.Events);
         var refused = Assert.Throws<RoomException>(() => _room.Apply(new JoinAndConnect(new JoinRoom("Eve", "key-1"), "c-3", "i1")));
         Assert.Equal(RoomErrorKind.KeyReused, refused.Kind);
+        // a participant over its limits is not brought back by its key: nothing changes
+        var version = _room.State.Version;
+        var limited = Assert.Throws<RoomException>(() => _room.Apply(new JoinAndConnect(new JoinRoom("Bob", "key-1"), "c-4", "i1", RefuseReconnect: p => $"{p} flooded")));
+        Assert.Equal((RoomErrorKind.RateLimited, $"{first.ParticipantId} flooded"), (limited.Kind, limited.Message));
+        Assert.Equal((version, "c-2"), (_room.State.Version, _room.State.Participants[0].ConnectionId));
+        // and a new participant is never asked
+        Assert.NotNull(_room.Apply(new JoinAndConnect(new JoinRoom("Dan", null), "c-5", "i1", RefuseReconnect: _ => "never")).Participant);
     }
 
     [Fact]

@@ -56,4 +56,7 @@ internal enum RoomErrorKind
 
     /// <summary>A join retry key that another identity, or another display name, used first.</summary>
     KeyReused,
+
+    /// <summary>The caller is over a rate (a participant's connects, or its block after a flood): nothing was changed.</summary>
+    RateLimited,
 }

@@ -74,6 +74,12 @@ internal static partial class RoomRules
         // the join's events and the connect's go in the same log: one version carries both
         var joined = Join(state, command.Join, context);
         var participantId = joined.Participant!.ParticipantId;
+        if (joined.Next is null && command.RefuseReconnect?.Invoke(participantId) is { } why)
+        {
+            // a retried key brings back a participant already in the room: its limits hold as for a connect with its token
+            throw new RoomException(RoomErrorKind.RateLimited, why);
+        }
+
         var connected = Connect(joined.Next ?? state, new ConnectParticipant(participantId, command.ConnectionId, command.InstanceId), context);
         return connected with { Participant = connected.Next!.Find(participantId) };
     }

@@ -95,6 +95,11 @@ public sealed class HubJoinTests(RedisServer redis) : IDisposable
         await two.StartAsync();
         await three.StartAsync();
         await Task.WhenAll(two.Joined, three.Joined).WaitAsync(Eventually.DefaultTimeout);
+        // the retry's connection is Cid's from then on: it hears the room and what is sent to Cid
+        await retry.WaitForStatusAsync(s => s.Participants.Count == 3, "the third participant at Cid's retried connection");
+        await two.Connection.InvokeAsync("Signal", joined.ParticipantId, "offer", "sdp for cid");
+        await retry.WaitForSignalAsync(m => m.Payload == "sdp for cid", "Dan's offer at Cid's retried connection");
+        Assert.False(retry.Closed.IsCompleted);
         await using var four = HubClient.Joining(_app.BaseAddress, room, "displayName=Gus");
         await four.StartAsync();
         Assert.Contains("[room_full]", (await four.Closed.WaitAsync(Eventually.DefaultTimeout))?.Message);

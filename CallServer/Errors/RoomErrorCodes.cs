@@ -25,6 +25,7 @@ internal static class RoomErrorCodes
         RoomErrorKind.NotAllowed => ErrorCodes.NotAllowed,
         RoomErrorKind.AtCapacity => ErrorCodes.AtCapacity,
         RoomErrorKind.KeyReused => ErrorCodes.KeyReused,
+        RoomErrorKind.RateLimited => ErrorCodes.RateLimited,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "a refusal without an error code"),
     };
 }

@@ -95,22 +95,21 @@ internal static class HubJoins
         // tokens mode: the app's join token, from the query (browsers cannot set headers on WebSockets) or the header
         var joinTokens = http.RequestServices.GetRequiredService<JoinTokens>();
         var token = query["access_token"] is { Count: 1 } given ? given.ToString() : RoomsApi.BearerToken(http);
-        if (!string.IsNullOrEmpty(token) && AppTokens.Peek(token) is { Issuer: AuthOptions.Issuer })
+        JoinCheck? check = null;
+        if (joinTokens.Required)
         {
-            // a participant token that no longer holds (expired, or of another key): a reconnect, never a second join
-            return (null, RoomProblems.Unauthorized(
-                "The participant token is not valid (expired?): renew it before it expires (POST /rooms/{roomId}/token), or join again with a join token or none."));
+            check = await joinTokens.CheckAsync(token, roomId);
+            if (check is { Problem: { } refused })
+            {
+                return (null, IsParticipantToken(token) ? StaleParticipantToken()
+                    : check.Status == StatusCodes.Status403Forbidden ? RoomProblems.Forbidden(refused) : RoomProblems.Unauthorized(refused));
+            }
         }
-
-        if (!joinTokens.Required && !string.IsNullOrEmpty(token))
+        else if (!string.IsNullOrEmpty(token))
         {
-            return (null, RoomProblems.Unauthorized("This server takes no join tokens, and the token is not a valid participant token: join without one."));
-        }
-
-        var check = joinTokens.Required ? await joinTokens.CheckAsync(token, roomId) : null;
-        if (check is { Problem: { } refused })
-        {
-            return (null, check.Status == StatusCodes.Status403Forbidden ? RoomProblems.Forbidden(refused) : RoomProblems.Unauthorized(refused));
+            // a token that authentication did not take is never a reason to join someone anew
+            return (null, IsParticipantToken(token) ? StaleParticipantToken()
+                : RoomProblems.Unauthorized("This server takes no join tokens, and the token is not a valid participant token: join without one."));
         }
 
         var displayName = check?.Name ?? (query["displayName"] is { Count: 1 } name ? name.ToString() : null);
@@ -137,6 +136,14 @@ internal static class HubJoins
 
         return (new HubJoinRequest(roomId, new JoinRoom(displayName, joinKey, check?.Who, audio, video)), null);
     }
+
+    /// <summary>What a token says it is (unvalidated): one of this server's participant tokens, by its issuer and audience.</summary>
+    private static bool IsParticipantToken(string? token) =>
+        AppTokens.Peek(token) is { Issuer: AuthOptions.Issuer } jwt && jwt.Audiences.Contains(AuthOptions.Audience);
+
+    /// <summary>A participant token that did not hold (expired, or of another signing key): a reconnect, never a second join.</summary>
+    private static ProblemHttpResult StaleParticipantToken() => RoomProblems.Unauthorized(
+        "The participant token is not valid (expired?): renew it before it expires (POST /rooms/{roomId}/token), or join again with a join token or none.");
 
     /// <summary>A query flag: true when absent, null when not a boolean.</summary>
     private static bool? Flag(IQueryCollection query, string name) =>

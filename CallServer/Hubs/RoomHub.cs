@@ -98,14 +98,17 @@ internal sealed partial class RoomHub(
         {
             await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.Participant(participantId), Context.ConnectionAborted);
             RoomReply reply;
+            var command = new JoinAndConnect(join.Join with { ParticipantId = participantId }, Context.ConnectionId, instance.Id, RefuseReconnect: p =>
+                callerLimits.RefuseParticipant($"{roomId}/{p}") is { } refusal ? $"Too many connections: {refusal.Why}. Try again in {refusal.RetryAfterSeconds} s." : null);
             try
             {
                 // not cancelled when the client drops meanwhile: a join the worker carried out must be followed by its disconnect
-                reply = await Ask(roomId, new JoinAndConnect(join.Join with { ParticipantId = participantId }, Context.ConnectionId, instance.Id), CancellationToken.None);
+                reply = await Ask(roomId, command, CancellationToken.None);
             }
-            catch (Exception ex) when (ex is not RoomException)
+            catch (Exception ex) when (ex is not RoomException || ex is RoomException { Kind: RoomErrorKind.Unavailable or RoomErrorKind.Crashed })
             {
-                // a join that timed out may still be applied once the store answers: its disconnect is posted now
+                // no answer in time, or the write's outcome unknown: the join may still be applied (or was), so its disconnect
+                // follows it at once (by the reserved id: a retried key's participant is left to the sweep)
                 rooms.Post(roomId, new DisconnectParticipant(participantId, Context.ConnectionId));
                 throw;
             }
@@ -114,23 +117,18 @@ internal sealed partial class RoomHub(
             if (reply.Participant!.ParticipantId != participantId)
             {
                 // a retried joinKey: the participant the first join added takes this connection
-                await Groups.RemoveFromGroupAsync(Context.ConnectionId, HubGroups.Participant(participantId), Context.ConnectionAborted);
+                var reserved = participantId;
                 participantId = reply.Participant.ParticipantId;
+                await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.Participant(participantId), CancellationToken.None);
+                await Groups.RemoveFromGroupAsync(Context.ConnectionId, HubGroups.Participant(reserved), CancellationToken.None);
                 if (connections.Add(roomId, participantId, Context, limits.Value.ConnectionsPerParticipant) is { } oldest)
                 {
+                    LimitsLog.OldestConnectionClosed(logger, participantId, oldest.ConnectionId, limits.Value.ConnectionsPerParticipant);
                     closer.CloseLater([oldest], CloseReason.ReplacedByNewerConnection);
                 }
-
-                await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.Participant(participantId), Context.ConnectionAborted);
             }
 
             HubCaller.Joined(Context, new HubCaller(roomId, participantId));
-            // a participant's connect limits and flood block hold for a join that comes back to it with its key
-            if (callerLimits.RefuseParticipant($"{roomId}/{participantId}") is { } refusal)
-            {
-                throw HubErrors.Refuse(Errors.ErrorCodes.RateLimited, $"Too many connections: {refusal.Why}. Try again in {refusal.RetryAfterSeconds} s.");
-            }
-
             await Clients.Caller.SendAsync(HubMethods.Joined, answers.For(roomId, reply), Context.ConnectionAborted);
             await relay.CatchUpAsync(roomId, Context.ConnectionId, reply.Status, Context.ConnectionAborted);
             connections.Confirm(roomId, Context.ConnectionId, reply.Status.Version);

@@ -49,9 +49,18 @@ internal sealed class HubBenchClient(HubConnection connection, string roomId, st
             joined.TrySetException(error ?? new InvalidOperationException("closed before joined"));
             return Task.CompletedTask;
         };
-        await connection.StartAsync(cancellationToken);
-        var (participantId, token) = await joined.Task.WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);
-        return new HubBenchClient(connection, roomId, participantId, token, messagePack);
+        try
+        {
+            await connection.StartAsync(cancellationToken);
+            var (participantId, token) = await joined.Task.WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);
+            return new HubBenchClient(connection, roomId, participantId, token, messagePack);
+        }
+        catch
+        {
+            // a refused or timed-out join leaves no socket open to weigh on the rest of the run
+            await connection.DisposeAsync();
+            throw;
+        }
     }
 
     public static async Task<HubBenchClient> ConnectAsync(
