@@ -4,7 +4,7 @@
 # on each process as there: fan-out at full load (200 rooms x 10, 1.5 changes per participant per second), then 1,000
 # joins+connects per second. Writes bench/$NAME.md and bench/$NAME.jsonl.
 # Usage: BEFORE=<commit> NAME=<FILE> bench/before-after.sh [quick]      quick: 40 rooms, 300 joins/s, one run each, short warm-up
-#        SCENARIOS="fanout joins" (the default) picks the loads; BEFORE_JOIN and AFTER_JOIN (hub, the default, or rest) how
+#        SCENARIOS="fanout joins" (the default) picks the loads (half: the fan-out at half load); BEFORE_JOIN and AFTER_JOIN (hub, the default, or rest) how
 #        CallServer's participants join (by default rest for a build from before the join over the hub, docs/API.md §5.1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,9 +38,10 @@ for run in $(seq 1 "$runs"); do
     pid=$!; pids+=("$pid"); wait_http "$url/health/ready"
     # as in bench/run.sh, the joins come after the fan-out on the same process: a server the fan-out warmed up
     for scenario in ${SCENARIOS:-fanout joins}; do
-      if [ "$scenario" = fanout ]; then
+      if [ "$scenario" = fanout ] || [ "$scenario" = half ]; then
+        load=1.5; [ "$scenario" = half ] && load=0.75
         dotnet "$root/bench/LoadGen/bin/Release/net10.0/LoadGen.dll" fanout --target callserver --join "$join" --label "$build" --url "$url" --pid "$pid" \
-          --rooms "$rooms" --participants 10 --rate 1.5 --seconds "$secs" --warmup "$warm" --out "$results"
+          --rooms "$rooms" --participants 10 --rate "$load" --seconds "$secs" --warmup "$warm" --out "$results"
       else
         dotnet "$root/bench/LoadGen/bin/Release/net10.0/LoadGen.dll" joins --target callserver --join "$join" --label "$build" --url "$url" --pid "$pid" \
           --rate "$rate" --seconds 10 --warmup 3 --out "$results"
@@ -54,23 +55,23 @@ cp "$results" "bench/$name.jsonl"
 python3 - "$results" "$before" "$(git rev-parse --short HEAD)" > "bench/$name.md" <<'PY'
 import json, statistics, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
-print(f"# {sys.argv[3]} against {sys.argv[2]}: fan-out at full load and joins\n")
+print(f"# {sys.argv[3]} against {sys.argv[2]}: " + ", ".join(dict.fromkeys(r["load"] for r in rows)) + "\n")
 print("Made by `bench/before-after.sh`: the build of each commit, alternating on fresh server processes on one redis-server on")
 print("loopback; medians of the runs. The machine is shared and noisy: read the ratios, measured side by side, not the figures.\n")
 print("| load | build | runs | deliveries or joins/s | per server CPU-s | p50 ms | p99 ms | errors |")
 print("|---|---|---|---|---|---|---|---|")
 ratios = []
-for scenario in ("fanout", "joins"):
+for scenario, load in dict.fromkeys((r["scenario"], r["load"]) for r in rows):
     meds = {}
     for build in ("before", "after"):
-        rs = [r for r in rows if r["scenario"] == scenario and r["target"] == build]
+        rs = [r for r in rows if r["scenario"] == scenario and r["load"] == load and r["target"] == build]
         if not rs: continue
         m = {k: statistics.median(r[k] for r in rs) for k in ("deliveriesPerSecond", "deliveriesPerCpuSecond", "p50Ms", "p99Ms")}
         meds[build] = m
         print(f"| {rs[0]['load']} | {build} | {len(rs)} | {m['deliveriesPerSecond']:.0f} | {m['deliveriesPerCpuSecond']:.0f} | {m['p50Ms']:.1f} | {m['p99Ms']:.1f} | {sum(r['errors'] for r in rs)} |")
     if len(meds) == 2:
         b, a = meds["before"], meds["after"]
-        ratios.append(f"- {scenario}: throughput {a['deliveriesPerSecond'] / b['deliveriesPerSecond']:.2f}x, per server CPU-s "
+        ratios.append(f"- {scenario} ({load}): throughput {a['deliveriesPerSecond'] / b['deliveriesPerSecond']:.2f}x, per server CPU-s "
                       f"{a['deliveriesPerCpuSecond'] / b['deliveriesPerCpuSecond']:.2f}x, p99 {a['p99Ms'] / b['p99Ms']:.2f}x (after / before)")
 print()
 print("\n".join(ratios))
