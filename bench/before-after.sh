@@ -4,7 +4,8 @@
 # on each process as there: fan-out at full load (200 rooms x 10, 1.5 changes per participant per second), then 1,000
 # joins+connects per second. Writes bench/$NAME.md and bench/$NAME.jsonl.
 # Usage: BEFORE=<commit> NAME=<FILE> bench/before-after.sh [quick]      quick: 40 rooms, 300 joins/s, one run each, short warm-up
-#        SCENARIOS="fanout joins" (the default) picks the loads (half: the fan-out at half load); BEFORE_JOIN and AFTER_JOIN (hub, the default, or rest) how
+#        SCENARIOS="fanout joins" (the default) picks the loads (half: the fan-out at half load; restart: kill -9 with 10,000 live
+#        rooms and start again, as run.sh's restart scenario); BEFORE_JOIN and AFTER_JOIN (hub, the default, or rest) how
 #        CallServer's participants join (by default rest for a build from before the join over the hub, docs/API.md §5.1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,17 +25,19 @@ redis-server --port "$redis" --bind 127.0.0.1 --daemonize yes --save "" --append
 for _ in $(seq 1 100); do redis-cli -p "$redis" ping >/dev/null 2>&1 && break; sleep 0.1; done
 # a build from before the join over the hub (docs/API.md §5.1) can only be joined by REST
 before_join=hub; git cat-file -e "$before:CallServer/Hubs/HubJoins.cs" 2>/dev/null || before_join=rest
-if [ "$quick" = "quick" ]; then runs=1; rooms=40; secs=8; warm=5; rate=300; else runs=2; rooms=200; secs=15; warm=30; rate=1000; fi
+if [ "$quick" = "quick" ]; then runs=1; rooms=40; secs=8; warm=5; rate=300; restart_rooms=1000; else runs=2; rooms=200; secs=15; warm=30; rate=1000; restart_rooms=10000; fi
+admin="bench-admin-key-0123456789"
 
 for run in $(seq 1 "$runs"); do
   for build in before after; do
     dir=$root; join=${AFTER_JOIN:-hub}; [ "$build" = before ] && dir="$work/before" && join=${BEFORE_JOIN:-$before_join}
     port=$(free_port); url="http://127.0.0.1:$port"
-    ASPNETCORE_ENVIRONMENT=Production dotnet "$dir/CallServer/bin/Release/net10.0/CallServer.dll" --urls "$url" \
-      --ConnectionStrings:Redis="127.0.0.1:$redis" --Redis:KeyPrefix="ba$run$build:" --Storage:DataDir="$work/data$run$build" \
-      --Limits:JoinsPerMinute=0 --Limits:HubConnectsPerMinutePerAddress=0 --Limits:HubCallsPerSecond=0 --Limits:ReadsPerMinute=0 \
-      --Limits:MaxConnections=1000 --Limits:MaxUpgradedConnections=$(( $(ulimit -Hn) > 40000 ? 21000 : 17900 )) --Rooms:MaxLiveRooms=1000000 \
-      --Rooms:JoinTimeoutSeconds=3600 --Logging:LogLevel:Default=Warning >"$work/cs$run$build.log" 2>&1 &
+    cmd="env ASPNETCORE_ENVIRONMENT=Production dotnet $dir/CallServer/bin/Release/net10.0/CallServer.dll --urls $url \
+--ConnectionStrings:Redis=127.0.0.1:$redis --Redis:KeyPrefix=ba$run$build: --Storage:DataDir=$work/data$run$build --Auth:AdminKey=$admin \
+--Limits:JoinsPerMinute=0 --Limits:HubConnectsPerMinutePerAddress=0 --Limits:HubCallsPerSecond=0 --Limits:ReadsPerMinute=0 --Limits:AdminPerMinute=0 \
+--Limits:MaxConnections=1000 --Limits:MaxUpgradedConnections=$(( $(ulimit -Hn) > 40000 ? 21000 : 17900 )) --Rooms:MaxLiveRooms=1000000 \
+--Rooms:JoinTimeoutSeconds=3600 --Logging:LogLevel:Default=Warning"
+    $cmd >"$work/cs$run$build.log" 2>&1 &
     pid=$!; pids+=("$pid"); wait_http "$url/health/ready"
     # as in bench/run.sh, the joins come after the fan-out on the same process: a server the fan-out warmed up
     for scenario in ${SCENARIOS:-fanout joins}; do
@@ -42,6 +45,11 @@ for run in $(seq 1 "$runs"); do
         load=1.5; [ "$scenario" = half ] && load=0.75
         dotnet "$root/bench/LoadGen/bin/Release/net10.0/LoadGen.dll" fanout --target callserver --join "$join" --label "$build" --url "$url" --pid "$pid" \
           --rooms "$rooms" --participants 10 --rate "$load" --seconds "$secs" --warmup "$warm" --out "$results"
+      elif [ "$scenario" = restart ]; then
+        # kill -9 with 10,000 live rooms, then the same command again: until every room answers (the process is replaced)
+        dotnet "$root/bench/LoadGen/bin/Release/net10.0/LoadGen.dll" restart --target callserver --label "$build" --url "$url" --pid "$pid" \
+          --admin-key "$admin" --rooms "$restart_rooms" --count 500 --server-cmd "$cmd" --pid-file "$work/restarted.pid" --out "$results"
+        pid=$(cat "$work/restarted.pid"); pids+=("$pid")
       else
         dotnet "$root/bench/LoadGen/bin/Release/net10.0/LoadGen.dll" joins --target callserver --join "$join" --label "$build" --url "$url" --pid "$pid" \
           --rate "$rate" --seconds 10 --warmup 3 --out "$results"

@@ -81,7 +81,7 @@ switch (scenario)
     case "restart":
         var (restarted, pid) = await Restart.RunAsync(target, probe, options.Get("admin-key"), options.Int("rooms", 1000), options.Int("count", 500), options.Get("server-cmd"), cancel.Token);
         await File.WriteAllTextAsync(options.Get("pid-file", "server.pid"), pid.ToString(CultureInfo.InvariantCulture), cancel.Token);
-        result = restarted;
+        result = restarted with { Target = options.Get("label", target.Kind) };
         break;
     case "connections":
         result = await Connections.ConnectionsAsync(target, probe, options.Int("count", 1000), cancel.Token);
