@@ -79,8 +79,9 @@ for scenario, load in dict.fromkeys((r["scenario"], r["load"]) for r in rows):
         print(f"| {rs[0]['load']} | {build} | {len(rs)} | {m['deliveriesPerSecond']:.0f} | {m['deliveriesPerCpuSecond']:.0f} | {m['p50Ms']:.1f} | {m['p99Ms']:.1f} | {sum(r['errors'] for r in rs)} |")
     if len(meds) == 2:
         b, a = meds["before"], meds["after"]
-        ratios.append(f"- {scenario} ({load}): throughput {a['deliveriesPerSecond'] / b['deliveriesPerSecond']:.2f}x, per server CPU-s "
-                      f"{a['deliveriesPerCpuSecond'] / b['deliveriesPerCpuSecond']:.2f}x, p99 {a['p99Ms'] / b['p99Ms']:.2f}x (after / before)")
+        ratio = lambda k: f"{a[k] / b[k]:.2f}x" if b[k] else "-"
+        ratios.append(f"- {scenario} ({load}): throughput {ratio('deliveriesPerSecond')}, per server CPU-s "
+                      f"{ratio('deliveriesPerCpuSecond')}, p99 {ratio('p99Ms')} (after / before)")
 print()
 print("\n".join(ratios))
 PY

@@ -38,13 +38,15 @@ internal sealed class HubCallerLimits : IDisposable
     /// Whether <paramref name="participant"/> may open a connection from <paramref name="address"/> now; when not, the seconds
     /// after which it may try again and why.
     /// </summary>
-    public (int RetryAfterSeconds, string Why)? RefuseConnect(string participant, string address)
-    {
-        if (RefuseParticipant(participant) is { } refused)
-        {
-            return refused;
-        }
+    public (int RetryAfterSeconds, string Why)? RefuseConnect(string participant, string address) =>
+        RefuseParticipant(participant) ?? RefuseAddress(address);
 
+    /// <summary>
+    /// Whether <paramref name="address"/> may open a connection now; a join over the hub, whose participant is not known yet,
+    /// asks only this (its participant's limits hold once the room knows it: <see cref="RefuseParticipant"/>).
+    /// </summary>
+    public (int RetryAfterSeconds, string Why)? RefuseAddress(string address)
+    {
         if (!Take(_addressConnects, address, _limits.HubConnectsPerMinutePerAddress))
         {
             return (60 / Math.Max(1, _limits.HubConnectsPerMinutePerAddress) + 1, $"an address may open {_limits.HubConnectsPerMinutePerAddress} connections a minute");

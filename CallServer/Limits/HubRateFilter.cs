@@ -20,7 +20,9 @@ internal sealed class HubRateFilter(
     public async Task OnConnectedAsync(HubLifetimeContext context, Func<HubLifetimeContext, Task> next)
     {
         var address = context.Context.GetHttpContext() is { } http ? ClientAddress.Of(http) : "unknown";
-        if (callers.RefuseConnect(KeyOf(context.Context), address) is { } refusal)
+        // a join over the hub has no participant yet: a bucket per connection would count nothing (§5.1)
+        var refused = Hubs.HubCaller.TryOf(context.Context) is null ? callers.RefuseAddress(address) : callers.RefuseConnect(KeyOf(context.Context), address);
+        if (refused is { } refusal)
         {
             LimitsLog.HubConnectRefused(logger, KeyOf(context.Context), address, refusal.Why);
             throw Hubs.HubErrors.Refuse(Errors.ErrorCodes.RateLimited, $"Too many connections: {refusal.Why}. Try again in {refusal.RetryAfterSeconds} s.");
