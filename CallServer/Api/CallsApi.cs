@@ -51,7 +51,7 @@ internal static class CallsApi
             return RoomProblems.Invalid("before is the callId of the last call of the previous page.");
         }
 
-        return await Read(store.IsUnavailable, () => store.CallsOfRoomAsync(roomId, limit ?? 20, before is null ? null : Guid.Parse(before).ToString(), cancellationToken));
+        return await Read(store.IsUnavailable, () => store.CallsOfRoomAsync(roomId, limit ?? 20, before is null ? null : HistoryStore.CallKey(before), cancellationToken));
     }
 
     private static async Task<Results<Ok<CallDetails>, ProblemHttpResult>> CallAsync(
@@ -64,7 +64,7 @@ internal static class CallsApi
 
         try
         {
-            return await store.CallAsync(Guid.Parse(callId).ToString(), cancellationToken) is { } call
+            return await store.CallAsync(HistoryStore.CallKey(callId), cancellationToken) is { } call
                 ? TypedResults.Ok(call)
                 : RoomProblems.Problem(ErrorCodes.NotFound, $"No call '{callId}' in the history.", "Unknown call");
         }

@@ -59,8 +59,7 @@ internal static class RecentCallsApi
             return RoomProblems.Invalid("before is the callId of the last call of the previous page.");
         }
 
-        // in the form the databases store and compare (a UUID may be written in several)
-        var after = before is null ? null : Guid.Parse(before).ToString();
+        var after = before is null ? null : HistoryStore.CallKey(before);
         return await CallsApi.Read(store.IsUnavailable, () => store.RecentAsync(identity, limit ?? 20, after, missed ?? false, cancellationToken));
     }
 }

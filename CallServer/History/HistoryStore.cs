@@ -53,8 +53,11 @@ internal sealed class HistoryStore(HistoryDialect dialect, RecentCallRows recent
         return stored.Count;
     }
 
-    /// <summary>A call id as both databases give it back (PostgreSQL prints a uuid its own way).</summary>
-    private static string CallKey(string callId) => Guid.TryParse(callId, out var id) ? id.ToString() : callId;
+    /// <summary>
+    /// A call id in the form both databases store and give it back (PostgreSQL prints a uuid its own way; a client may write
+    /// one with braces or in upper case).
+    /// </summary>
+    internal static string CallKey(string callId) => Guid.TryParse(callId, out var id) ? id.ToString() : callId;
 
     private Task InsertCallsAsync(DbConnection connection, DbTransaction transaction, RoomEvent[] firstEvents, CancellationToken cancellationToken)
     {

@@ -46,12 +46,7 @@ internal sealed partial class RoomHub(
         // the room says the participant is in it before this connection hears anything of the room (a departed participant's
         // token, still within its lifetime, is refused here)
         await Ask(caller.RoomId, new CheckMember(caller.ParticipantId), CancellationToken.None);
-        if (connections.Add(caller.RoomId, caller.ParticipantId, Context, limits.Value.ConnectionsPerParticipant) is { } oldest)
-        {
-            // at the cap: the newest connection is the live one (a reconnect), the oldest most likely one the network dropped
-            LimitsLog.OldestConnectionClosed(logger, caller.ParticipantId, oldest.ConnectionId, limits.Value.ConnectionsPerParticipant);
-            closer.CloseLater([oldest], CloseReason.ReplacedByNewerConnection);
-        }
+        Hold(caller.RoomId, caller.ParticipantId);
 
         RoomReply reply;
         try
@@ -93,7 +88,7 @@ internal sealed partial class RoomHub(
         var roomId = join.RoomId;
         var participantId = RoomIds.Unguessable.NewParticipantId();
         var joined = false;
-        connections.Add(roomId, participantId, Context, limits.Value.ConnectionsPerParticipant);
+        Hold(roomId, participantId);
         try
         {
             await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.Participant(participantId), Context.ConnectionAborted);
@@ -121,11 +116,7 @@ internal sealed partial class RoomHub(
                 participantId = reply.Participant.ParticipantId;
                 await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.Participant(participantId), CancellationToken.None);
                 await Groups.RemoveFromGroupAsync(Context.ConnectionId, HubGroups.Participant(reserved), CancellationToken.None);
-                if (connections.Add(roomId, participantId, Context, limits.Value.ConnectionsPerParticipant) is { } oldest)
-                {
-                    LimitsLog.OldestConnectionClosed(logger, participantId, oldest.ConnectionId, limits.Value.ConnectionsPerParticipant);
-                    closer.CloseLater([oldest], CloseReason.ReplacedByNewerConnection);
-                }
+                Hold(roomId, participantId);
             }
 
             HubCaller.Joined(Context, new HubCaller(roomId, participantId));
@@ -145,6 +136,19 @@ internal sealed partial class RoomHub(
         }
 
         metrics.HubConnections.Add(1);
+    }
+
+    /// <summary>
+    /// Holds this connection as <paramref name="participantId"/>'s on this instance. At the cap the newest connection is the
+    /// live one (a reconnect), and the oldest, most likely one the network dropped, is closed.
+    /// </summary>
+    private void Hold(string roomId, string participantId)
+    {
+        if (connections.Add(roomId, participantId, Context, limits.Value.ConnectionsPerParticipant) is { } oldest)
+        {
+            LimitsLog.OldestConnectionClosed(logger, participantId, oldest.ConnectionId, limits.Value.ConnectionsPerParticipant);
+            closer.CloseLater([oldest], CloseReason.ReplacedByNewerConnection);
+        }
     }
 
     public override Task OnDisconnectedAsync(Exception? exception)

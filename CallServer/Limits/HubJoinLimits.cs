@@ -17,8 +17,7 @@ internal sealed class HubJoinLimits(IOptions<LimitsOptions> options) : IDisposab
     public int? Refuse(string address)
     {
         using var lease = _joins.AttemptAcquire(address);
-        return lease.IsAcquired ? null
-            : lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? Math.Max(1, (int)Math.Ceiling(after.TotalSeconds)) : 1;
+        return lease.IsAcquired ? null : LimitsSetup.RetryAfterSeconds(lease);
     }
 
     public void Dispose() => _joins.Dispose();

@@ -85,10 +85,14 @@ internal static class LimitsSetup
         });
     }
 
+    /// <summary>The whole seconds (at least 1) after which a refused lease's limiter may answer yes.</summary>
+    internal static int RetryAfterSeconds(RateLimitLease lease) =>
+        lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? Math.Max(1, (int)Math.Ceiling(after.TotalSeconds)) : 1;
+
     private static async ValueTask RejectAsync(OnRejectedContext context, CancellationToken cancellationToken)
     {
         var http = context.HttpContext;
-        var seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? Math.Max(1, (int)Math.Ceiling(after.TotalSeconds)) : 1;
+        var seconds = RetryAfterSeconds(context.Lease);
         var policy = http.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName ?? "these";
         LimitsLog.RateLimited(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(LimitsSetup)), policy, ClientAddress.Of(http));
         http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
