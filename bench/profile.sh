@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
-# Profiles CallServer under the joins load of bench/run.sh (joins+connects per second, open loop, 10 per room, after the
-# warm-up rates of run.sh) and prints the top entries: the input of bench/JOINS.md. perf gives CPU samples (bench/perf-top.py
-# ranks them by component); dotnet-trace gives sampled thread time, idle threads included (bench/profile-top.py drops waits).
-# Usage: [PROFILER=perf|dotnet-trace|counters] [JOIN=hub|rest] bench/profile-joins.sh [rate] [out]   (perf: perf record of the server;
-#        dotnet-trace: sampled thread time, ranked by bench/profile-top.py; counters: JIT, GC, CPU per 2 s)
+# Profiles CallServer under one load of bench/run.sh and prints the top entries: the input of bench/JOINS.md and
+# bench/FANOUT.md. joins: joins+connects per second (open loop, 10 per room) after run.sh's warm-up rates; fanout: 200 rooms
+# x 10 participants each changing its media `rate` times a second, after run.sh's 30 s warm-up. perf gives CPU samples
+# (bench/perf-top.py ranks them by component); dotnet-trace gives sampled thread time, idle threads included
+# (bench/profile-top.py drops waits).
+# Usage: [PROFILER=perf|dotnet-trace|counters] [JOIN=hub|rest] bench/profile.sh joins|fanout [rate] [out]
+#        (joins: rate 1000 by default; fanout: 1.5, run.sh's full load)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ulimit -n "$(ulimit -Hn)"
 root=$(pwd)
-rate=${1:-1000}
-out=${2:-/tmp/joins.nettrace}
+scenario=${1:-joins}
+[ "$scenario" = joins ] || [ "$scenario" = fanout ] || { echo "usage: bench/profile.sh joins|fanout [rate] [out]" >&2; exit 2; }
+if [ "$scenario" = joins ]; then rate=${2:-1000}; else rate=${2:-1.5}; fi
+out=${3:-/tmp/$scenario.nettrace}
 trace=${DOTNET_TRACE:-$HOME/.dotnet/tools/dotnet-trace}
 source bench/common.sh
 redis=$(free_port); redis_ports+=("$redis")
@@ -23,10 +27,21 @@ env ${SERVER_ENV:-} DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 ASPNE
   --Rooms:JoinTimeoutSeconds=3600 --Logging:LogLevel:Default=Warning >"$work/cs.log" 2>&1 &
 pid=$!; pids+=("$pid"); wait_http "$url/health/ready"
 loadgen=(dotnet "$root/bench/LoadGen/bin/Release/net10.0/LoadGen.dll")
-# warm the join path first as bench/run.sh does before its top rate (250/s then 500/s, 13 s each: JIT tiering), unprofiled
-for warm in 250 500; do
-  "${loadgen[@]}" joins --target callserver --join "${JOIN:-hub}" --url "$url" --pid "$pid" --rate "$warm" --seconds 10 --warmup 3 --out "$work/warm.jsonl"
-done
+if [ "$scenario" = joins ]; then
+  # warm the join path first as bench/run.sh does before its top rate (250/s then 500/s, 13 s each: JIT tiering), unprofiled
+  for warm in 250 500; do
+    "${loadgen[@]}" joins --target callserver --join "${JOIN:-hub}" --url "$url" --pid "$pid" --rate "$warm" --seconds 10 --warmup 3 --out "$work/warm.jsonl"
+  done
+  profile_after=1
+else
+  # run.sh's fan-out load; the profile starts once its 30 s warm-up is over (the participants' connects take a few seconds)
+  "${loadgen[@]}" fanout --target callserver --join "${JOIN:-hub}" --url "$url" --pid "$pid" --rooms 200 --participants 10 --rate "$rate" \
+    --seconds 15 --warmup 30 --out "$work/$scenario.jsonl" &
+  load=$!
+  until [ "$(ss -Htn state established "( sport = :$port )" | wc -l)" -ge 2000 ]; do sleep 0.5; done
+  sleep 30
+  profile_after=0
+fi
 if [ "${PROFILER:-perf}" = counters ]; then
   "$HOME/.dotnet/tools/dotnet-counters" collect -p "$pid" --refresh-interval 2 --format csv -o "$out.csv" --duration 00:00:00:14 \
     --counters "System.Runtime[dotnet.jit.compiled_methods,dotnet.jit.compilation.time,dotnet.gc.collections,dotnet.process.cpu.time,dotnet.thread_pool.queue.length,dotnet.thread_pool.thread.count]" >/dev/null &
@@ -38,10 +53,14 @@ fi
 tracer=$!
 # what else holds the machine's two cores meanwhile (the load generator, redis-server)
 (sleep 4; top -b -n 2 -d 5 | grep -A8 "^ *PID" | tail -8) > "$out.top" &
-sleep 1
-"${loadgen[@]}" joins --target callserver --join "${JOIN:-hub}" --url "$url" --pid "$pid" --rate "$rate" --seconds 10 --warmup 0 --out "$work/joins.jsonl"
+sleep "$profile_after"
+if [ "$scenario" = joins ]; then
+  "${loadgen[@]}" joins --target callserver --join "${JOIN:-hub}" --url "$url" --pid "$pid" --rate "$rate" --seconds 10 --warmup 0 --out "$work/joins.jsonl"
+else
+  wait "$load"
+fi
 wait "$tracer" || true
-cat "$work/joins.jsonl"; cp "$work/cs.log" "${out%.nettrace}.server.log"
+cat "$work/$scenario.jsonl"; cp "$work/cs.log" "${out%.nettrace}.server.log"
 cat "$out.top"
 if [ "${PROFILER:-perf}" = counters ]; then
   cat "$out.csv"
