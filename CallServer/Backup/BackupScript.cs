@@ -5,10 +5,13 @@ internal static class BackupScript
 {
     /// <summary>
     /// KEYS: room hash, live-room set, then every event queue (the history's, and the webhooks' when they are on).
-    /// ARGV: expected version, new version, snapshot, room id, live (1/0), retention of an ended room in ms, status channel
-    /// (empty: not published here), the number of updates U, the events as one JSON array (empty: not kept, see below), the
-    /// U updates (one per change of a group commit, in version order), then the events...
-    /// Returns -1 when written, else the version the backup holds (the write was refused).
+    /// ARGV: expected version, new version, snapshot, room id, live (1/0), retention of an ended room in ms, the room's status
+    /// channel (empty: not published here), the number of updates U, the events as one JSON array (empty: not kept, see below),
+    /// the U updates (one per change of a group commit, in version order), then the events...
+    /// Returns the version the backup holds when the write was refused (≥ 0); when written, -1 - W, where bit k of W says that
+    /// the (k+1)-th event queue was empty before this write: its worker is woken on the queue's channel <c>{queue}:wake</c>
+    /// (here when the statuses are published here, else by the caller after them), so the workers hear one wake per time
+    /// their queue fills, not every status.
     /// </summary>
     /// <remarks>
     /// The embedded store (Garnet) logs a script's commands one by one, not as one transaction, so a process kill can keep a
@@ -37,10 +40,16 @@ internal static class BackupScript
             redis.call('PEXPIRE', KEYS[1], ARGV[6])
         end
         local updates = tonumber(ARGV[8])
+        local woke, bit = 0, 1
         for k = 3, #KEYS do
+            local length = 0
             for i = 10 + updates, #ARGV do
-                redis.call('LPUSH', KEYS[k], ARGV[i])
+                length = redis.call('LPUSH', KEYS[k], ARGV[i])
             end
+            if length > 0 and length == #ARGV - 9 - updates then
+                woke = woke + bit
+            end
+            bit = bit * 2
         end
         if ARGV[9] ~= '' then
             redis.call('HDEL', KEYS[1], 'p')
@@ -49,8 +58,15 @@ internal static class BackupScript
             for i = 10, 9 + updates do
                 redis.call('PUBLISH', ARGV[7], ARGV[i])
             end
+            bit = 1
+            for k = 3, #KEYS do
+                if woke % (bit * 2) >= bit then
+                    redis.call('PUBLISH', KEYS[k] .. ':wake', '1')
+                end
+                bit = bit * 2
+            end
         end
-        return -1
+        return -1 - woke
         """;
 
     /// <summary>

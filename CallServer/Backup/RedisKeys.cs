@@ -64,11 +64,23 @@ internal sealed class RedisKeys(string prefix)
     /// <summary>List of the latest delivery attempts, newest first (capped).</summary>
     public string WebhookAttempts => $"{Prefix}webhooks:attempts";
 
-    /// <summary>Pub/sub channel of every room's status updates (a <c>RoomUpdate</c> JSON each).</summary>
-    public string StatusChannel => $"{Prefix}status";
+    /// <summary>
+    /// Pub/sub channel of one room's status updates (a <c>RoomUpdate</c> JSON each): an instance listens to it while it holds a
+    /// connection of the room (docs/ARCHITECTURE.md, "Scale-out").
+    /// </summary>
+    public string RoomStatusChannel(string roomId) => $"{Prefix}room:{roomId}:status";
 
-    /// <summary>Pub/sub channel of WebRTC signals between participants, relayed by whichever instance holds the receiver.</summary>
-    public string SignalChannel => $"{Prefix}signal";
+    /// <summary>Pub/sub channel of the messages to one participant (signals, data, mutes): heard where its connections are.</summary>
+    public string ParticipantChannel(string roomId, string participantId) => $"{Prefix}room:{roomId}:to:{participantId}";
+
+    /// <summary>Pub/sub channel of one user's notices (its invitations' changes): heard where its user-hub devices are.</summary>
+    public string UserChannel(string identity) => $"{Prefix}user:{identity}:notices";
+
+    /// <summary>The channel that wakes the history writer when its queue stops being empty.</summary>
+    public string HistoryWake => $"{HistoryQueue}:wake";
+
+    /// <summary>The channel that wakes the webhook sender when its queue stops being empty.</summary>
+    public string WebhookWake => $"{WebhookQueue}:wake";
 
     /// <summary>Counter written before a <c>WAIT</c> that must cover other connections' writes too (<c>Redis:AckReplicas</c>).</summary>
     public string AckFence => $"{Prefix}ack-fence";

@@ -92,7 +92,7 @@ internal sealed class RoomBackup(
         args[5] = (long)endedRetention.TotalMilliseconds;
         // acknowledged by replicas or by the embedded store's log: the statuses are published only once they hold the change,
         // never a version that may be lost
-        args[6] = _publishAfter ? "" : keys.StatusChannel;
+        args[6] = _publishAfter ? "" : keys.RoomStatusChannel(next.RoomId);
         args[7] = steps.Count;
         var e = first;
         for (var i = 0; i < steps.Count; i++)
@@ -132,10 +132,20 @@ internal sealed class RoomBackup(
             {
                 await PublishQuietlyAsync(args[9 + i], next.RoomId);
             }
+
+            // the queues that were empty wake their workers (the script does it when it publishes)
+            var woke = -1 - result;
+            for (var k = 0; k < _eventQueues.Length; k++)
+            {
+                if ((woke & (1L << k)) != 0)
+                {
+                    await PublishQuietlyAsync(RedisChannel.Literal($"{_eventQueues[k]}:wake"), "1", next.RoomId);
+                }
+            }
         }
 
         // in the background: it must not hold up, nor fail, an acknowledged change (commands on one connection keep their order)
-        _ = ringing.FollowAsync(steps.Count == 1 ? steps[0].Events : [.. steps.SelectMany(step => step.Events)]);
+        _ = ringing.FollowAsync(steps);
         return new BackupWriteResult(true, next.Version);
     }
 
@@ -229,11 +239,14 @@ internal sealed class RoomBackup(
     private Task PublishQuietlyAsync(RoomUpdate update, string roomId) =>
         PublishQuietlyAsync(JsonSerializer.SerializeToUtf8Bytes(update, BackupJson.Default.RoomUpdate), roomId);
 
-    private async Task PublishQuietlyAsync(RedisValue update, string roomId)
+    private Task PublishQuietlyAsync(RedisValue update, string roomId) =>
+        PublishQuietlyAsync(RedisChannel.Literal(keys.RoomStatusChannel(roomId)), update, roomId);
+
+    private async Task PublishQuietlyAsync(RedisChannel channel, RedisValue message, string roomId)
     {
         try
         {
-            await Db.PublishAsync(RedisChannel.Literal(keys.StatusChannel), update);
+            await Db.PublishAsync(channel, message);
         }
         catch (Exception ex) when (StoreFailures.IsUnavailable(ex))
         {

@@ -4,14 +4,15 @@ using StackExchange.Redis;
 
 namespace CallServer.Backup;
 
-/// <summary>Sends a message to a participant, on whichever instance its connection lives (Redis pub/sub).</summary>
+/// <summary>
+/// Sends a message to a participant on its own channel (Redis pub/sub): only the instances that hold a connection of that
+/// participant hear it.
+/// </summary>
 internal sealed class SignalPublisher(IConnectionMultiplexer redis, RedisKeys keys) : ISignalPublisher
 {
-    private readonly RedisChannel _channel = RedisChannel.Literal(keys.SignalChannel);
-
     public Task PublishAsync(SignalEnvelope signal, CancellationToken cancellationToken) =>
         StoreFailures.GuardedAsync(
-            () => redis.GetSubscriber().PublishAsync(_channel, JsonSerializer.SerializeToUtf8Bytes(signal, SignalJson.Default.SignalEnvelope))
+            () => redis.GetSubscriber().PublishAsync(RedisChannel.Literal(keys.ParticipantChannel(signal.RoomId, signal.To)), JsonSerializer.SerializeToUtf8Bytes(signal, SignalJson.Default.SignalEnvelope))
                 .WaitAsync(cancellationToken),
             "The signal could not be relayed");
 }

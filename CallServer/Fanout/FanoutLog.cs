@@ -2,8 +2,8 @@ namespace CallServer.Fanout;
 
 internal static partial class FanoutLog
 {
-    [LoggerMessage(1, LogLevel.Information, "Relaying room statuses from {Channel} to SignalR groups")]
-    public static partial void Subscribed(ILogger logger, string channel);
+    [LoggerMessage(1, LogLevel.Information, "Relaying room statuses from {Channel} to SignalR groups, for the rooms this instance holds connections of")]
+    public static partial void Relaying(ILogger logger, string channel);
 
     [LoggerMessage(2, LogLevel.Warning, "A message could not be relayed")]
     public static partial void RelayFailed(ILogger logger, Exception exception);

@@ -13,7 +13,10 @@ internal static class FanoutSetup
         builder.Services.AddSignalR(o => o.AddFilter<RefusalHubFilter>()).AddJsonProtocol(o => o.PayloadSerializerOptions.TypeInfoResolverChain.Insert(0, HubJson.Default))
             .AddHubMessagePack();
         builder.Services.AddSingleton<RoomConnections>();
-        builder.Services.AddSingleton<InvitationNotices>();
+        builder.Services.AddOptions<FanoutOptions>().BindConfiguration(FanoutOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<ChannelSubscriptions>();
+        builder.Services.AddSingleton<UserNotices>();
+        builder.Services.AddSingleton<ConnectionChannels>();
         builder.Services.AddSingleton<Domain.Rooms.ILocalConnections>(sp => sp.GetRequiredService<RoomConnections>());
         builder.Services.AddSingleton<ConnectionCloser>();
         builder.Services.AddSupervised<StatusRelay>("status-relay", HealthStatus.Unhealthy);

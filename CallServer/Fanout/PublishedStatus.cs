@@ -8,7 +8,7 @@ namespace CallServer.Fanout;
 /// </summary>
 internal sealed record PublishedStatus(
     string RoomId, string? CallId, long Version, HashSet<string> ParticipantIds, string? EndReason, ReadOnlyMemory<byte> StatusJson,
-    IReadOnlyList<(string ParticipantId, string Reason)>? Removed = null, DateTimeOffset? UpdatedAt = null, bool HasInvitations = false) : RelayItem(RoomId)
+    IReadOnlyList<(string ParticipantId, string Reason)>? Removed = null, DateTimeOffset? UpdatedAt = null) : RelayItem(RoomId)
 {
     /// <exception cref="JsonException">The message is not a room update.</exception>
     public static PublishedStatus Read(ReadOnlyMemory<byte> message)
@@ -19,7 +19,6 @@ internal sealed record PublishedStatus(
         long? version = null;
         DateTimeOffset? updatedAt = null;
         var participants = new HashSet<string>(StringComparer.Ordinal);
-        var hasInvitations = false;
         List<(string, string)>? removed = null;
         ReadOnlyMemory<byte> status = default;
         while (Next(ref reader) == JsonTokenType.PropertyName)
@@ -54,21 +53,6 @@ internal sealed record PublishedStatus(
                     {
                         ReadParticipantIds(ref reader, participants);
                     }
-                    else if (reader.ValueTextEquals("invitations"u8))
-                    {
-                        // read whole only by the invitations' relay, and only when there are some
-                        hasInvitations = Next(ref reader) == JsonTokenType.StartArray && reader.Read() && reader.TokenType != JsonTokenType.EndArray;
-                        if (hasInvitations)
-                        {
-                            reader.Skip();
-                            Next(ref reader);
-                            while (reader.TokenType != JsonTokenType.EndArray)
-                            {
-                                reader.Skip();
-                                Next(ref reader);
-                            }
-                        }
-                    }
                     else
                     {
                         Next(ref reader);
@@ -101,7 +85,7 @@ internal sealed record PublishedStatus(
             throw new JsonException("A room update needs a status with roomId and version.");
         }
 
-        return new PublishedStatus(roomId, callId, version.Value, participants, endReason, status, removed, updatedAt, hasInvitations);
+        return new PublishedStatus(roomId, callId, version.Value, participants, endReason, status, removed, updatedAt);
     }
 
     /// <summary>The participants the change removed, with their reasons (null in the JSON: none).</summary>

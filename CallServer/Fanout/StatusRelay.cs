@@ -12,14 +12,16 @@ using StackExchange.Redis;
 namespace CallServer.Fanout;
 
 /// <summary>
-/// The talk's <c>Endpoint.broadcast</c>: on every instance, forwards each room status from Redis to the room's SignalR group,
-/// sends <c>ended</c> when a call ends and closes connections whose participant is gone; delivers signals to their receiver.
+/// The talk's <c>Endpoint.broadcast</c>: on every instance, forwards each status of the rooms it holds connections of from
+/// Redis to the room's SignalR group, sends <c>ended</c> when a call ends and closes connections whose participant is gone;
+/// delivers the messages to the participants it holds connections of. An instance listens only to the channels of its own
+/// rooms and participants (<see cref="ChannelSubscriptions"/>): N instances share the traffic, none hears all of it.
 /// </summary>
 internal sealed class StatusRelay(
-    IConnectionMultiplexer redis, RedisKeys keys, IHubContext<RoomHub> hub, RoomConnections connections, ConnectionCloser closer,
-    RoomSupervisor rooms, InvitationNotices invitations, Telemetry.ServerMetrics metrics, TimeProvider time, ILogger<StatusRelay> logger) : ISupervisedService
+    RedisKeys keys, ChannelSubscriptions subscriptions, IHubContext<RoomHub> hub, RoomConnections connections, ConnectionCloser closer,
+    RoomSupervisor rooms, Telemetry.ServerMetrics metrics, TimeProvider time, ILogger<StatusRelay> logger) : ISupervisedService
 {
-    /// <summary>The version of the last status relayed per live room: a catch-up older than it reads the room again.</summary>
+    /// <summary>The version of the last status relayed per room listened to: a catch-up older than it reads the room again.</summary>
     private readonly ConcurrentDictionary<string, long> _relayed = new(StringComparer.Ordinal);
 
     /// <summary>
@@ -28,46 +30,60 @@ internal sealed class StatusRelay(
     /// </summary>
     private readonly ConcurrentDictionary<string, List<(string ConnectionId, long Version)>> _caughtUp = new(StringComparer.Ordinal);
 
-    /// <summary>The lanes while the relay runs (null between a failure and the supervisor's restart).</summary>
+    /// <summary>The lanes while the relay runs (null between a failure and the supervisor's restart: statuses are dropped).</summary>
     private volatile RelayLanes? _lanes;
+
+    private CancellationToken _stopping;
 
     /// <summary>Rooms relayed at once (each room on one lane, in order); enough that a waiting write holds up few rooms.</summary>
     private static readonly int LaneCount = Math.Max(8, Environment.ProcessorCount * 4);
 
-    /// <summary>Statuses a busy lane queues before the reading of the subscription waits for it.</summary>
+    /// <summary>Statuses a busy lane queues before its room's channel waits for it.</summary>
     private const int LaneCapacity = 1024;
 
     public async Task RunAsync(CancellationToken stoppingToken)
     {
-        var subscriber = redis.GetSubscriber();
-        // a queue per channel keeps the messages of each channel in order: clients see versions in increasing order
-        var statuses = await subscriber.SubscribeAsync(RedisChannel.Literal(keys.StatusChannel));
-        var signals = await subscriber.SubscribeAsync(RedisChannel.Literal(keys.SignalChannel));
-        FanoutLog.Subscribed(logger, keys.StatusChannel);
+        _stopping = stoppingToken;
         var lanes = new RelayLanes(LaneCount, LaneCapacity, OnItemAsync, ex => FanoutLog.RelayFailed(logger, ex), stoppingToken);
         _lanes = lanes;
+        FanoutLog.Relaying(logger, keys.RoomStatusChannel("*"));
         try
         {
-            // read in order from the one subscription, relayed on the room's lane
-            await Task.WhenAll(
-                PumpAsync(statuses, (message, ct) => lanes.PostAsync(PublishedStatus.Read((ReadOnlyMemory<byte>)message), ct).AsTask(), stoppingToken),
-                PumpAsync(signals, OnSignalAsync, stoppingToken));
+            await Task.Delay(Timeout.Infinite, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // stopping
         }
         finally
         {
             _lanes = null;
-            await UnsubscribeQuietlyAsync(statuses);
-            await UnsubscribeQuietlyAsync(signals);
             await lanes.DisposeAsync();
         }
     }
 
-    /// <summary>Bounded, and quiet while Redis does not answer: the subscription dies with the connection anyway.</summary>
-    private Task UnsubscribeQuietlyAsync(ChannelMessageQueue queue) =>
-        StoreFailures.QuietlyAsync(queue.UnsubscribeAsync(), ex => FanoutLog.UnsubscribeSkipped(logger, ex));
+    /// <summary>Listens to a room's statuses until the hold is released (once Redis has the subscription).</summary>
+    public Task<ChannelSubscriptions.Hold> ListenToRoomAsync(string roomId, CancellationToken cancellationToken) =>
+        subscriptions.HoldAsync(keys.RoomStatusChannel(roomId), "status", message => OnPublishedAsync(message), cancellationToken,
+            left: () =>
+            {
+                // not heard any more: a later subscription starts with no relayed version (the catch-up reads the connect's status)
+                _relayed.TryRemove(roomId, out _);
+                _caughtUp.TryRemove(roomId, out _);
+            });
 
-    private Task PumpAsync(ChannelMessageQueue queue, Func<RedisValue, CancellationToken, Task> handle, CancellationToken stoppingToken) =>
-        RelayLoop.EachAsync(queue, (message, ct) => handle(message.Message, ct), ex => FanoutLog.RelayFailed(logger, ex), stoppingToken);
+    /// <summary>Listens to a participant's messages (signals, data, mutes) until the hold is released.</summary>
+    public Task<ChannelSubscriptions.Hold> ListenToParticipantAsync(string roomId, string participantId, CancellationToken cancellationToken) =>
+        subscriptions.HoldAsync(keys.ParticipantChannel(roomId, participantId), "signal", OnSignalAsync, cancellationToken);
+
+    /// <summary>A room's status, read once for routing, relayed on the room's lane.</summary>
+    private async Task OnPublishedAsync(RedisValue message)
+    {
+        if (_lanes is { } lanes)
+        {
+            await lanes.PostAsync(PublishedStatus.Read((ReadOnlyMemory<byte>)message), _stopping);
+        }
+    }
 
     /// <summary>
     /// Puts a new connection into its room's group with the room's current status as its first event, in order with the
@@ -179,20 +195,11 @@ internal sealed class StatusRelay(
 
             closer.CloseLater(connections.Outdated(update.RoomId, update.Version, update.ParticipantIds), CloseReason.Removed);
         }
-
-        // last: whatever it meets, the room's own clients were served first
-        try
-        {
-            await invitations.RelayAsync(update, cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            FanoutLog.RelayFailed(logger, ex);
-        }
     }
 
-    private async Task OnSignalAsync(RedisValue message, CancellationToken cancellationToken)
+    private async Task OnSignalAsync(RedisValue message)
     {
+        var cancellationToken = _stopping;
         var signal = JsonSerializer.Deserialize((byte[])message!, SignalJson.Default.SignalEnvelope)!;
         var receiver = hub.Clients.Group(HubGroups.Participant(signal.To));
         await (signal.Kind switch

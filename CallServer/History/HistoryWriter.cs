@@ -9,7 +9,7 @@ namespace CallServer.History;
 
 /// <summary>
 /// The talk's Call History: takes room events from the durable queue in batches and stores them, idempotently, in order.
-/// It wakes on every status publication (each carries new events) and never touches the command path. While the database is
+/// It wakes when its queue stops being empty (a message on its own channel) and never touches the command path. While the database is
 /// down the events wait in Redis (beyond <c>History:MaxQueuedEvents</c>, on this instance's disk) and the writer retries with
 /// backoff; events the database refuses <c>History:MaxAttempts</c> times go to the dead letters. Supervised: what it cannot
 /// handle crashes it, and it is restarted.
@@ -39,8 +39,13 @@ internal sealed class HistoryWriter(
     public async Task RunAsync(CancellationToken stopping)
     {
         HistoryLog.UsingStore(logger, store.Name);
-        var subscription = await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(keys.StatusChannel));
-        subscription.OnMessage(_ => _wake.Set());
+        // woken each time its queue stops being empty (BackupScript.Save), not by every status
+        var subscription = await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(keys.HistoryWake));
+        subscription.OnMessage(_ =>
+        {
+            metrics.PubSubReceived.Add(1, new KeyValuePair<string, object?>("kind", "wake"));
+            _wake.Set();
+        });
         try
         {
             await new LeaderLoop(this, _wake, time).RunAsync(stopping);
@@ -95,7 +100,7 @@ internal sealed class HistoryWriter(
 
         _refusals = 0;
         health.Healthy(parking.Events);
-        // idle: wait for the next status publication, and look again now and then (a lease to renew, a missed wake-up); then
+        // idle: wait for the next wake-up (events into an empty queue), and look again now and then (a lease to renew, a missed wake-up); then
         // let more events gather, one transaction for many rather than one for each
         return batch.Parked is null && batch.Events.Count < settings.BatchSize
             ? new LeaderRound(Lease / 3, TimeSpan.FromMilliseconds(settings.LingerMilliseconds))

@@ -21,6 +21,8 @@ internal sealed partial class RoomHub(
     RoomConnections connections,
     ConnectionCloser closer,
     Fanout.StatusRelay relay,
+    Fanout.ConnectionChannels channels,
+    RedisKeys keys,
     ISignalPublisher signals,
     IOptions<LimitsOptions> limits,
     Telemetry.ServerMetrics metrics,
@@ -43,9 +45,21 @@ internal sealed partial class RoomHub(
         }
 
         var caller = HubCaller.Of(Context);
-        // the room says the participant is in it before this connection hears anything of the room (a departed participant's
-        // token, still within its lifetime, is refused here)
-        await Ask(caller.RoomId, new CheckMember(caller.ParticipantId), CancellationToken.None);
+        // this instance listens to the room and the participant before the room hears of the connection (meanwhile, the room
+        // says the participant is in it: a departed participant's token, still within its lifetime, is refused here)
+        var listening = channels.ListenAsync(Context.ConnectionId, caller.RoomId, caller.ParticipantId, Context.ConnectionAborted);
+        try
+        {
+            await Ask(caller.RoomId, new CheckMember(caller.ParticipantId), CancellationToken.None);
+            await listening;
+        }
+        catch
+        {
+            await Task.WhenAny(listening);
+            channels.Stop(Context.ConnectionId);
+            throw;
+        }
+
         Hold(caller.RoomId, caller.ParticipantId);
 
         RoomReply reply;
@@ -63,6 +77,7 @@ internal sealed partial class RoomHub(
         catch (Exception ex)
         {
             connections.Remove(caller.RoomId, Context.ConnectionId);
+            channels.Stop(Context.ConnectionId);
             if (ex is not OperationCanceledException)
             {
                 // a connect that timed out may still be applied once the store answers, and no OnDisconnectedAsync follows a
@@ -91,6 +106,7 @@ internal sealed partial class RoomHub(
         Hold(roomId, participantId);
         try
         {
+            await channels.ListenAsync(Context.ConnectionId, roomId, participantId, Context.ConnectionAborted);
             await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.Participant(participantId), Context.ConnectionAborted);
             RoomReply reply;
             var command = new JoinAndConnect(join.Join with { ParticipantId = participantId }, Context.ConnectionId, instance.Id, RefuseReconnect: p =>
@@ -114,6 +130,8 @@ internal sealed partial class RoomHub(
                 // a retried joinKey: the participant the first join added takes this connection
                 var reserved = participantId;
                 participantId = reply.Participant.ParticipantId;
+                await channels.ListenToParticipantAsync(Context.ConnectionId, roomId, participantId, CancellationToken.None);
+                channels.Stop(Context.ConnectionId, keys.ParticipantChannel(roomId, reserved));
                 await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.Participant(participantId), CancellationToken.None);
                 await Groups.RemoveFromGroupAsync(Context.ConnectionId, HubGroups.Participant(reserved), CancellationToken.None);
                 Hold(roomId, participantId);
@@ -127,6 +145,7 @@ internal sealed partial class RoomHub(
         catch
         {
             connections.Remove(roomId, Context.ConnectionId);
+            channels.Stop(Context.ConnectionId);
             if (joined)
             {
                 rooms.Post(roomId, new DisconnectParticipant(participantId, Context.ConnectionId));
@@ -156,6 +175,7 @@ internal sealed partial class RoomHub(
         var caller = HubCaller.Of(Context);
         metrics.HubConnections.Add(-1);
         connections.Remove(caller.RoomId, Context.ConnectionId);
+        channels.Stop(Context.ConnectionId);
         rooms.Post(caller.RoomId, new DisconnectParticipant(caller.ParticipantId, Context.ConnectionId));
         return Task.CompletedTask;
     }

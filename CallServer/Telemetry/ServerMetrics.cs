@@ -21,6 +21,10 @@ internal sealed class ServerMetrics
         HistoryLag = meter.CreateHistogram<double>("callserver.history.lag", "s", "From an event to its storing in the history database.");
         WebhookLag = meter.CreateHistogram<double>("callserver.webhooks.lag", "s", "From an event to a delivery attempt of its webhook.");
         WebhookDeadLetters = meter.CreateCounter<long>("callserver.webhooks.dead_letters", "{webhook}", "Webhooks that became dead letters.");
+        PubSubReceived = meter.CreateCounter<long>("callserver.pubsub.received", "{message}",
+            "Messages this instance received from Redis pub/sub, by kind: status (a room's), signal (a participant's), user (a user's notices), wake (a worker's).");
+        Subscriptions = meter.CreateUpDownCounter<long>("callserver.pubsub.subscriptions", "{channel}",
+            "Room, participant and user channels this instance listens to, by kind.");
         meter.CreateObservableGauge("callserver.history.queue", () => Interlocked.Read(ref _historyQueued), "{event}", "Events waiting for the history writer (as it last saw them).");
         meter.CreateObservableGauge("callserver.media.calls", () => new Measurement<int>(media.Calls, new KeyValuePair<string, object?>("mode", media.Mode)),
             "{call}", "Calls this instance holds on the media server, by mode.");
@@ -37,6 +41,10 @@ internal sealed class ServerMetrics
     public Histogram<double> WebhookLag { get; }
 
     public Counter<long> WebhookDeadLetters { get; }
+
+    public Counter<long> PubSubReceived { get; }
+
+    public UpDownCounter<long> Subscriptions { get; }
 
     public void HistoryQueued(long events) => Interlocked.Exchange(ref _historyQueued, events);
 }

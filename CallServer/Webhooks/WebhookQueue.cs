@@ -85,13 +85,13 @@ internal sealed class WebhookQueue(IConnectionMultiplexer redis, RedisKeys keys,
     public Task ReleaseLeaseAsync() => Db.ReleaseAsync(keys.WebhookLease, instance);
 
     /// <summary>
-    /// Every status publication carries new events: the status channel is the wake-up. A redelivery, made by whichever instance
-    /// an admin asked, is announced on a channel of its own.
+    /// The queue's wake-up channel says that events came into an empty queue (BackupScript.Save). A redelivery, made by
+    /// whichever instance an admin asked, is announced on a channel of its own.
     /// </summary>
     public async Task<IAsyncDisposable> WatchAsync(Action onEnqueued, Action onLanesChanged)
     {
         var subscriber = redis.GetSubscriber();
-        var statuses = await subscriber.SubscribeAsync(RedisChannel.Literal(keys.StatusChannel));
+        var statuses = await subscriber.SubscribeAsync(RedisChannel.Literal(keys.WebhookWake));
         statuses.OnMessage(_ => onEnqueued());
         var lanes = await subscriber.SubscribeAsync(RedisChannel.Literal(keys.WebhookLanesChannel));
         lanes.OnMessage(_ => onLanesChanged());
