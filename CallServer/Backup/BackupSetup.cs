@@ -23,6 +23,7 @@ internal static class BackupSetup
         builder.Services.AddSingleton<AckedWrites>();
         builder.Services.AddSingleton<EmbeddedLog>();
         builder.Services.AddSingleton<RingingIndex>();
+        builder.Services.AddSingleton<LegacyCopies>();
         builder.Services.AddSingleton<RoomBackup>();
         builder.Services.AddSingleton<IRoomBackup>(sp => sp.GetRequiredService<RoomBackup>());
         builder.Services.AddSingleton<ISignalPublisher, SignalPublisher>();

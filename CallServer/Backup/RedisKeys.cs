@@ -76,6 +76,15 @@ internal sealed class RedisKeys(string prefix)
     /// <summary>Pub/sub channel of one user's notices (its invitations' changes): heard where its user-hub devices are.</summary>
     public string UserChannel(string identity) => $"{Prefix}user:{identity}:notices";
 
+    /// <summary>
+    /// The one channel of every room's statuses of the builds before issue 29, which still listen to it during a rolling
+    /// deploy (<see cref="LegacyCopies"/>).
+    /// </summary>
+    public string LegacyStatusChannel => $"{Prefix}status";
+
+    /// <summary>The one channel of every participant's signals of the builds before issue 29.</summary>
+    public string LegacySignalChannel => $"{Prefix}signal";
+
     /// <summary>The channel that wakes the history writer when its queue stops being empty.</summary>
     public string HistoryWake => $"{HistoryQueue}:wake";
 

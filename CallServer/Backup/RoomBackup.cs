@@ -12,7 +12,7 @@ namespace CallServer.Backup;
 /// <summary>The BackupServer of the talk: keeps every room's state in Redis and writes each change atomically with its events and status.</summary>
 internal sealed class RoomBackup(
     IConnectionMultiplexer redis, RedisKeys keys, AckedWrites acked, IOptions<WebhooksOptions> webhooks, Telemetry.ServerMetrics metrics,
-    EmbeddedLog embeddedLog, IOptions<RedisOptions> redisOptions, RingingIndex ringing, ILogger<RoomBackup> logger) : IRoomBackup
+    EmbeddedLog embeddedLog, IOptions<RedisOptions> redisOptions, RingingIndex ringing, LegacyCopies legacy, ILogger<RoomBackup> logger) : IRoomBackup
 {
     /// <summary>Redis:TimeoutMs, Redis:AckReplicasTimeoutMs when replicas confirm, and 2 s for the rest (docs/API.md §4).</summary>
     public TimeSpan AnswerWithin { get; } = TimeSpan.FromMilliseconds(
@@ -142,6 +142,11 @@ internal sealed class RoomBackup(
                     await PublishQuietlyAsync(RedisChannel.Literal($"{_eventQueues[k]}:wake"), "1", next.RoomId);
                 }
             }
+        }
+
+        for (var i = 0; i < steps.Count; i++)
+        {
+            legacy.Status((byte[])args[9 + i]!);
         }
 
         // in the background: it must not hold up, nor fail, an acknowledged change (commands on one connection keep their order)

@@ -10,4 +10,10 @@ internal static partial class FanoutLog
 
     [LoggerMessage(3, LogLevel.Debug, "Relay unsubscribe skipped: Redis does not answer")]
     public static partial void UnsubscribeSkipped(ILogger logger, Exception exception);
+
+    [LoggerMessage(4, LogLevel.Warning, "An instance of an older build listens to {Channel}: statuses and signals are copied there until it is gone (a rolling deploy)")]
+    public static partial void LegacyChannelsOn(ILogger logger, string channel);
+
+    [LoggerMessage(5, LogLevel.Information, "No instance listens to {Channel} any more: statuses and signals are no longer copied there")]
+    public static partial void LegacyChannelsOff(ILogger logger, string channel);
 }

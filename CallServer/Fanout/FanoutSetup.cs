@@ -20,6 +20,8 @@ internal static class FanoutSetup
         builder.Services.AddSingleton<Domain.Rooms.ILocalConnections>(sp => sp.GetRequiredService<RoomConnections>());
         builder.Services.AddSingleton<ConnectionCloser>();
         builder.Services.AddSupervised<StatusRelay>("status-relay", HealthStatus.Unhealthy);
+        builder.Services.AddSingleton<LegacyInvitationNotices>();
+        builder.Services.AddSupervised<LegacyChannels>("legacy-channels", HealthStatus.Degraded);
         return builder;
     }
 }

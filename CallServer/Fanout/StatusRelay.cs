@@ -76,6 +76,21 @@ internal sealed class StatusRelay(
     public Task<ChannelSubscriptions.Hold> ListenToParticipantAsync(string roomId, string participantId, CancellationToken cancellationToken) =>
         subscriptions.HoldAsync(keys.ParticipantChannel(roomId, participantId), "signal", OnSignalAsync, cancellationToken);
 
+    /// <summary>
+    /// A status an instance of an older build published on the one channel for all rooms (<see cref="LegacyChannels"/>):
+    /// relayed like one of the room's channel when this instance holds a connection of the room.
+    /// </summary>
+    public async Task RelayLegacyAsync(PublishedStatus update)
+    {
+        if (connections.HoldsRoom(update.RoomId) && _lanes is { } lanes)
+        {
+            await lanes.PostAsync(update, _stopping);
+        }
+    }
+
+    /// <summary>A signal an instance of an older build published on the one channel for all participants.</summary>
+    public Task RelayLegacySignalAsync(RedisValue message) => OnSignalAsync(message);
+
     /// <summary>A room's status, read once for routing, relayed on the room's lane.</summary>
     private async Task OnPublishedAsync(RedisValue message)
     {

@@ -67,6 +67,9 @@ internal sealed class RoomConnections : Domain.Rooms.ILocalConnections
         }
     }
 
+    /// <summary>Whether this instance holds a connection of the room.</summary>
+    public bool HoldsRoom(string roomId) => _rooms.ContainsKey(roomId);
+
     public bool Holds(string roomId, string connectionId) =>
         _rooms.TryGetValue(roomId, out var room) && room.ContainsKey(connectionId);
 

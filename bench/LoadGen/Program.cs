@@ -7,6 +7,7 @@ using LoadGen.Scenarios;
 
 // The load generator of bench/run.sh: one scenario per call, one JSON result line appended to --out.
 //   LoadGen fanout      --target callserver|baseline|limit --url URL --pid SERVER_PID --rooms 200 --participants 10 --rate 1.5 --seconds 20 [--warmup 5] [--label NAME] [--protocol json|messagepack]
+//                       [--redis HOST:PORT]   (URL and PID may list several instances, comma-separated; --redis: Redis's bytes and CPU per change)
 //   LoadGen joins       --target callserver|baseline [--label NAME] --url URL --pid PID --rate 500 --seconds 10 [--warmup 5]
 //   every scenario: CallServer's participants join over the hub (one change), or with --join rest by REST and then connect
 //   LoadGen changes     --target callserver --label callserver-ack1 --url URL --pid PID --rooms 50 --participants 2 --rate 5 --seconds 15 [--warmup 5]
@@ -26,16 +27,18 @@ if (scenario == "report")
     return 0;
 }
 
-var target = new BenchTarget(options.Get("target", "callserver"), new Uri(options.Get("url")),
+// --url and --pid may name several instances sharing a Redis, comma-separated (each room on one of them: BenchTarget.ServerFor)
+var target = new BenchTarget(options.Get("target", "callserver"), [.. options.Get("url").Split(',').Select(u => new Uri(u))],
     new SourceAddresses(int.Parse(options.Get("addresses", "8"), CultureInfo.InvariantCulture)), options.Get("protocol", "json") == "messagepack",
     joinOverHub: options.Get("join", "hub") == "hub");
-var probe = new ServerProbe(int.Parse(options.Get("pid", "0"), CultureInfo.InvariantCulture));
+var probe = new ServerProbe([.. options.Get("pid", "0").Split(',').Select(p => int.Parse(p, CultureInfo.InvariantCulture))]);
+var redisProbe = options.Get("redis", "") is { Length: > 0 } redisEndpoint ? new RedisProbe(redisEndpoint) : null;
 var seconds = TimeSpan.FromSeconds(double.Parse(options.Get("seconds", "10"), CultureInfo.InvariantCulture));
 BenchResult result;
 switch (scenario)
 {
     case "fanout":
-        result = await Fanout.RunAsync(target, probe, options.Int("rooms", 200), options.Int("participants", 10),
+        result = await Fanout.RunAsync(target, probe, redisProbe, options.Int("rooms", 200), options.Int("participants", 10),
             double.Parse(options.Get("rate", "1.5"), CultureInfo.InvariantCulture), seconds,
             TimeSpan.FromSeconds(double.Parse(options.Get("warmup", "0"), CultureInfo.InvariantCulture)), cancel.Token);
         result = result with { Target = options.Get("label", target.Kind) };

@@ -2,27 +2,33 @@ using System.Globalization;
 
 namespace LoadGen.Net;
 
-/// <summary>The server process's own CPU seconds and resident memory, from /proc: the load generator shares the cores.</summary>
-internal sealed class ServerProbe(int pid)
+/// <summary>
+/// The server processes' own CPU seconds, written bytes and resident memory, from /proc, summed over every instance under
+/// test (one, or several sharing a Redis): the load generator shares the cores.
+/// </summary>
+internal sealed class ServerProbe(IReadOnlyList<int> pids)
 {
     private const double TicksPerSecond = 100.0;
 
-    public int Pid { get; } = pid;
-
-    public double CpuSeconds()
+    public ServerProbe(int pid)
+        : this([pid])
     {
-        if (Pid <= 0)
-        {
-            return 0;
-        }
-
-        var stat = File.ReadAllText($"/proc/{Pid}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / TicksPerSecond;
     }
 
+    /// <summary>The first instance's process id (0: none to probe).</summary>
+    public int Pid { get; } = pids.Count > 0 ? pids[0] : 0;
+
+    private IEnumerable<int> Pids => pids.Where(pid => pid > 0);
+
+    public double CpuSeconds() => Pids.Sum(pid =>
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / TicksPerSecond;
+    });
+
     /// <summary>
-    /// Waits until the server is quiet (under 5% of a core for a second) or <paramref name="atMost"/> passed: what one scenario
+    /// Waits until the servers are quiet (under 5% of a core for a second) or <paramref name="atMost"/> passed: what one scenario
     /// leaves behind (disconnects, grace timers, history) is not measured as part of the next.
     /// </summary>
     public async Task SettleAsync(TimeSpan atMost, CancellationToken cancellationToken)
@@ -42,26 +48,16 @@ internal sealed class ServerProbe(int pid)
         }
     }
 
-    /// <summary>Bytes the server passed to write and send calls (sockets included: its Redis traffic and what it sends to clients).</summary>
-    public long WrittenBytes()
+    /// <summary>Bytes the servers passed to write and send calls (sockets included: their Redis traffic and what they send to clients).</summary>
+    public long WrittenBytes() => Pids.Sum(pid =>
     {
-        if (Pid <= 0)
-        {
-            return 0;
-        }
-
-        var line = File.ReadLines($"/proc/{Pid}/io").First(l => l.StartsWith("wchar:", StringComparison.Ordinal));
+        var line = File.ReadLines($"/proc/{pid}/io").First(l => l.StartsWith("wchar:", StringComparison.Ordinal));
         return long.Parse(line["wchar:".Length..].Trim(), CultureInfo.InvariantCulture);
-    }
+    });
 
-    public long RssBytes()
+    public long RssBytes() => Pids.Sum(pid =>
     {
-        if (Pid <= 0)
-        {
-            return 0;
-        }
-
-        var line = File.ReadLines($"/proc/{Pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
-    }
+    });
 }

@@ -41,4 +41,13 @@ internal sealed record BenchResult
 
     /// <summary>Webhooks received while measuring.</summary>
     public long LagCount { get; init; }
+
+    /// <summary>Fan-out: changes acknowledged while measuring.</summary>
+    public long Changes { get; init; }
+
+    /// <summary>Fan-out with <c>--redis</c>: the bytes Redis sent (to every client: the instances' writes and subscriptions) per acknowledged change.</summary>
+    public double RedisBytesPerChange { get; init; }
+
+    /// <summary>Fan-out with <c>--redis</c>: Redis's CPU milliseconds per acknowledged change.</summary>
+    public double RedisCpuMsPerChange { get; init; }
 }

@@ -19,7 +19,7 @@ internal static class Crash
         var run = Guid.NewGuid().ToString("N")[..6];
         var clients = await Task.WhenAll(Enumerable.Range(0, rooms).Select(r => target.JoinAndConnectAsync($"c{run}-{r}", "victim", null, cancellationToken)));
         using var background = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var load = Fanout.RunAsync(target, probe, 50, 5, 2, duration + TimeSpan.FromSeconds(4), TimeSpan.Zero, background.Token);
+        var load = Fanout.RunAsync(target, probe, null, 50, 5, 2, duration + TimeSpan.FromSeconds(4), TimeSpan.Zero, background.Token);
         var latencies = new Latencies();
         var control = new Latencies();
         long errors = 0;

@@ -12,7 +12,7 @@ namespace LoadGen.Scenarios;
 /// </summary>
 internal static class Fanout
 {
-    public static async Task<BenchResult> RunAsync(BenchTarget target, ServerProbe probe, int rooms, int participants, double rate, TimeSpan duration, TimeSpan warmup, CancellationToken cancellationToken)
+    public static async Task<BenchResult> RunAsync(BenchTarget target, ServerProbe probe, RedisProbe? redis, int rooms, int participants, double rate, TimeSpan duration, TimeSpan warmup, CancellationToken cancellationToken)
     {
         var receipts = new ConcurrentQueue<Receipt>();
         var sends = new ConcurrentDictionary<(string, long), long>();
@@ -59,11 +59,18 @@ internal static class Fanout
         var cpuBefore = 0.0;
         var writtenBefore = 0L;
         var measured = 0L;
+        var redisBefore = (OutputBytes: 0L, CpuSeconds: 0.0);
+        long acknowledged = 0;
         var measure = Task.Run(async () =>
         {
             await Task.Delay(warmup, cancellationToken);
             cpuBefore = probe.CpuSeconds();
             writtenBefore = probe.WrittenBytes();
+            if (redis is not null)
+            {
+                redisBefore = await redis.SampleAsync(cancellationToken);
+            }
+
             measured = Stopwatch.GetTimestamp();
             Volatile.Write(ref measuring, true);
         }, cancellationToken);
@@ -84,6 +91,7 @@ internal static class Fanout
                     if (counted)
                     {
                         sends[(client.RoomId, version)] = sent;
+                        Interlocked.Increment(ref acknowledged);
                     }
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -102,6 +110,7 @@ internal static class Fanout
         var elapsed = Stopwatch.GetElapsedTime(measured).TotalSeconds;
         var cpu = probe.CpuSeconds() - cpuBefore;
         var written = probe.WrittenBytes() - writtenBefore;
+        var redisAfter = redis is null ? redisBefore : await redis.SampleAsync(cancellationToken);
         await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
         Volatile.Write(ref measuring, false);
 
@@ -136,6 +145,9 @@ internal static class Fanout
             Count = delivered,
             // what the server wrote per delivery, its Redis traffic included (the same for every client protocol)
             BytesPerUnit = delivered > 0 ? written / (double)delivered : 0,
+            Changes = acknowledged,
+            RedisBytesPerChange = acknowledged > 0 ? (redisAfter.OutputBytes - redisBefore.OutputBytes) / (double)acknowledged : 0,
+            RedisCpuMsPerChange = acknowledged > 0 ? (redisAfter.CpuSeconds - redisBefore.CpuSeconds) * 1000 / acknowledged : 0,
         };
     }
 }
