@@ -3,7 +3,7 @@
 # redis-server on loopback, every connection of a room on one instance (LoadGen --url a,b,c: room r on instance r mod 3), on
 # fresh processes, alternating. Two loads: the issue's (60 rooms x 4, one change per participant per second: Redis's output
 # bytes and CPU per acknowledged change) and run.sh's half fan-out load (200 rooms x 10, 0.75/s: server CPU per delivery,
-# every instance's summed). With BEFORE=<commit>, that build (one channel for every room) is measured the same way beside this one.
+# every instance's summed), each after run.sh's 30 s warm-up (the JIT of every instance; bench/COLDSTART.md). With BEFORE=<commit>, that build (one channel for every room) is measured the same way beside this one.
 # Usage: [BEFORE=<commit>] [RUNS=2] bench/scale.sh       writes bench/SCALE.md and bench/scale.jsonl
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,7 +45,7 @@ for run in $(seq 1 "${RUNS:-2}"); do
       start_instances "$build" "$n" "$run"
       list() { local IFS=,; echo "$*"; }
       common=(--target callserver --label "$build x$n" --url "$(list "${urls[@]}")" --pid "$(list "${ipids[@]}")" --redis "127.0.0.1:$redis" --participants)
-      "${loadgen[@]}" fanout "${common[@]}" 4 --rooms 60 --rate 1 --seconds 20 --warmup 10 --out "$results"
+      "${loadgen[@]}" fanout "${common[@]}" 4 --rooms 60 --rate 1 --seconds 20 --warmup 30 --out "$results"
       "${loadgen[@]}" fanout "${common[@]}" 10 --rooms 200 --rate 0.75 --seconds 15 --warmup 30 --out "$results"
       stop_instances
     done

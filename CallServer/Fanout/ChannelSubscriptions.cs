@@ -97,7 +97,9 @@ internal sealed class ChannelSubscriptions(
         }
         catch
         {
-            // a subscription Redis did not take is not kept: the next hold tries again
+            // a subscription Redis did not take is not kept: the next hold tries again. The client library registered the
+            // channel's queue before it asked Redis, and would subscribe it again after a reconnect with nobody reading it:
+            // it is dropped too (this class is the channel's only subscriber, and its previous entry has left)
             lock (_entries)
             {
                 if (_entries.TryGetValue(entry.Channel, out var current) && current == entry)
@@ -106,6 +108,7 @@ internal sealed class ChannelSubscriptions(
                 }
             }
 
+            await StoreFailures.QuietlyAsync(redis.GetSubscriber().UnsubscribeAsync(RedisChannel.Literal(entry.Channel)), ex => FanoutLog.UnsubscribeSkipped(logger, ex));
             throw;
         }
     }

@@ -86,12 +86,15 @@ internal sealed class LegacyChannels(
         var json = (ReadOnlyMemory<byte>)message;
         if (LegacyCopies.IsCopy(json.Span))
         {
-            return; // this build's own copy: its clients had it on the room's channel
+            // this build's own copy: its clients had it on the room's channel, its invitations' devices on their users'
+            // channels; only the invitations' states are recorded (an older instance's next status carries them again)
+            await invitations.RelayAsync(PublishedStatus.Read(json), send: false, CancellationToken.None);
+            return;
         }
 
         var update = PublishedStatus.Read(json);
         await relay.RelayLegacyAsync(update);
-        await invitations.RelayAsync(update, CancellationToken.None);
+        await invitations.RelayAsync(update, send: true, CancellationToken.None);
     }
 
     private Task OnSignalAsync(RedisValue message) =>

@@ -21,7 +21,10 @@ internal sealed class LegacyInvitationNotices(IHubContext<UserHub> users, TimePr
     private readonly ConcurrentDictionary<string, Sent> _sent = new(StringComparer.Ordinal);
     private long _prunedAt;
 
-    public async Task RelayAsync(PublishedStatus update, CancellationToken cancellationToken)
+    /// <param name="send">False for this build's own statuses: their invitations' devices were told on the user's channel
+    /// (<see cref="UserNotices"/>), and the states are only recorded, so that an older instance's next status of the room does
+    /// not tell them again.</param>
+    public async Task RelayAsync(PublishedStatus update, bool send, CancellationToken cancellationToken)
     {
         Prune();
         if (update.StatusJson.Span.IndexOf("\"invitations\":[{"u8) < 0)
@@ -42,7 +45,10 @@ internal sealed class LegacyInvitationNotices(IHubContext<UserHub> users, TimePr
             if (sent.States.GetValueOrDefault(invitation.InvitationId) != invitation.State)
             {
                 sent.States[invitation.InvitationId] = invitation.State;
-                await users.Clients.Group(HubGroups.User(invitation.To)).SendAsync(HubMethods.Invitation, invitation, cancellationToken);
+                if (send)
+                {
+                    await users.Clients.Group(HubGroups.User(invitation.To)).SendAsync(HubMethods.Invitation, invitation, cancellationToken);
+                }
             }
         }
 

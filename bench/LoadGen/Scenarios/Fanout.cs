@@ -64,13 +64,14 @@ internal static class Fanout
         var measure = Task.Run(async () =>
         {
             await Task.Delay(warmup, cancellationToken);
-            cpuBefore = probe.CpuSeconds();
-            writtenBefore = probe.WrittenBytes();
             if (redis is not null)
             {
                 redisBefore = await redis.SampleAsync(cancellationToken);
             }
 
+            // the window's start, its CPU and its bytes at one moment (the sample of Redis above may have waited for a thread)
+            cpuBefore = probe.CpuSeconds();
+            writtenBefore = probe.WrittenBytes();
             measured = Stopwatch.GetTimestamp();
             Volatile.Write(ref measuring, true);
         }, cancellationToken);
