@@ -33,6 +33,8 @@ dotnet tool restore >/dev/null
 # the packages the docs' Node examples import (DocsExamplesTests runs them)
 (cd CallServer.Tests/DocsExamples/node && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 dotnet build CallServer.sln -c Release -nologo -v quiet
+# the .NET client's NuGet package (with its README), as an app would take it
+dotnet pack clients/dotnet/CallServer.Client -c Release --no-build -nologo -v quiet -o "$(mktemp -d)"
 
 results=$(mktemp -d)
 # every test inside a namespace with loopback only (browser and media tests need it; the others are the safer for it)
