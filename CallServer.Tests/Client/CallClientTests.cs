@@ -150,6 +150,37 @@ public sealed class CallClientTests(RedisServer redis)
         Assert.Equal(("invalid_request", 400), (invalid.Code, invalid.Status));
     }
 
+    [Fact]
+    public async Task ADroppedConnectionComesBackAsTheSameParticipantAndHearsTheRoomAgain()
+    {
+        using var app = new CallServerApplication(redis.ConnectionString).Start();
+        await using var client = ClientOf(app);
+        var roomId = NewRoom("drop");
+        await using var ann = await client.JoinAsync(roomId, new JoinOptions { DisplayName = "Ann" });
+        await using var bob = await client.JoinAsync(roomId, new JoinOptions { DisplayName = "Bob" });
+        var reconnecting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reconnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        bob.Reconnecting += () => reconnecting.TrySetResult();
+        bob.Reconnected += () => reconnected.TrySetResult();
+
+        // the network drops Bob's connection (the server aborts it, as a dead socket)
+        foreach (var connection in app.Service<CallServer.Hubs.RoomConnections>().OfParticipant(roomId, bob.ParticipantId))
+        {
+            connection.Abort();
+        }
+
+        await reconnecting.Task.WaitAsync(Eventually.DefaultTimeout);
+        await reconnected.Task.WaitAsync(Eventually.DefaultTimeout);
+        var changed = await ann.SetMediaAsync(false, false);
+        await Eventually.TrueAsync(() => Task.FromResult(bob.Status.Version >= changed.Version), "Bob hears Ann's change after his reconnect");
+        var server = await app.StatusAsync(roomId);
+        Assert.Equal(2, server.Participants.Count);
+        Assert.Equal("connected", server.Participants.Single(p => p.ParticipantId == bob.ParticipantId).Presence);
+        // and his calls work on the new connection
+        var mine = await bob.SetMediaAsync(true, false);
+        Assert.True(bob.Status.Version >= mine.Version);
+    }
+
     private static T Fields<T>(Participant p, Func<Participant, T> pick) => pick(p);
 
     private static int ContractVersionOf() => Contract.Version;

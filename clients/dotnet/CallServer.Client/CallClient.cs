@@ -76,8 +76,12 @@ public sealed class CallClient : IAsyncDisposable
         }
     }
 
-    /// <summary>Makes a hub call, again after a retryable refusal (nothing was acknowledged), with a doubling back-off.</summary>
-    internal async Task<T> RetryAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
+    /// <summary>
+    /// Makes a hub call, again after a retryable refusal (nothing was acknowledged) or while the connection is away, with a
+    /// doubling back-off. A call that is not safe to repeat (<paramref name="safeToRepeat"/> false: SendData, which may have
+    /// reached some recipients) is made again only after a refusal that came before anything was done.
+    /// </summary>
+    internal async Task<T> RetryAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken, bool safeToRepeat = true)
     {
         var delay = Options.RetryDelay;
         for (var attempt = 1; ; attempt++)
@@ -86,31 +90,36 @@ public sealed class CallClient : IAsyncDisposable
             {
                 return await call();
             }
-            catch (Exception ex) when (ex is HubException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (attempt < Options.MaxAttempts && !cancellationToken.IsCancellationRequested && Repeatable(ex, safeToRepeat))
             {
-                var refusal = CallServerException.FromHub(ex);
-                if (ex is HubException && (!refusal.Retry || attempt >= Options.MaxAttempts))
-                {
-                    throw refusal;
-                }
-
-                if (ex is InvalidOperationException && attempt >= Options.MaxAttempts)
-                {
-                    throw; // not connected, and not back in time
-                }
-
                 await Task.Delay(delay, cancellationToken);
                 delay *= 2;
+            }
+            catch (HubException ex)
+            {
+                throw CallServerException.FromHub(ex);
             }
         }
     }
 
-    internal Task RetryAsync(Func<Task> call, CancellationToken cancellationToken) =>
+    internal Task RetryAsync(Func<Task> call, CancellationToken cancellationToken, bool safeToRepeat = true) =>
         RetryAsync(async () =>
         {
             await call();
             return true;
-        }, cancellationToken);
+        }, cancellationToken, safeToRepeat);
+
+    private static bool Repeatable(Exception ex, bool safeToRepeat) => ex switch
+    {
+        ObjectDisposedException => false,
+        // refused before it was made: the server's limits, a room too busy to decide it
+        HubException hub when CallServerException.FromHub(hub).Code is "rate_limited" or "room_busy" => true,
+        HubException hub => safeToRepeat && CallServerException.FromHub(hub).Retry,
+        // not connected (reconnecting), or the connection dropped under the call
+        InvalidOperationException => true,
+        OperationCanceledException => safeToRepeat,
+        _ => false,
+    };
 
     private HubConnection Connect(Uri url, Func<string?> token)
     {

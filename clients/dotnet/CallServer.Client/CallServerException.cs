@@ -23,11 +23,41 @@ public sealed class CallServerException(string code, string message, bool retry,
         "at_capacity", "unavailable",
     };
 
+    /// <summary>
+    /// Why a connection failed or closed: a refusal before the upgrade (negotiation: an HTTP status; the upgrade: a WebSocket
+    /// error naming the status), or a hub error after it.
+    /// </summary>
+    internal static CallServerException FromConnection(Exception ex)
+    {
+        var status = ex is HttpRequestException { StatusCode: { } code } ? (int)code : 0;
+        if (status == 0 && System.Text.RegularExpressions.Regex.Match(ex.ToString(), @"status code '(\d{3})'") is { Success: true } upgrade)
+        {
+            status = int.Parse(upgrade.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        if (status == 0)
+        {
+            return FromHub(ex);
+        }
+
+        var word = status switch
+        {
+            400 => "invalid_request",
+            401 => "unauthorized",
+            403 => "forbidden",
+            429 => "rate_limited",
+            503 => "unavailable",
+            _ => "http_" + status,
+        };
+        return new CallServerException(word, ex.Message, status is 429 or >= 500, status, ex);
+    }
+
     /// <summary>A hub error: the code is the bracketed word after <c>HubException: </c> (docs/API.md §8).</summary>
     internal static CallServerException FromHub(Exception ex)
     {
         var match = System.Text.RegularExpressions.Regex.Match(ex.Message, @"HubException: \[([a-z_]+)\]|^\[([a-z_]+)\]");
         var code = match.Success ? (match.Groups[1].Success ? match.Groups[1].Value : match.Groups[2].Value) : "unknown";
-        return new CallServerException(code, ex.Message, RetryCodes.Contains(code), null, ex);
+        // no code: the network, not the server, said no (a dropped connection): worth trying again
+        return new CallServerException(code, ex.Message, code == "unknown" || RetryCodes.Contains(code), null, ex);
     }
 }

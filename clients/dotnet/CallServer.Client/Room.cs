@@ -16,8 +16,10 @@ public sealed class Room : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private Roster? _roster;
     private volatile bool _over;
-    private volatile bool _reconnectAtOnce;
+    private volatile ClosingEvent? _closing;
+    private readonly object _events = new();
     private int _snapshots;
+    private DateTimeOffset? _droppedAt;
 
     /// <summary>A room whose connection is built (its URL joins over the hub, docs/API.md §5.1) but not started.</summary>
     internal Room(CallClient client, Func<Room, HubConnection> connect, HubPayloads payloads)
@@ -31,7 +33,7 @@ public sealed class Room : IAsyncDisposable
         payloads.On(_connection, "ended", ClientJson.Default.EndedEvent, OnEnded);
         payloads.On(_connection, "data", ClientJson.Default.DataEvent, data => DataReceived?.Invoke(data));
         payloads.On(_connection, "muted", ClientJson.Default.MutedEvent, muted => Muted?.Invoke(muted));
-        payloads.On(_connection, "closing", ClientJson.Default.ClosingEvent, closing => _reconnectAtOnce = closing.Reconnect);
+        payloads.On(_connection, "closing", ClientJson.Default.ClosingEvent, closing => _closing = closing);
         _connection.Closed += OnClosedAsync;
     }
 
@@ -102,12 +104,13 @@ public sealed class Room : IAsyncDisposable
 
     /// <summary>Sends <c>data</c> to every other participant, or to those named in <paramref name="to"/>.</summary>
     public Task SendDataAsync(string type, string payload, IReadOnlyList<string>? to = null, CancellationToken cancellationToken = default) =>
-        _client.RetryAsync(() => _connection.InvokeCoreAsync("SendData", [type, payload, to?.ToArray()], cancellationToken), cancellationToken);
+        _client.RetryAsync(() => _connection.InvokeCoreAsync("SendData", [type, payload, to?.ToArray()], cancellationToken), cancellationToken,
+            safeToRepeat: false);
 
     /// <summary>Leaves the call (REST, with an Idempotency-Key kept across its retries), then closes the connection.</summary>
     public async Task LeaveAsync(CancellationToken cancellationToken = default)
     {
-        _over = true;
+        // the room goes on (and reconnects) until the server took the leave
         await _client.Rest.PostAsync($"rooms/{Uri.EscapeDataString(RoomId)}/leave", Joined.Token, Guid.NewGuid().ToString("N"), null,
             ClientJson.Default.RoomStatus, cancellationToken);
         await StopAsync();
@@ -128,20 +131,10 @@ public sealed class Room : IAsyncDisposable
         {
             await _connection.StartAsync(cancellationToken);
         }
-        catch (HttpRequestException ex)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            // refused before the upgrade (docs/API.md §5.1: ProblemDetails on the negotiation)
-            var status = (int?)ex.StatusCode ?? 0;
-            var code = status switch
-            {
-                400 => "invalid_request",
-                401 => "unauthorized",
-                403 => "forbidden",
-                429 => "rate_limited",
-                503 => "unavailable",
-                _ => "http_" + status,
-            };
-            throw new CallServerException(code, ex.Message, status is 0 or 429 or >= 500, status, ex);
+            // refused before the upgrade (docs/API.md §5.1: ProblemDetails on the negotiation, 429 on the upgrade), or the network
+            throw CallServerException.FromConnection(ex);
         }
 
         await _joined.Task.WaitAsync(within, cancellationToken);
@@ -190,6 +183,15 @@ public sealed class Room : IAsyncDisposable
             return false;
         }
 
+        // one status at a time, from taking it to its last event: the events keep the versions' order
+        lock (_events)
+        {
+            return ApplyAndRaise(roster, status, fromConnection);
+        }
+    }
+
+    private bool ApplyAndRaise(Roster roster, RoomStatus status, bool fromConnection)
+    {
         var (change, gap) = roster.Apply(status, fromConnection);
         if (change is null)
         {
@@ -230,7 +232,11 @@ public sealed class Room : IAsyncDisposable
         Ended?.Invoke(ended);
     }
 
-    /// <summary>A dropped connection comes back with the same participant token within the grace (at once when draining).</summary>
+    /// <summary>
+    /// A dropped connection comes back with the same participant token within the grace: at once when the server drains, after
+    /// a back-off when it was closed for flooding, never when the server said not to (<c>closing</c> with <c>reconnect</c>
+    /// false) or refused the participant (<c>not_in_room</c>, <c>unauthorized</c>, <c>forbidden</c>, <c>banned</c>).
+    /// </summary>
     private async Task OnClosedAsync(Exception? error)
     {
         if (!_joined.Task.IsCompleted)
@@ -240,16 +246,24 @@ public sealed class Room : IAsyncDisposable
             return;
         }
 
-        if (_over || _stopping.IsCancellationRequested)
+        var closing = _closing;
+        _closing = null;
+        if (_over || _stopping.IsCancellationRequested || closing is { Reconnect: false } || Final(error))
         {
+            _over = true;
             Disconnected?.Invoke(error);
             return;
         }
 
         Reconnecting?.Invoke();
-        var deadline = DateTimeOffset.UtcNow + _client.Options.ReconnectGrace;
-        var delay = _reconnectAtOnce ? TimeSpan.Zero : TimeSpan.FromMilliseconds(250);
-        _reconnectAtOnce = false;
+        // the grace counts from the first drop: a connection the server closes again at once does not start it anew
+        var deadline = (_droppedAt ??= DateTimeOffset.UtcNow) + _client.Options.ReconnectGrace;
+        var delay = closing?.Reason switch
+        {
+            "draining" => TimeSpan.Zero,
+            "rate_limited" => TimeSpan.FromSeconds(5),
+            _ => TimeSpan.FromMilliseconds(250),
+        };
         while (!_over && !_stopping.IsCancellationRequested && DateTimeOffset.UtcNow < deadline)
         {
             try
@@ -258,27 +272,49 @@ public sealed class Room : IAsyncDisposable
                 _roster?.Reconnected();
                 await _connection.StartAsync(_stopping.Token);
                 Reconnected?.Invoke();
+                _ = ForgetDropAsync();
                 return;
             }
-            catch (Exception ex) when (!_stopping.IsCancellationRequested)
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
             {
                 error = ex;
-                if (CallServerException.FromHub(ex).Code is "not_in_room" or "unauthorized" or "forbidden")
+                if (Final(ex))
                 {
                     break;
                 }
 
                 delay = TimeSpan.FromMilliseconds(Math.Min(2000, Math.Max(250, delay.TotalMilliseconds * 2)));
             }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
         }
 
         _over = true;
         Disconnected?.Invoke(error);
     }
+
+    /// <summary>A connection that stays up a while ends the drop: the next one has a grace of its own.</summary>
+    private async Task ForgetDropAsync()
+    {
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(5), _stopping.Token);
+            if (_connection.State == HubConnectionState.Connected)
+            {
+                _droppedAt = null;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // disposed
+        }
+    }
+
+    /// <summary>The server refused this participant: reconnecting cannot help.</summary>
+    private static bool Final(Exception? error) =>
+        error is not null && CallServerException.FromConnection(error).Code is "not_in_room" or "unauthorized" or "forbidden" or "banned";
 
     private async Task StopAsync()
     {
