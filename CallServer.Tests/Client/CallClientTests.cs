@@ -151,6 +151,28 @@ public sealed class CallClientTests(RedisServer redis)
     }
 
     [Fact]
+    public async Task AnOfferAndAnAnswerGoBetweenTwoParticipantsAndABadSignalIsRefusedWithItsCode()
+    {
+        using var app = new CallServerApplication(redis.ConnectionString).Start();
+        await using var client = ClientOf(app);
+        var roomId = NewRoom("signal");
+        await using var ann = await client.JoinAsync(roomId, new JoinOptions { DisplayName = "Ann" });
+        await using var bob = await client.JoinAsync(roomId, new JoinOptions { DisplayName = "Bob" });
+        var offer = new TaskCompletionSource<SignalEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var answer = new TaskCompletionSource<SignalEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
+        bob.SignalReceived += s => offer.TrySetResult(s);
+        ann.SignalReceived += s => answer.TrySetResult(s);
+
+        await ann.SignalAsync(bob.ParticipantId, "offer", "v=0 offer");
+        Assert.Equal(new SignalEvent(ann.ParticipantId, "offer", "v=0 offer"), await offer.Task.WaitAsync(Eventually.DefaultTimeout));
+        await bob.SignalAsync(ann.ParticipantId, "answer", "v=0 answer");
+        Assert.Equal(new SignalEvent(bob.ParticipantId, "answer", "v=0 answer"), await answer.Task.WaitAsync(Eventually.DefaultTimeout));
+
+        var bad = await Assert.ThrowsAsync<CallServerException>(() => ann.SignalAsync(bob.ParticipantId, "not a type!", "x"));
+        Assert.Equal(("invalid_request", false), (bad.Code, bad.Retry));
+    }
+
+    [Fact]
     public async Task ADroppedConnectionComesBackAsTheSameParticipantAndHearsTheRoomAgain()
     {
         using var app = new CallServerApplication(redis.ConnectionString).Start();

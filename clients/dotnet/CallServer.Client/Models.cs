@@ -42,6 +42,10 @@ public sealed record RemovedEvent(string RoomId, string? CallId, string Particip
 /// <summary>The call is over for everyone (<c>empty</c>, <c>ended</c>, <c>failed</c>).</summary>
 public sealed record EndedEvent(string RoomId, string? CallId, string Reason);
 
+/// <summary>A WebRTC signal (<c>offer</c>, <c>answer</c>, <c>candidate</c>, or an app's word) from another participant, or from
+/// <c>server</c> / <c>media-server</c> (docs/API.md §5).</summary>
+public sealed record SignalEvent(string From, string Type, string Payload);
+
 /// <summary>A message another participant sent with <c>SendData</c>.</summary>
 public sealed record DataEvent(string From, string Type, string Payload);
 
@@ -60,6 +64,7 @@ internal sealed record ClosingEvent(string Reason, bool Reconnect);
 [JsonSerializable(typeof(RemovedEvent))]
 [JsonSerializable(typeof(EndedEvent))]
 [JsonSerializable(typeof(DataEvent))]
+[JsonSerializable(typeof(SignalEvent))]
 [JsonSerializable(typeof(MutedEvent))]
 [JsonSerializable(typeof(ClosingEvent))]
 [JsonSerializable(typeof(ProblemBody))]

@@ -32,6 +32,7 @@ public sealed class Room : IAsyncDisposable
         payloads.On(_connection, "removed", ClientJson.Default.RemovedEvent, OnRemoved);
         payloads.On(_connection, "ended", ClientJson.Default.EndedEvent, OnEnded);
         payloads.On(_connection, "data", ClientJson.Default.DataEvent, data => DataReceived?.Invoke(data));
+        payloads.On(_connection, "signal", ClientJson.Default.SignalEvent, signal => SignalReceived?.Invoke(signal));
         payloads.On(_connection, "muted", ClientJson.Default.MutedEvent, muted => Muted?.Invoke(muted));
         payloads.On(_connection, "closing", ClientJson.Default.ClosingEvent, closing => _closing = closing);
         _connection.Closed += OnClosedAsync;
@@ -76,6 +77,9 @@ public sealed class Room : IAsyncDisposable
     /// <summary>Another participant sent <c>data</c> (chat, reactions, raised hands).</summary>
     public event Action<DataEvent>? DataReceived;
 
+    /// <summary>A WebRTC signal for this participant (mesh mode: offers, answers and candidates of its peers).</summary>
+    public event Action<SignalEvent>? SignalReceived;
+
     /// <summary>A moderator turned this participant's media off.</summary>
     public event Action<MutedEvent>? Muted;
 
@@ -106,6 +110,13 @@ public sealed class Room : IAsyncDisposable
     public Task SendDataAsync(string type, string payload, IReadOnlyList<string>? to = null, CancellationToken cancellationToken = default) =>
         _client.RetryAsync(() => _connection.InvokeCoreAsync("SendData", [type, payload, to?.ToArray()], cancellationToken), cancellationToken,
             safeToRepeat: false);
+
+    /// <summary>
+    /// Sends a WebRTC signal to one participant (mesh mode, docs/API.md §5): <paramref name="type"/> <c>offer</c>,
+    /// <c>answer</c>, <c>candidate</c> or an app's word. Made again only after a refusal that came before it was sent.
+    /// </summary>
+    public Task SignalAsync(string to, string type, string payload, CancellationToken cancellationToken = default) =>
+        _client.RetryAsync(() => _connection.InvokeCoreAsync("Signal", [to, type, payload], cancellationToken), cancellationToken, safeToRepeat: false);
 
     /// <summary>Leaves the call (REST, with an Idempotency-Key kept across its retries), then closes the connection.</summary>
     public async Task LeaveAsync(CancellationToken cancellationToken = default)
