@@ -85,11 +85,17 @@ internal sealed class RedisKeys(string prefix)
     /// <summary>The one channel of every participant's signals of the builds before issue 29.</summary>
     public string LegacySignalChannel => $"{Prefix}signal";
 
+    /// <summary>
+    /// The channel that wakes an event queue's worker when the queue stops being empty (the write script names it the same
+    /// way: <c>KEYS[k] .. ':wake'</c>).
+    /// </summary>
+    public static string WakeChannel(string queue) => $"{queue}:wake";
+
     /// <summary>The channel that wakes the history writer when its queue stops being empty.</summary>
-    public string HistoryWake => $"{HistoryQueue}:wake";
+    public string HistoryWake => WakeChannel(HistoryQueue);
 
     /// <summary>The channel that wakes the webhook sender when its queue stops being empty.</summary>
-    public string WebhookWake => $"{WebhookQueue}:wake";
+    public string WebhookWake => WakeChannel(WebhookQueue);
 
     /// <summary>Counter written before a <c>WAIT</c> that must cover other connections' writes too (<c>Redis:AckReplicas</c>).</summary>
     public string AckFence => $"{Prefix}ack-fence";

@@ -139,7 +139,7 @@ internal sealed class RoomBackup(
             {
                 if ((woke & (1L << k)) != 0)
                 {
-                    await PublishQuietlyAsync(RedisChannel.Literal($"{_eventQueues[k]}:wake"), "1", next.RoomId);
+                    await PublishQuietlyAsync(RedisChannel.Literal(RedisKeys.WakeChannel(_eventQueues[k]!)), "1", next.RoomId);
                 }
             }
         }

@@ -80,10 +80,10 @@ internal sealed class ChannelSubscriptions(
             var queue = await StoreFailures.GuardedAsync(
                 () => redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(entry.Channel)), "The room's messages");
             entry.Queue = queue;
-            metrics.Subscriptions.Add(1, Kind(entry.Kind));
+            metrics.SubscriptionsChanged(entry.Kind, 1);
             queue.OnMessage(async message =>
             {
-                metrics.PubSubReceived.Add(1, Kind(entry.Kind));
+                metrics.PubSubMessage(entry.Kind);
                 try
                 {
                     await onMessage(message.Message);
@@ -175,12 +175,10 @@ internal sealed class ChannelSubscriptions(
             return; // never subscribed
         }
 
-        metrics.Subscriptions.Add(-1, Kind(entry.Kind));
+        metrics.SubscriptionsChanged(entry.Kind, -1);
         // bounded, and quiet while Redis does not answer: the subscription dies with the connection anyway
         await StoreFailures.QuietlyAsync(entry.Queue!.UnsubscribeAsync(), ex => FanoutLog.UnsubscribeSkipped(logger, ex));
     }
-
-    private static KeyValuePair<string, object?> Kind(string kind) => new("kind", kind);
 
     public void Dispose()
     {

@@ -84,17 +84,16 @@ internal sealed class LegacyChannels(
     private async Task OnStatusAsync(RedisValue message)
     {
         var json = (ReadOnlyMemory<byte>)message;
-        if (LegacyCopies.IsCopy(json.Span))
+        // this build's own copy: its clients had it on the room's channel, its invitations' devices on their users' channels;
+        // only the invitations' states are recorded (an older instance's next status carries them again)
+        var copy = LegacyCopies.IsCopy(json.Span);
+        var update = PublishedStatus.Read(json);
+        if (!copy)
         {
-            // this build's own copy: its clients had it on the room's channel, its invitations' devices on their users'
-            // channels; only the invitations' states are recorded (an older instance's next status carries them again)
-            await invitations.RelayAsync(PublishedStatus.Read(json), send: false, CancellationToken.None);
-            return;
+            await relay.RelayLegacyAsync(update);
         }
 
-        var update = PublishedStatus.Read(json);
-        await relay.RelayLegacyAsync(update);
-        await invitations.RelayAsync(update, send: true, CancellationToken.None);
+        await invitations.RelayAsync(update, send: !copy, CancellationToken.None);
     }
 
     private Task OnSignalAsync(RedisValue message) =>

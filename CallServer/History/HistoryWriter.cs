@@ -43,7 +43,7 @@ internal sealed class HistoryWriter(
         var subscription = await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(keys.HistoryWake));
         subscription.OnMessage(_ =>
         {
-            metrics.PubSubReceived.Add(1, new KeyValuePair<string, object?>("kind", "wake"));
+            metrics.PubSubMessage("wake");
             _wake.Set();
         });
         try

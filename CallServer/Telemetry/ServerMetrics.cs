@@ -42,9 +42,15 @@ internal sealed class ServerMetrics
 
     public Counter<long> WebhookDeadLetters { get; }
 
-    public Counter<long> PubSubReceived { get; }
+    private Counter<long> PubSubReceived { get; }
 
-    public UpDownCounter<long> Subscriptions { get; }
+    private UpDownCounter<long> Subscriptions { get; }
+
+    /// <summary>A message received from Redis pub/sub: <paramref name="kind"/> status, signal, user or wake.</summary>
+    public void PubSubMessage(string kind) => PubSubReceived.Add(1, new KeyValuePair<string, object?>("kind", kind));
+
+    /// <summary>A channel of <paramref name="kind"/> subscribed (+1) or unsubscribed (-1).</summary>
+    public void SubscriptionsChanged(string kind, int delta) => Subscriptions.Add(delta, new KeyValuePair<string, object?>("kind", kind));
 
     public void HistoryQueued(long events) => Interlocked.Exchange(ref _historyQueued, events);
 }

@@ -91,11 +91,11 @@ internal sealed class WebhookQueue(IConnectionMultiplexer redis, RedisKeys keys,
     public async Task<IAsyncDisposable> WatchAsync(Action onEnqueued, Action onLanesChanged)
     {
         var subscriber = redis.GetSubscriber();
-        var statuses = await subscriber.SubscribeAsync(RedisChannel.Literal(keys.WebhookWake));
-        statuses.OnMessage(_ => onEnqueued());
+        var enqueued = await subscriber.SubscribeAsync(RedisChannel.Literal(keys.WebhookWake));
+        enqueued.OnMessage(_ => onEnqueued());
         var lanes = await subscriber.SubscribeAsync(RedisChannel.Literal(keys.WebhookLanesChannel));
         lanes.OnMessage(_ => onLanesChanged());
-        return new Unsubscribe(statuses, lanes);
+        return new Unsubscribe(enqueued, lanes);
     }
 
     /// <summary>The next room events to sort into lanes, oldest first (while this instance holds the lease).</summary>
